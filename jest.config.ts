@@ -1,0 +1,43 @@
+import type { Config } from 'jest';
+
+// Tests are TypeScript, run through ts-jest. Type checking is the build's job (`npm run build`),
+// so ts-jest only transpiles: a test file starts in milliseconds, not seconds.
+const tsJest: Config['transform'] = {
+  '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json', isolatedModules: true }],
+};
+
+// Inside this repository the packages are used from source, so a test never runs stale `dist/`.
+const moduleNameMapper = {
+  '^@dtr-ha/framework$': '<rootDir>/packages/framework/src/index.ts',
+  '^@dtr-ha/jest-preset$': '<rootDir>/packages/jest-preset/src/index.ts',
+};
+
+const common = { rootDir: __dirname, transform: tsJest, moduleNameMapper, testEnvironment: 'node' };
+
+const config: Config = {
+  projects: [
+    {
+      ...common,
+      displayName: 'unit',
+      // Pure logic: no Docker engine, no network. Runs anywhere in seconds.
+      testMatch: ['<rootDir>/packages/*/src/**/*.test.ts'],
+      testPathIgnorePatterns: ['\\.int\\.test\\.ts$', '/node_modules/'],
+    },
+    {
+      ...common,
+      displayName: 'integration',
+      // Needs a real local Docker engine (and builds the lab node image on first use).
+      testMatch: ['<rootDir>/packages/*/src/**/*.int.test.ts'],
+      testTimeout: 300_000,
+    },
+    {
+      ...common,
+      displayName: 'ha',
+      // The HA suites: one shared cluster, so never run two files at once against it.
+      testMatch: ['<rootDir>/examples/ha/**/*.test.ts'],
+      testTimeout: 600_000,
+    },
+  ],
+};
+
+export default config;

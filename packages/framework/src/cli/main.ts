@@ -1,0 +1,106 @@
+#!/usr/bin/env node
+import { Command } from 'commander';
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { ConfigError, describeEnvironment, loadConfig, renderConfigurationDoc, type Config } from '../config';
+import { engineAnswers } from '../engine/engine-client';
+import { Machine } from '../machines/machine';
+import { openCluster } from '../cluster/cluster-context';
+import { readMachinesFile } from '../cluster/machines-file';
+import { down, up } from '../cluster/up';
+
+const program = new Command('dtr-ha')
+  .description('Build or reuse a UCP/DTR HA test cluster. Configuration comes from the environment and .env.')
+  .showHelpAfterError();
+
+program
+  .command('up')
+  .description('create or reuse the machines of the cluster (NUM_MACHINES, MACHINE_DRIVER, MACHINE_PREFIX)')
+  .action(async () => {
+    const result = await up(loadConfig());
+    for (const m of result.machines) {
+      process.stdout.write(`${m.name}\t${m.role}\t${m.ip}\t${result.actions[m.name]}\n`);
+    }
+  });
+
+program
+  .command('down')
+  .description('remove every machine of the cluster (MACHINE_PREFIX)')
+  .action(async () => {
+    await down(loadConfig());
+  });
+
+program
+  .command('status')
+  .description('list the machines of the cluster and whether their engines answer over TLS')
+  .action(async () => {
+    const config = loadConfig();
+    const context = await openCluster(config);
+    const found = await context.provider.list();
+    const records = new Map(((await readMachinesFile(context.dir)) ?? []).map((r) => [r.name, r]));
+    if (!found.length) process.stdout.write(`no machines for ${config.machinePrefix}: run \`dtr-ha up\`\n`);
+    for (const m of found) {
+      const record = records.get(m.name);
+      const engine = record ? ((await engineAnswers(record.engine)) ? 'engine ok' : 'engine not answering') : '';
+      process.stdout.write(`${m.name}\t${record?.role ?? ''}\t${m.state}\t${record?.ip ?? ''}\t${engine}\n`);
+    }
+  });
+
+program
+  .command('env')
+  .description('print every configuration variable: description, default, current value (secrets masked)')
+  .action(() => {
+    process.stdout.write(describeEnvironment(loadConfig()));
+  });
+
+program
+  .command('ssh <machine> [command...]')
+  .description('run a command on a machine over SSH (the host key is checked); prints its output')
+  .action(async (name: string, words: string[]) => {
+    const config = loadConfig();
+    const context = await openCluster(config);
+    const records = (await readMachinesFile(context.dir)) ?? [];
+    const record = records.find((r) => r.name === name);
+    if (!record) {
+      const known = records.map((r) => r.name).join(', ') || 'none: run `dtr-ha up`';
+      throw new Error(`no machine named ${name} in cluster ${config.machinePrefix} (machines: ${known})`);
+    }
+    if (!words.length) throw new Error('give a command to run, e.g. `dtr-ha ssh ' + name + ' hostname`');
+    const machine = new Machine(record, context.knownHosts);
+    try {
+      const result = await machine.ssh(words.join(' '));
+      process.stdout.write(result.stdout ? `${result.stdout}\n` : '');
+      process.stderr.write(result.stderr ? `${result.stderr}\n` : '');
+      process.exitCode = result.code;
+    } finally {
+      machine.dispose();
+      await context.knownHosts.flush();
+    }
+  });
+
+program
+  .command('docs')
+  .description('print docs/configuration.md, generated from the configuration schema')
+  .option('--write [file]', 'write it instead (default: docs/configuration.md)')
+  .action(async (options: { write?: string | boolean }) => {
+    const doc = renderConfigurationDoc();
+    if (!options.write) return void process.stdout.write(doc);
+    const file = typeof options.write === 'string' ? options.write : path.join('docs', 'configuration.md');
+    await fs.writeFile(file, doc);
+    process.stderr.write(`wrote ${file}\n`);
+  });
+
+export async function main(argv: string[]): Promise<void> {
+  try {
+    await program.parseAsync(argv);
+  } catch (error) {
+    // Configuration problems are already one readable list; other errors get their message only.
+    const message = error instanceof ConfigError ? error.message : `error: ${(error as Error).message}`;
+    process.stderr.write(`${message}\n`);
+    process.exitCode = 1;
+  }
+}
+
+export type { Config };
+
+if (require.main === module) void main(process.argv);

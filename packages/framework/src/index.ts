@@ -1,0 +1,14 @@
+export * from './config';
+export * from './machines/types';
+export { Machine } from './machines/machine';
+export { LocalLabProvider } from './machines/providers/local-lab/local-lab-provider';
+export { ensureNodeImage, nodeImageTag } from './machines/providers/local-lab/node-image';
+export { GenericProvider } from './machines/providers/generic/generic-provider';
+export { DockerMachineProvider } from './machines/providers/docker-machine/docker-machine-provider';
+export { engineClient, engineAnswers } from './engine/engine-client';
+export { setUpEngine, enginePort } from './engine/engine-setup';
+export { openCluster, toMachines, type ClusterContext } from './cluster/cluster-context';
+export { up, down, type UpResult } from './cluster/up';
+export { readMachinesFile, machinesFilePath } from './cluster/machines-file';
+export { StatusReporter, silentWriter, stderrWriter } from './cluster/status';
+export * from './tls';

@@ -1,0 +1,55 @@
+import { engineAnswers } from '../engine/engine-client';
+import { engineEndpoint, setUpEngine } from '../engine/engine-setup';
+import type { KnownHosts } from '../ssh/known-hosts';
+import { SshSession } from '../ssh/ssh-session';
+import type { ClusterTls } from '../tls';
+import { waitFor } from '../util/wait';
+import type { MachineRecord, MachineSpec, SshEndpoint } from './types';
+
+export interface HostContext {
+  tls: ClusterTls;
+  knownHosts: KnownHosts;
+}
+
+/**
+ * Brings a host that answers SSH to a ready machine: reuses its engine when it already answers over
+ * TLS with this cluster's certificates, otherwise (or when `fresh`) sets the engine up. Shared by
+ * the local lab and generic hosts, so the lab tests the generic path for real.
+ */
+export async function prepareHost(
+  spec: MachineSpec,
+  host: { ip: string; ssh: SshEndpoint; providerId: string },
+  context: HostContext,
+  options: { engineGraceMs?: number; sshTimeoutMs?: number } = {},
+): Promise<MachineRecord> {
+  const endpoint = engineEndpoint(host.ip, context.tls);
+  const record: MachineRecord = {
+    name: spec.name,
+    role: spec.role,
+    ip: host.ip,
+    ssh: host.ssh,
+    engine: endpoint,
+    providerId: host.providerId,
+  };
+
+  // A machine whose engine answers with our certificates is ready as it is: skip SSH altogether.
+  if (await engineAnswers(endpoint, 2_000)) return record;
+  // A machine that was just started may be a few seconds from its engine answering.
+  if (options.engineGraceMs) {
+    const answered = await waitFor(
+      `${spec.name}'s engine`,
+      async () => ((await engineAnswers(endpoint, 1_000)) ? true : undefined),
+      { timeoutMs: options.engineGraceMs, intervalMs: 250 },
+    ).catch(() => false);
+    if (answered) return record;
+  }
+
+  const ssh = new SshSession(spec.name, host.ssh, context.knownHosts);
+  try {
+    await ssh.waitUntilReachable(options.sshTimeoutMs ?? 30_000);
+    await setUpEngine({ name: spec.name, ip: host.ip, ssh }, context.tls);
+  } finally {
+    ssh.dispose();
+  }
+  return record;
+}

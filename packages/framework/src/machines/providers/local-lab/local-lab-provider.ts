@@ -1,0 +1,233 @@
+import type Docker from 'dockerode';
+import pLimit from 'p-limit';
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { prepareHost, type HostContext } from '../../host-preparation';
+import type { SshIdentity } from '../../../ssh/ssh-identity';
+import type { EnsureResult, FoundMachine, MachineRecord, MachineSpec, Progress, Provider } from '../../types';
+import { ensureNodeImage } from './node-image';
+import { tarSingleFile } from '../../../util/tar';
+
+/** Labels are the lab's only state: they say which cluster, machine and role a resource belongs to. */
+export const labels = {
+  cluster: 'dtr-ha.cluster',
+  machine: 'dtr-ha.machine',
+  role: 'dtr-ha.role',
+  index: 'dtr-ha.index',
+} as const;
+
+export interface LocalLabOptions extends HostContext {
+  prefix: string;
+  hostDocker: Docker;
+  identity: SshIdentity;
+  debianMirror?: string;
+}
+
+/**
+ * The local lab: each machine is a container on this host's Docker engine running its own sshd and
+ * dockerd, on a bridge network of its own cluster, so every code path that drives real hosts runs
+ * for real on one box.
+ */
+export class LocalLabProvider implements Provider {
+  readonly name = 'local';
+  private readonly docker: Docker;
+
+  constructor(private readonly options: LocalLabOptions) {
+    this.docker = options.hostDocker;
+  }
+
+  get networkName(): string {
+    return `${this.options.prefix}-net`;
+  }
+
+  async list(): Promise<FoundMachine[]> {
+    const containers = await this.docker.listContainers({
+      all: true,
+      filters: { label: [`${labels.cluster}=${this.options.prefix}`] },
+    });
+    return containers
+      .map((c) => ({
+        name: c.Labels[labels.machine],
+        state: c.State === 'running' ? ('running' as const) : ('stopped' as const),
+        providerId: c.Id,
+      }))
+      .sort((a, b) => a.name.localeCompare(b.name, undefined, { numeric: true }));
+  }
+
+  async ensure(specs: MachineSpec[], progress: Progress = () => undefined): Promise<EnsureResult> {
+    const found = new Map((await this.list()).map((m) => [m.name, m]));
+    await this.refuseForeignContainers(specs, found);
+    const needsImage = specs.some((spec) => !found.has(spec.name));
+    const image = needsImage
+      ? (await ensureNodeImage(this.docker, { debianMirror: this.options.debianMirror, progress })).tag
+      : '';
+    await this.ensureNetwork();
+
+    const actions: EnsureResult['actions'] = {};
+    // Every node at once: creating one is mostly waiting on its sshd and dockerd.
+    const limit = pLimit(8);
+    const machines = await Promise.all(
+      specs.map((spec) =>
+        limit(async (): Promise<MachineRecord> => {
+          const existing = found.get(spec.name);
+          let id: string;
+          if (!existing) {
+            id = await this.createNode(spec, image);
+            actions[spec.name] = 'created';
+          } else if (existing.state !== 'running') {
+            id = existing.providerId!;
+            await this.docker.getContainer(id).start();
+            actions[spec.name] = 'started';
+          } else {
+            id = existing.providerId!;
+            actions[spec.name] = 'reused';
+          }
+          const ip = await this.nodeIp(id);
+          const record = await prepareHost(
+            spec,
+            {
+              ip,
+              providerId: id,
+              ssh: { host: ip, port: 22, user: 'root', privateKeyPath: this.options.identity.privateKeyPath },
+            },
+            this.options,
+            // A restarted node's init starts dockerd again with the args it kept: give it a moment.
+            { engineGraceMs: actions[spec.name] === 'started' ? 20_000 : 0 },
+          );
+          progress(`${spec.name} ${actions[spec.name]} (${ip})`);
+          return record;
+        }),
+      ),
+    );
+    return { machines, actions };
+  }
+
+  async remove(names?: string[]): Promise<string[]> {
+    const all = await this.list();
+    const doomed = names ? all.filter((m) => names.includes(m.name)) : all;
+    await Promise.all(
+      doomed.map(async (m) => {
+        await this.docker.getContainer(m.providerId!).remove({ force: true, v: true });
+        await this.docker
+          .getVolume(this.volumeName(m.name))
+          .remove()
+          .catch((error: { statusCode?: number }) => {
+            if (error.statusCode !== 404) throw error;
+          });
+        await this.options.knownHosts.forget(m.name);
+      }),
+    );
+    if (doomed.length === all.length) {
+      await this.docker
+        .getNetwork(this.networkName)
+        .remove()
+        .catch((error: { statusCode?: number }) => {
+          if (error.statusCode !== 404) throw error;
+        });
+    }
+    return doomed.map((m) => m.name);
+  }
+
+  async collectLogs(dir: string): Promise<string[]> {
+    const written: string[] = [];
+    for (const machine of await this.list()) {
+      const container = this.docker.getContainer(machine.providerId!);
+      const file = path.join(dir, `${machine.name}.log`);
+      const logs = (await container.logs({ stdout: true, stderr: true, timestamps: true })) as unknown as Buffer;
+      await fs.mkdir(dir, { recursive: true });
+      await fs.writeFile(file, logs);
+      written.push(file);
+    }
+    return written;
+  }
+
+  private volumeName(machine: string): string {
+    return `${machine}-docker`;
+  }
+
+  /** A container that has a machine's name but not our labels was not made by us: never touch it. */
+  private async refuseForeignContainers(specs: MachineSpec[], found: Map<string, FoundMachine>): Promise<void> {
+    for (const spec of specs) {
+      if (found.has(spec.name)) continue;
+      const inspect = await this.docker
+        .getContainer(spec.name)
+        .inspect()
+        .catch(() => undefined);
+      if (inspect) {
+        throw new Error(
+          `a container named ${spec.name} exists but does not belong to dtr-ha cluster ${this.options.prefix}; ` +
+            'remove it or choose another MACHINE_PREFIX',
+        );
+      }
+    }
+  }
+
+  private async ensureNetwork(): Promise<void> {
+    const existing = await this.docker.listNetworks({ filters: { name: [this.networkName] } });
+    if (existing.some((n) => n.Name === this.networkName)) return;
+    await this.docker.createNetwork({
+      Name: this.networkName,
+      Driver: 'bridge',
+      Labels: { [labels.cluster]: this.options.prefix },
+    });
+  }
+
+  private async createNode(spec: MachineSpec, image: string): Promise<string> {
+    await this.options.knownHosts.forget(spec.name);
+    const volume = this.volumeName(spec.name);
+    await this.docker.createVolume({
+      Name: volume,
+      Labels: { [labels.cluster]: this.options.prefix, [labels.machine]: spec.name },
+    });
+    const container = await this.docker.createContainer({
+      name: spec.name,
+      Hostname: spec.name,
+      Image: image,
+      Labels: {
+        [labels.cluster]: this.options.prefix,
+        [labels.machine]: spec.name,
+        [labels.role]: spec.role,
+        [labels.index]: String(spec.index),
+      },
+      HostConfig: {
+        // @types/dockerode lags the Engine API: CgroupnsMode (API 1.41) is real but not typed.
+        ...({ CgroupnsMode: 'host' } as object),
+        // --privileged fails here (CAP_SYS_RESOURCE is not in the bounding set): every other
+        // capability is what a nested dockerd needs to make namespaces, mounts and iptables rules.
+        CapAdd: ['ALL'],
+        CapDrop: ['SYS_RESOURCE'],
+        // Nested containers get their own seccomp/AppArmor profiles from the inner dockerd; the
+        // outer ones would refuse the syscalls it uses to set them up.
+        SecurityOpt: ['seccomp=unconfined', 'apparmor=unconfined'],
+        // The CLI's `--security-opt systempaths=unconfined`: /proc and /sys unmasked and writable,
+        // which the inner dockerd needs to set sysctls and mount proc for its containers.
+        ...({ MaskedPaths: [], ReadonlyPaths: [] } as object),
+        // The inner runc creates device nodes for its containers. The cgroup namespace is the host's
+        // (above) because the inner dockerd manages cgroups in that hierarchy, as a host's dockerd would.
+        DeviceCgroupRules: ['a *:* rwm'],
+        Binds: [
+          '/sys/fs/cgroup:/sys/fs/cgroup:rw',
+          // overlay2 cannot stack on the container's own overlay root: /var/lib/docker is a volume.
+          `${volume}:/var/lib/docker`,
+        ],
+        // /run holds pid files and sockets that must not survive a restart, as on a host.
+        Tmpfs: { '/run': 'rw,nosuid,nodev,mode=755' },
+        NetworkMode: this.networkName,
+      },
+    });
+    // The cluster's public key goes in before the first boot, so sshd accepts us from its first second.
+    await container.putArchive(
+      await tarSingleFile('root/.ssh/authorized_keys', `${this.options.identity.publicKey}\n`, 0o600, ['root/.ssh']),
+      { path: '/' },
+    );
+    await container.start();
+    return container.id;
+  }
+
+  private async nodeIp(id: string): Promise<string> {
+    const info = await this.docker.getContainer(id).inspect();
+    const ip = info.NetworkSettings.Networks[this.networkName]?.IPAddress;
+    if (!ip) throw new Error(`${info.Name.replace(/^\//, '')} has no IP on ${this.networkName}`);
+    return ip;
+  }
+}

@@ -1,0 +1,82 @@
+/**
+ * What every layer above the machines sees. Providers turn a plan into `MachineRecord`s; the rest of
+ * the framework only ever reads records (through `Machine`), never a provider's own state.
+ */
+
+export type MachineRole = 'controller' | 'replica';
+
+/** Where and how to reach a machine over SSH. The key is referenced by path, never held in memory long. */
+export interface SshEndpoint {
+  host: string;
+  port: number;
+  user: string;
+  privateKeyPath: string;
+}
+
+/** A TLS-verified Docker engine endpoint: the three PEM files every connection must present and check. */
+export interface EngineEndpoint {
+  host: string;
+  port: number;
+  caPath: string;
+  certPath: string;
+  keyPath: string;
+}
+
+export interface MachineRecord {
+  /** `<MACHINE_PREFIX>-<n>`, n from 1. */
+  name: string;
+  role: MachineRole;
+  ip: string;
+  ssh: SshEndpoint;
+  engine: EngineEndpoint;
+  /** Provider-specific identity (container ID for the lab, docker-machine name, host for generic). */
+  providerId: string;
+}
+
+/** One wanted machine. The first machine of a cluster is the controller, the rest are replicas. */
+export interface MachineSpec {
+  name: string;
+  role: MachineRole;
+  index: number;
+}
+
+export type MachineState = 'running' | 'stopped' | 'missing' | 'unknown';
+
+/** What a provider found of one machine, before it is made ready. */
+export interface FoundMachine {
+  name: string;
+  state: MachineState;
+  providerId?: string;
+}
+
+/** Reports progress of long work; the CLI prints it, tests can collect it. */
+export interface Progress {
+  (message: string): void;
+}
+
+/**
+ * A narrow provider interface (in the spirit of kind's): make the planned machines exist and
+ * answer, list what exists for this cluster, remove machines, collect their logs.
+ * `ensure` reuses what already answers, restarts what is stopped, creates what is missing.
+ */
+export interface Provider {
+  readonly name: string;
+  ensure(specs: MachineSpec[], progress?: Progress): Promise<EnsureResult>;
+  list(): Promise<FoundMachine[]>;
+  remove(names?: string[]): Promise<string[]>;
+  collectLogs(dir: string): Promise<string[]>;
+}
+
+export interface EnsureResult {
+  machines: MachineRecord[];
+  /** Per machine what `ensure` did: reused as it was, started again, or created. */
+  actions: Record<string, 'reused' | 'started' | 'created'>;
+}
+
+export function machineSpecs(prefix: string, count: number): MachineSpec[] {
+  return Array.from({ length: count }, (_, i) => ({
+    name: `${prefix}-${i + 1}`,
+    role: i === 0 ? 'controller' : 'replica',
+    index: i + 1,
+  }));
+}

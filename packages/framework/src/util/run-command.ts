@@ -1,0 +1,31 @@
+import { spawn } from 'node:child_process';
+
+export interface CommandResult {
+  stdout: string;
+  stderr: string;
+  code: number;
+}
+
+/** Runs a local program without a shell; rejects with its stderr's tail when it exits non-zero. */
+export async function runCommand(
+  file: string,
+  args: string[],
+  options: { input?: string; env?: NodeJS.ProcessEnv; allowFailure?: boolean } = {},
+): Promise<CommandResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(file, args, { env: options.env ?? process.env, stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => (stdout += chunk));
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    child.on('error', (error) => reject(new Error(`cannot run ${file}: ${error.message}`)));
+    child.on('close', (code) => {
+      const result = { stdout, stderr, code: code ?? -1 };
+      if (result.code !== 0 && !options.allowFailure) {
+        const tail = stderr.trim().split('\n').slice(-5).join('\n');
+        reject(new Error(`${file} ${args.join(' ')} exited with ${result.code}${tail ? `:\n${tail}` : ''}`));
+      } else resolve(result);
+    });
+    child.stdin.end(options.input ?? '');
+  });
+}
