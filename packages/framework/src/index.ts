@@ -2,7 +2,7 @@ export * from './config';
 export * from './machines/types';
 export { Machine } from './machines/machine';
 export { LocalLabProvider } from './machines/providers/local-lab/local-lab-provider';
-export { ensureNodeImage, nodeImageTag } from './machines/providers/local-lab/node-image';
+export { ensureLabImage, labImageTag } from './images/lab-image';
 export { GenericProvider } from './machines/providers/generic/generic-provider';
 export { DockerMachineProvider } from './machines/providers/docker-machine/docker-machine-provider';
 export { engineClient, engineAnswers } from './engine/engine-client';

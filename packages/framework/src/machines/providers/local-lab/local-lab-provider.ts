@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { prepareHost, type HostContext } from '../../host-preparation';
 import type { SshIdentity } from '../../../ssh/ssh-identity';
 import type { EnsureResult, FoundMachine, MachineRecord, MachineSpec, Progress, Provider } from '../../types';
-import { ensureNodeImage } from './node-image';
+import { ensureLabImage } from '../../../images/lab-image';
 import { tarSingleFile } from '../../../util/tar';
 
 /** Labels are the lab's only state: they say which cluster, machine and role a resource belongs to. */
@@ -15,6 +15,9 @@ export const labels = {
   role: 'dtr-ha.role',
   index: 'dtr-ha.index',
 } as const;
+
+/** Where every lab node sees the cluster's shared volume. */
+export const labSharedDir = '/srv/dtr-ha-shared';
 
 export interface LocalLabOptions extends HostContext {
   prefix: string;
@@ -59,7 +62,7 @@ export class LocalLabProvider implements Provider {
     await this.refuseForeignContainers(specs, found);
     const needsImage = specs.some((spec) => !found.has(spec.name));
     const image = needsImage
-      ? (await ensureNodeImage(this.docker, { debianMirror: this.options.debianMirror, progress })).tag
+      ? (await ensureLabImage(this.docker, 'node', { debianMirror: this.options.debianMirror, progress })).tag
       : '';
     await this.ensureNetwork();
 
@@ -118,12 +121,11 @@ export class LocalLabProvider implements Provider {
       }),
     );
     if (doomed.length === all.length) {
-      await this.docker
-        .getNetwork(this.networkName)
-        .remove()
-        .catch((error: { statusCode?: number }) => {
-          if (error.statusCode !== 404) throw error;
-        });
+      const ignoreMissing = (error: { statusCode?: number }) => {
+        if (error.statusCode !== 404) throw error;
+      };
+      await this.docker.getNetwork(this.networkName).remove().catch(ignoreMissing);
+      await this.docker.getVolume(this.sharedVolumeName).remove().catch(ignoreMissing);
     }
     return doomed.map((m) => m.name);
   }
@@ -139,6 +141,10 @@ export class LocalLabProvider implements Provider {
       written.push(file);
     }
     return written;
+  }
+
+  get sharedVolumeName(): string {
+    return `${this.options.prefix}-shared`;
   }
 
   private volumeName(machine: string): string {
@@ -179,6 +185,7 @@ export class LocalLabProvider implements Provider {
       Name: volume,
       Labels: { [labels.cluster]: this.options.prefix, [labels.machine]: spec.name },
     });
+    await this.docker.createVolume({ Name: this.sharedVolumeName, Labels: { [labels.cluster]: this.options.prefix } });
     const container = await this.docker.createContainer({
       name: spec.name,
       Hostname: spec.name,
@@ -209,6 +216,9 @@ export class LocalLabProvider implements Provider {
           '/sys/fs/cgroup:/sys/fs/cgroup:rw',
           // overlay2 cannot stack on the container's own overlay root: /var/lib/docker is a volume.
           `${volume}:/var/lib/docker`,
+          // One volume that every node of the cluster mounts: the lab's stand-in for an NFS export
+          // (no kernel NFS here), which the storage step binds under each replica's registry volume.
+          `${this.sharedVolumeName}:${labSharedDir}`,
         ],
         // /run holds pid files and sockets that must not survive a restart, as on a host.
         Tmpfs: { '/run': 'rw,nosuid,nodev,mode=755' },

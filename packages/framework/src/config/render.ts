@@ -1,0 +1,215 @@
+import { quote } from 'shell-quote';
+import { Config, formatConstraints } from './load';
+import { MAX_MACHINES, MIN_MACHINES, VariableName, VariableSpec, groups, variables } from './schema';
+
+/** How a set secret is shown. */
+export const MASK = '********';
+const UNSET = '(unset)';
+const EMPTY = '(empty)';
+
+/** Flags of MACHINE_CREATE_FLAGS whose values are masked in `dtr-ha env` (e.g. --amazonec2-secret-key). */
+const SECRET_FLAG = /secret|password|passwd|token|access-key|api-key|credential/i;
+
+/** The words of a flag list, with the values of secret-looking flags replaced by the mask. */
+export function maskSecretFlags(words: readonly string[]): string[] {
+  const masked: string[] = [];
+  for (let i = 0; i < words.length; i++) {
+    const word = words[i];
+    const eq = word.indexOf('=');
+    if (word.startsWith('-') && eq > 0 && SECRET_FLAG.test(word.slice(0, eq))) {
+      masked.push(`${word.slice(0, eq + 1)}${MASK}`);
+    } else if (word.startsWith('-') && eq < 0 && SECRET_FLAG.test(word) && i + 1 < words.length) {
+      masked.push(word, MASK);
+      i += 1;
+    } else {
+      masked.push(word);
+    }
+  }
+  return masked;
+}
+
+function shellWords(words: readonly string[]): string {
+  return words.map((word) => (word === MASK || word.endsWith(`=${MASK}`) ? word : quote([word]))).join(' ');
+}
+
+const onOff = (value: boolean): string => (value ? 'on' : 'off');
+
+/** The current value of every variable, as text; undefined when unset. Secrets are handled by the caller. */
+const currentValue: Record<VariableName, (config: Config) => string | undefined> = {
+  NUM_MACHINES: (c) => String(c.numMachines),
+  MACHINE_DRIVER: (c) => c.machineDriver,
+  MACHINE_CREATE_FLAGS: (c) => shellWords(maskSecretFlags(c.machineCreateFlags)),
+  MACHINE_PREFIX: (c) => c.machinePrefix,
+  GENERIC_MACHINE_LIST: (c) => (c.genericMachineList.length > 0 ? c.genericMachineList.join(',') : undefined),
+  PURGE_MACHINES: (c) => onOff(c.purgeMachines),
+  UCP_REPO: (c) => c.ucp.repo,
+  UCP_TAG: (c) => c.ucp.tag,
+  DTR_REPO: (c) => c.dtr.repo,
+  DTR_TAG: (c) => c.dtr.tag,
+  UCP_PULL_IMAGES: (c) => onOff(c.ucpPullImages),
+  DTR_PULL_IMAGES: (c) => onOff(c.dtrPullImages),
+  REGISTRY_USERNAME: (c) => c.registry.username,
+  REGISTRY_PASSWORD: (c) => c.registry.password,
+  REGISTRY_EMAIL: (c) => c.registry.email,
+  UCP_ADMIN_USERNAME: (c) => c.admin.username,
+  UCP_ADMIN_PASSWORD: (c) => c.admin.password,
+  DTR_LB_CONSTRAINTS: (c) => formatConstraints(c.dtrLbConstraints),
+  DTR_CONSTRAINTS: (c) => formatConstraints(c.dtrConstraints),
+  TEST_ARGS: (c) => shellWords(c.testArgs),
+  DTR_HA_STATE_DIR: (c) => c.stateDir,
+  DTR_HA_DEBIAN_MIRROR: (c) => c.debianMirror,
+  DTR_HA_ENV_FILE: (c) => c.envFile,
+};
+
+function shownValue(spec: VariableSpec, config: Config): string {
+  const value = currentValue[spec.name](config);
+  if (value === undefined) return UNSET;
+  if (spec.secret) return MASK;
+  return value === '' ? EMPTY : value;
+}
+
+function plainDefault(spec: VariableSpec): string {
+  if (spec.defaultText !== undefined) return spec.defaultText;
+  if (spec.default === undefined) return 'none';
+  return spec.default === '' ? 'empty' : spec.default;
+}
+
+/** Markdown to terminal text: drop the code backticks. */
+function plain(markdown: string): string {
+  return markdown.replace(/`/g, '');
+}
+
+function wrap(text: string, indent: string, width = 100): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(/\s+/).filter(Boolean)) {
+    if (line !== '' && indent.length + line.length + 1 + word.length > width) {
+      lines.push(indent + line);
+      line = word;
+    } else {
+      line = line === '' ? word : `${line} ${word}`;
+    }
+  }
+  if (line !== '') lines.push(indent + line);
+  return lines;
+}
+
+/**
+ * The `dtr-ha env` text: every variable with its current value, where it came from, its default and
+ * description, grouped; then what follows from them. Secret values are never printed.
+ */
+export function describeEnvironment(config: Config): string {
+  const out: string[] = [];
+  out.push('dtr-ha configuration');
+  out.push(
+    `  values come from the environment, then the dotenv file ${config.envFile}` +
+      ` (${config.envFileFound ? 'found' : 'not found'}), then the defaults`,
+  );
+  for (const group of groups) {
+    const specs = variables.filter((v) => v.group === group);
+    if (specs.length === 0) continue;
+    out.push('', group);
+    for (const spec of specs) {
+      out.push('');
+      out.push(`  ${spec.name}=${shownValue(spec, config)}  [${config.sources[spec.name]}]`);
+      let defaultText = plainDefault(spec);
+      if (spec.name === 'NUM_MACHINES' && config.machineDriver === 'generic') {
+        defaultText += ', or the number of hosts in GENERIC_MACHINE_LIST';
+      }
+      out.push(`      default: ${defaultText}${spec.secret ? ' (secret)' : ''}`);
+      out.push(...wrap(plain(spec.description), '      '));
+    }
+  }
+
+  out.push('', 'Derived', '');
+  const names = Array.from({ length: config.numMachines }, (_, i) => `${config.machinePrefix}-${i + 1}`);
+  out.push(`  UCP controller: ${names[0]}${config.generic ? ` (${config.genericMachineList[0]})` : ''}`);
+  out.push(
+    `  DTR replicas:   ${names
+      .slice(1)
+      .map((name, i) => (config.generic ? `${name} (${config.genericMachineList[i + 1]})` : name))
+      .join(', ')}`,
+  );
+  out.push(`  UCP image:      ${config.ucp.image}${config.ucpPullImages ? ' (pulled)' : ''}`);
+  out.push(`  DTR image:      ${config.dtr.image}${config.dtrPullImages ? ' (pulled)' : ''}`);
+  if (config.generic) {
+    const { sshUser, sshPort, sshKeyPath } = config.generic;
+    out.push(`  generic SSH:    ${sshUser}@<host>:${sshPort}, key ${sshKeyPath}`);
+  }
+  out.push(
+    `  admin:          ${config.admin.username}${config.admin.password ? '' : ' (password generated per cluster)'}`,
+  );
+  return `${out.join('\n')}\n`;
+}
+
+function cell(markdown: string): string {
+  return markdown.replace(/\r?\n/g, ' ').replace(/\|/g, '\\|');
+}
+
+function docDefault(spec: VariableSpec): string {
+  if (spec.defaultText !== undefined) return `*${spec.defaultText}*`;
+  if (spec.default === undefined) return '*none*';
+  if (spec.default === '') return '*empty*';
+  return `\`${spec.default}\``;
+}
+
+/** docs/configuration.md, generated from the schema. Deterministic: no dates, no paths of this machine. */
+export function renderConfigurationDoc(): string {
+  const out: string[] = [];
+  out.push('# Configuration');
+  out.push('');
+  out.push(
+    '<!-- Generated from packages/framework/src/config/schema.ts by `npm run docs` (renderConfigurationDoc). ' +
+      'Do not edit by hand. -->',
+  );
+  out.push('');
+  out.push(
+    'dtr-ha is configured with environment variables: the ones of the original Go framework, plus a few of ' +
+      'its own.',
+  );
+  out.push('');
+  out.push(
+    '- Values are read from the process environment and from a dotenv file: `.env` in the current directory, ' +
+      'or the file named by `DTR_HA_ENV_FILE`. **The environment beats the file.** The file is parsed, never ' +
+      'loaded into `process.env`; a missing `.env` is fine.',
+  );
+  out.push('- An empty value counts as unset: the default applies.');
+  out.push(
+    '- Everything is validated before anything else happens, and all problems are reported at once: one ' +
+      'error, one line per problem, each starting with the variable, e.g. ' +
+      `\`NUM_MACHINES="abc": must be a whole number from ${MIN_MACHINES} to ${MAX_MACHINES} (...)\`. ` +
+      'Secret values never appear in messages (`<hidden>`).',
+  );
+  out.push(
+    '- `dtr-ha env` prints every variable with its current value and where it came from (`env`, `file` or ' +
+      '`default`), its default and its description. Secrets show as `********` when set.',
+  );
+  for (const group of groups) {
+    const specs = variables.filter((v) => v.group === group);
+    if (specs.length === 0) continue;
+    out.push('', `## ${group}`, '');
+    out.push('| Variable | Default | Secret | Description |');
+    out.push('| --- | --- | --- | --- |');
+    for (const spec of specs) {
+      const example = spec.example === undefined ? '' : ` Example: \`${spec.example}\``;
+      out.push(
+        `| \`${spec.name}\` | ${cell(docDefault(spec))} | ${spec.secret ? 'yes' : 'no'} | ` +
+          `${cell(spec.description + example)} |`,
+      );
+    }
+  }
+  out.push('');
+  out.push('## Example: existing hosts over SSH');
+  out.push('');
+  out.push('```sh');
+  out.push('export MACHINE_DRIVER=generic');
+  out.push('export GENERIC_MACHINE_LIST=52.36.173.142,52.40.229.120,52.39.99.139');
+  out.push('export MACHINE_CREATE_FLAGS="--generic-ssh-user ubuntu --generic-ssh-key ~/.ssh/id_rsa"');
+  out.push('export MACHINE_PREFIX=my-awesome-cluster');
+  out.push('```');
+  out.push('');
+  out.push(
+    'With `NUM_MACHINES` unset, the three hosts make a cluster of 1 UCP controller and 2 DTR replicas.',
+  );
+  return `${out.join('\n')}\n`;
+}

@@ -1,0 +1,330 @@
+/**
+ * The one table of configuration variables. Loading, validation messages, `dtr-ha env` and
+ * docs/configuration.md are all driven from it: add a variable here first.
+ */
+
+export type VariableName =
+  | 'NUM_MACHINES'
+  | 'MACHINE_DRIVER'
+  | 'MACHINE_CREATE_FLAGS'
+  | 'MACHINE_PREFIX'
+  | 'GENERIC_MACHINE_LIST'
+  | 'PURGE_MACHINES'
+  | 'UCP_REPO'
+  | 'UCP_TAG'
+  | 'DTR_REPO'
+  | 'DTR_TAG'
+  | 'UCP_PULL_IMAGES'
+  | 'DTR_PULL_IMAGES'
+  | 'REGISTRY_USERNAME'
+  | 'REGISTRY_PASSWORD'
+  | 'REGISTRY_EMAIL'
+  | 'UCP_ADMIN_USERNAME'
+  | 'UCP_ADMIN_PASSWORD'
+  | 'DTR_LB_CONSTRAINTS'
+  | 'DTR_CONSTRAINTS'
+  | 'TEST_ARGS'
+  | 'DTR_HA_STATE_DIR'
+  | 'DTR_HA_DEBIAN_MIRROR'
+  | 'DTR_HA_ENV_FILE';
+
+export type VariableKind =
+  | 'integer'
+  | 'boolean'
+  | 'string'
+  | 'shell-words'
+  | 'host-list'
+  | 'constraints'
+  | 'image-repo'
+  | 'image-tag'
+  | 'email'
+  | 'path'
+  | 'url';
+
+export type VariableGroup =
+  'Machines' | 'Images' | 'Registry credentials' | 'UCP' | 'DTR' | 'Tests' | 'Project';
+
+/** Groups in the order `dtr-ha env` and the docs list them. */
+export const groups: readonly VariableGroup[] = [
+  'Machines',
+  'Images',
+  'Registry credentials',
+  'UCP',
+  'DTR',
+  'Tests',
+  'Project',
+];
+
+export interface VariableSpec {
+  name: VariableName;
+  kind: VariableKind;
+  /** The raw value used when the variable is unset or empty; absent when there is none. */
+  default?: string;
+  /** How the docs show the default when it is not a plain value (e.g. computed later). */
+  defaultText?: string;
+  /** Markdown, one paragraph. */
+  description: string;
+  /** Never printed, never put in an error message. */
+  secret: boolean;
+  group: VariableGroup;
+  /** A raw example value, as it would be written after `export NAME=`. */
+  example?: string;
+}
+
+export const MIN_MACHINES = 2;
+export const MAX_MACHINES = 16;
+
+export const BOOLEAN_ON = ['1', 'true', 'yes', 'on'] as const;
+export const BOOLEAN_OFF = ['', '0', 'false', 'no', 'off'] as const;
+
+const booleanValues = `Accepts \`1\`, \`true\`, \`yes\`, \`on\` (on) and empty, \`0\`, \`false\`, \`no\`, \`off\` (off), in any case.`;
+
+export const variables: readonly VariableSpec[] = [
+  // Machines
+  {
+    name: 'NUM_MACHINES',
+    kind: 'integer',
+    default: '4',
+    description:
+      `Number of machines in the cluster, ${MIN_MACHINES} to ${MAX_MACHINES}: the first is the UCP controller, ` +
+      'every other one runs a DTR replica (the default 4 is 1 UCP controller + 3 DTR replicas). ' +
+      'With `MACHINE_DRIVER=generic` and this variable unset, the number of hosts in `GENERIC_MACHINE_LIST` is used.',
+    secret: false,
+    group: 'Machines',
+  },
+  {
+    name: 'MACHINE_DRIVER',
+    kind: 'string',
+    default: 'local',
+    description:
+      'Where the machines come from. `local`: a lab of containers on the Docker engine of this host. ' +
+      '`generic`: the existing hosts of `GENERIC_MACHINE_LIST`, reached over SSH. ' +
+      'Any other value is a docker-machine driver name (e.g. `amazonec2`, `virtualbox`) used through the ' +
+      '`docker-machine` CLI. Lowercase letters, digits, `-` and `_`.',
+    secret: false,
+    group: 'Machines',
+    example: 'amazonec2',
+  },
+  {
+    name: 'MACHINE_CREATE_FLAGS',
+    kind: 'shell-words',
+    default: '',
+    description:
+      'Extra flags for `docker-machine create`, shell-quoted (quotes and backslashes work as in a shell; ' +
+      'operators such as `;`, `|`, `&&`, redirects, globs and `$VARIABLES` are rejected: nothing goes through a ' +
+      'shell). With `MACHINE_DRIVER=generic` the framework reads `--generic-ssh-user` (default `root`), ' +
+      '`--generic-ssh-key` (default `~/.ssh/id_rsa`, must exist and be readable) and `--generic-ssh-port` ' +
+      '(default 22) from them. `dtr-ha env` masks the values of flags named like secrets.',
+    secret: false,
+    group: 'Machines',
+    example: '--generic-ssh-user ubuntu --generic-ssh-key ~/.ssh/id_rsa',
+  },
+  {
+    name: 'MACHINE_PREFIX',
+    kind: 'string',
+    default: 'dtrha',
+    description:
+      'Names the machines `<prefix>-1` to `<prefix>-<n>` (container names and hostnames), so it tells clusters ' +
+      'apart; an existing cluster with the same prefix is reused. A lowercase letter, then up to 30 lowercase ' +
+      'letters, digits and `-`; not ending with `-`.',
+    secret: false,
+    group: 'Machines',
+    example: 'my-awesome-cluster',
+  },
+  {
+    name: 'GENERIC_MACHINE_LIST',
+    kind: 'host-list',
+    description:
+      'Comma-separated IPv4 addresses or hostnames of existing hosts, one per machine, the first becoming the ' +
+      'UCP controller. Required with `MACHINE_DRIVER=generic`; must have `NUM_MACHINES` entries when that is ' +
+      'set. No duplicates.',
+    secret: false,
+    group: 'Machines',
+    example: '52.36.173.142,52.40.229.120,52.39.99.139',
+  },
+  {
+    name: 'PURGE_MACHINES',
+    kind: 'boolean',
+    default: 'off',
+    description: `Remove the test machines at the end of the run instead of keeping them for reuse. ${booleanValues}`,
+    secret: false,
+    group: 'Machines',
+  },
+  // Images
+  {
+    name: 'UCP_REPO',
+    kind: 'image-repo',
+    default: 'dtrha-lab',
+    description:
+      'Docker repository path of the UCP images, optionally starting with a registry `host[:port]`; the image is ' +
+      '`<UCP_REPO>/ucp:<UCP_TAG>`. The default is the stand-in images of the local lab.',
+    secret: false,
+    group: 'Images',
+    example: 'dockerorcadev',
+  },
+  {
+    name: 'UCP_TAG',
+    kind: 'image-tag',
+    default: 'standin',
+    description: 'Tag of the UCP images.',
+    secret: false,
+    group: 'Images',
+    example: '1.1.0-rc1',
+  },
+  {
+    name: 'DTR_REPO',
+    kind: 'image-repo',
+    default: 'dtrha-lab',
+    description:
+      'Docker repository path of the DTR images, optionally starting with a registry `host[:port]`; the image is ' +
+      '`<DTR_REPO>/dtr:<DTR_TAG>`. The default is the stand-in images of the local lab.',
+    secret: false,
+    group: 'Images',
+    example: 'dockerhubenterprise',
+  },
+  {
+    name: 'DTR_TAG',
+    kind: 'image-tag',
+    default: 'standin',
+    description: 'Tag of the DTR images.',
+    secret: false,
+    group: 'Images',
+    example: '2.0.0-rc1-004459_gd48039b',
+  },
+  {
+    name: 'UCP_PULL_IMAGES',
+    kind: 'boolean',
+    default: 'off',
+    description:
+      'Pull the UCP images on the machines with the registry credentials, instead of copying them from this ' +
+      `host. Needs \`REGISTRY_USERNAME\` and \`REGISTRY_PASSWORD\`. ${booleanValues}`,
+    secret: false,
+    group: 'Images',
+  },
+  {
+    name: 'DTR_PULL_IMAGES',
+    kind: 'boolean',
+    default: 'off',
+    description:
+      'Pull the DTR images on the machines with the registry credentials, instead of copying them from this ' +
+      `host. Needs \`REGISTRY_USERNAME\` and \`REGISTRY_PASSWORD\`. ${booleanValues}`,
+    secret: false,
+    group: 'Images',
+  },
+  // Registry credentials
+  {
+    name: 'REGISTRY_USERNAME',
+    kind: 'string',
+    description: 'User for pulling images. Required when `UCP_PULL_IMAGES` or `DTR_PULL_IMAGES` is on.',
+    secret: false,
+    group: 'Registry credentials',
+  },
+  {
+    name: 'REGISTRY_PASSWORD',
+    kind: 'string',
+    description: 'Password for pulling images. Required when `UCP_PULL_IMAGES` or `DTR_PULL_IMAGES` is on.',
+    secret: true,
+    group: 'Registry credentials',
+  },
+  {
+    name: 'REGISTRY_EMAIL',
+    kind: 'email',
+    description: 'Email of the registry account; optional, but must look like an email address when set.',
+    secret: false,
+    group: 'Registry credentials',
+  },
+  // UCP
+  {
+    name: 'UCP_ADMIN_USERNAME',
+    kind: 'string',
+    default: 'admin',
+    description: 'Name of the UCP admin account: 1 to 64 letters, digits, `_`, `.` and `-`.',
+    secret: false,
+    group: 'UCP',
+  },
+  {
+    name: 'UCP_ADMIN_PASSWORD',
+    kind: 'string',
+    defaultText: 'generated per cluster',
+    description:
+      'Password of the UCP admin account. When unset, a random one is generated for each cluster and kept in ' +
+      'its state directory. When set, at least 8 characters (UCP requires it).',
+    secret: true,
+    group: 'UCP',
+  },
+  // DTR
+  {
+    name: 'DTR_LB_CONSTRAINTS',
+    kind: 'constraints',
+    default: '',
+    description:
+      'Swarm constraints for placing the DTR load balancer, `|`-separated, each ' +
+      '`constraint:<key>==<value>` or `constraint:<key>!=<value>`.',
+    secret: false,
+    group: 'DTR',
+    example: 'constraint:container!=ucp-controller',
+  },
+  {
+    name: 'DTR_CONSTRAINTS',
+    kind: 'constraints',
+    default: '',
+    description:
+      'Swarm constraints for placing the DTR replicas, `|`-separated, each ' +
+      '`constraint:<key>==<value>` or `constraint:<key>!=<value>`.',
+    secret: false,
+    group: 'DTR',
+    example: 'constraint:container!=ucp-controller|constraint:container!=dtr-haproxy',
+  },
+  // Tests
+  {
+    name: 'TEST_ARGS',
+    kind: 'shell-words',
+    default: '',
+    description:
+      'Extra arguments for the test run (Jest), shell-quoted like `MACHINE_CREATE_FLAGS`; e.g. a ' +
+      '`--testNamePattern` to run only some tests.',
+    secret: false,
+    group: 'Tests',
+    example: "--testNamePattern 'survives the loss of a replica'",
+  },
+  // Project
+  {
+    name: 'DTR_HA_STATE_DIR',
+    kind: 'path',
+    default: '~/.dtr-ha',
+    description:
+      'Where per-cluster state lives: SSH keys, TLS certificates, the handoff to the tests. A leading `~` is ' +
+      'the home directory; must be an absolute path after that.',
+    secret: false,
+    group: 'Project',
+  },
+  {
+    name: 'DTR_HA_DEBIAN_MIRROR',
+    kind: 'url',
+    defaultText: 'from the apt sources of this host',
+    description: 'Debian mirror (an `http://` or `https://` URL) used to build the lab images offline.',
+    secret: false,
+    group: 'Project',
+    example: 'http://deb.debian.org/debian',
+  },
+  {
+    name: 'DTR_HA_ENV_FILE',
+    kind: 'path',
+    default: '.env',
+    description:
+      'The dotenv file to read, relative to the current directory. A missing `.env` is fine; a file named ' +
+      'explicitly here must exist. Only read from the environment (setting it inside the file has no effect).',
+    secret: false,
+    group: 'Project',
+    example: 'ci/ha.env',
+  },
+];
+
+const byName = new Map<string, VariableSpec>(variables.map((v) => [v.name, v]));
+
+/** The spec of one variable; throws on a name that is not in the table. */
+export function variable(name: VariableName): VariableSpec {
+  const spec = byName.get(name);
+  if (!spec) throw new Error(`unknown configuration variable ${name}`);
+  return spec;
+}

@@ -1,0 +1,193 @@
+import { createHash } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import { spawn } from 'node:child_process';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type Docker from 'dockerode';
+import { runCommand } from '../util/run-command';
+import type { Progress } from '../machines/types';
+
+/**
+ * Lab images are built offline (no registry can be reached on our machines): a recipe folder under
+ * `packages/framework/lab/<name>/` holds `packages.txt` (Debian packages), `image.json` (repository,
+ * entrypoint, cmd, env) and an optional `rootfs/` overlay copied over the debootstrapped tree. The tag
+ * is a hash of the whole folder, so an image is rebuilt only when its recipe changes.
+ */
+export const labRecipesDir = path.resolve(__dirname, '../../lab');
+const debianSuite = 'bookworm';
+
+interface ImageManifest {
+  repository: string;
+  entrypoint?: string[];
+  cmd?: string[];
+  env?: string[];
+  /** Drop host keys made by openssh-server's install, so that each container makes its own. */
+  removeSshHostKeys?: boolean;
+  /** Paths (relative to the rootfs) removed to keep the image small. */
+  prune?: string[];
+}
+
+const alwaysPruned = ['var/cache/apt/archives', 'var/lib/apt/lists', 'usr/share/doc', 'usr/share/man', 'usr/share/info'];
+
+export function recipeDir(name: string): string {
+  return path.join(labRecipesDir, name);
+}
+
+/** A hash of every file of the recipe (names, modes and contents), walked in a stable order. */
+export async function recipeHash(dir: string): Promise<string> {
+  const hash = createHash('sha256').update(debianSuite);
+  const walk = async (relative: string): Promise<void> => {
+    const entries = (await fs.readdir(path.join(dir, relative), { withFileTypes: true })).sort((a, b) =>
+      a.name.localeCompare(b.name),
+    );
+    for (const entry of entries) {
+      const rel = path.join(relative, entry.name);
+      if (entry.isDirectory()) {
+        hash.update(`dir ${rel}\0`);
+        await walk(rel);
+      } else {
+        const stat = await fs.stat(path.join(dir, rel));
+        hash.update(`file ${rel} ${stat.mode & 0o777}\0`).update(await fs.readFile(path.join(dir, rel)));
+      }
+    }
+  };
+  await walk('');
+  return hash.digest('hex').slice(0, 12);
+}
+
+export async function labImageTag(name: string): Promise<string> {
+  const dir = recipeDir(name);
+  const manifest = await readManifest(dir);
+  return `${manifest.repository}:${await recipeHash(dir)}`;
+}
+
+/**
+ * The Debian mirror to bootstrap from: DTR_HA_DEBIAN_MIRROR when set, else the first mirror of this
+ * machine's own apt sources (we never write an archive's host into the repository).
+ */
+export async function findDebianMirror(explicit?: string): Promise<string> {
+  if (explicit) return explicit;
+  const candidates = ['/etc/apt/sources.list.d/debian.sources', '/etc/apt/sources.list'];
+  for (const file of candidates) {
+    const text = await fs.readFile(file, 'utf8').catch(() => '');
+    const deb822 = /^URIs:\s*(\S+)/m.exec(text);
+    if (deb822) return deb822[1];
+    const oneLine = /^deb\s+(?:\[[^\]]*\]\s+)?(\S+)\s+\S+/m.exec(text);
+    if (oneLine) return oneLine[1];
+  }
+  throw new Error(
+    'cannot find a Debian mirror to build the lab images: set DTR_HA_DEBIAN_MIRROR ' +
+      `(no mirror found in ${candidates.join(' or ')})`,
+  );
+}
+
+const building = new Map<string, Promise<{ tag: string; built: boolean }>>();
+
+/**
+ * Makes sure the lab image of recipe `name` exists on `docker`, building it when its recipe changed:
+ * debootstrap a minimal Debian with the recipe's packages, lay the rootfs overlay over it, import.
+ * Concurrent calls in one process share one build.
+ */
+export function ensureLabImage(
+  docker: Docker,
+  name: string,
+  options: { debianMirror?: string; progress?: Progress } = {},
+): Promise<{ tag: string; built: boolean }> {
+  const pending = building.get(name) ?? buildIfMissing(docker, name, options);
+  building.set(name, pending);
+  pending.finally(() => building.delete(name)).catch(() => undefined);
+  return pending;
+}
+
+async function buildIfMissing(
+  docker: Docker,
+  name: string,
+  options: { debianMirror?: string; progress?: Progress },
+): Promise<{ tag: string; built: boolean }> {
+  const dir = recipeDir(name);
+  const manifest = await readManifest(dir);
+  const tag = `${manifest.repository}:${await recipeHash(dir)}`;
+  if (await imageExists(docker, tag)) return { tag, built: false };
+
+  const progress = options.progress ?? (() => undefined);
+  const mirror = await findDebianMirror(options.debianMirror);
+  const packages = (await fs.readFile(path.join(dir, 'packages.txt'), 'utf8'))
+    .split('\n')
+    .map((line) => line.replace(/#.*/, '').trim())
+    .filter(Boolean);
+  const root = await fs.mkdtemp(path.join(os.tmpdir(), `dtrha-${name}-rootfs-`));
+  try {
+    progress(`building ${tag}: debootstrap ${debianSuite} with ${packages.join(', ')}`);
+    await runCommand('debootstrap', [
+      '--variant=minbase',
+      `--include=${packages.join(',')}`,
+      debianSuite,
+      root,
+      mirror,
+    ]).catch((error: Error) => {
+      if (/cannot run debootstrap/.test(error.message)) {
+        throw new Error('debootstrap is needed to build the lab images: apt-get install debootstrap');
+      }
+      throw error;
+    });
+    if (manifest.removeSshHostKeys) {
+      for (const file of await fs.readdir(path.join(root, 'etc/ssh'))) {
+        if (file.startsWith('ssh_host_')) await fs.rm(path.join(root, 'etc/ssh', file));
+      }
+    }
+    for (const prune of [...alwaysPruned, ...(manifest.prune ?? [])]) {
+      await fs.rm(path.join(root, prune), { recursive: true, force: true });
+    }
+    const overlay = path.join(dir, 'rootfs');
+    if (await fs.stat(overlay).catch(() => undefined)) {
+      await fs.cp(overlay, root, { recursive: true, force: true });
+    }
+    progress(`importing ${tag}`);
+    await importRootfs(docker, root, tag, manifest);
+    return { tag, built: true };
+  } finally {
+    await fs.rm(root, { recursive: true, force: true });
+  }
+}
+
+async function readManifest(dir: string): Promise<ImageManifest> {
+  const text = await fs.readFile(path.join(dir, 'image.json'), 'utf8').catch(() => {
+    throw new Error(`no lab image recipe at ${dir} (image.json missing)`);
+  });
+  return JSON.parse(text) as ImageManifest;
+}
+
+export async function imageExists(docker: Docker, tag: string): Promise<boolean> {
+  try {
+    await docker.getImage(tag).inspect();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function importRootfs(docker: Docker, root: string, tag: string, manifest: ImageManifest): Promise<void> {
+  const [repo, version] = tag.split(':');
+  const changes = [`LABEL dtr-ha.recipe=${tag}`];
+  if (manifest.entrypoint) changes.push(`ENTRYPOINT ${JSON.stringify(manifest.entrypoint)}`);
+  if (manifest.cmd) changes.push(`CMD ${JSON.stringify(manifest.cmd)}`);
+  for (const env of manifest.env ?? []) changes.push(`ENV ${env}`);
+  // tar keeps numeric owners and device nodes as debootstrap made them; the engine reads the stream.
+  const tar = spawn('tar', ['--numeric-owner', '-C', root, '-c', '.'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let tarError = '';
+  tar.stderr.on('data', (chunk) => (tarError += chunk));
+  const tarDone = new Promise<number>((resolve) => tar.on('close', (code) => resolve(code ?? -1)));
+  const response = await docker.importImage(tar.stdout, {
+    repo,
+    tag: version,
+    changes,
+  } as unknown as Record<string, unknown>);
+  await new Promise<void>((resolve, reject) =>
+    docker.modem.followProgress(response, (error: Error | null) => (error ? reject(error) : resolve())),
+  );
+  const code = await tarDone;
+  if (code !== 0) {
+    await docker.getImage(tag).remove().catch(() => undefined);
+    throw new Error(`tar of the ${tag} rootfs failed (${code}): ${tarError.trim()}`);
+  }
+}
