@@ -3,7 +3,7 @@ import type { Config } from 'jest';
 // Tests are TypeScript, run through ts-jest. Type checking is the build's job (`npm run build`),
 // so ts-jest only transpiles: a test file starts in milliseconds, not seconds.
 const tsJest: Config['transform'] = {
-  '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json', isolatedModules: true }],
+  '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json' }],
 };
 
 // Inside this repository the packages are used from source, so a test never runs stale `dist/`.
