@@ -28,14 +28,14 @@ const config: Config = {
       displayName: 'integration',
       // Needs a real local Docker engine (and builds the lab node image on first use).
       testMatch: ['<rootDir>/packages/*/src/**/*.int.test.ts'],
-      testTimeout: 300_000,
+      setupFilesAfterEnv: ['<rootDir>/jest/long-timeout.ts'],
     },
     {
       ...common,
       displayName: 'ha',
       // The HA suites: one shared cluster, so never run two files at once against it.
       testMatch: ['<rootDir>/examples/ha/**/*.test.ts'],
-      testTimeout: 600_000,
+      setupFilesAfterEnv: ['<rootDir>/jest/long-timeout.ts'],
     },
   ],
 };

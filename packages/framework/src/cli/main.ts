@@ -41,7 +41,11 @@ program
     if (!found.length) process.stdout.write(`no machines for ${config.machinePrefix}: run \`dtr-ha up\`\n`);
     for (const m of found) {
       const record = records.get(m.name);
-      const engine = record ? ((await engineAnswers(record.engine)) ? 'engine ok' : 'engine not answering') : '';
+      const engine = record
+        ? (await engineAnswers(record.engine))
+          ? 'engine ok'
+          : 'engine not answering'
+        : '';
       process.stdout.write(`${m.name}\t${record?.role ?? ''}\t${m.state}\t${record?.ip ?? ''}\t${engine}\n`);
     }
   });

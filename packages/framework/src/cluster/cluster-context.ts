@@ -21,7 +21,10 @@ export interface ClusterContext {
   provider: Provider;
 }
 
-export async function openCluster(config: Config, options: { hostDocker?: Docker } = {}): Promise<ClusterContext> {
+export async function openCluster(
+  config: Config,
+  options: { hostDocker?: Docker } = {},
+): Promise<ClusterContext> {
   const dir = clusterStateDir(config.stateDir, config.machinePrefix);
   await ensurePrivateDir(config.stateDir);
   await ensurePrivateDir(dir);

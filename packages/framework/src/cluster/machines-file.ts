@@ -11,7 +11,10 @@ export function machinesFilePath(clusterDir: string): string {
 }
 
 export async function writeMachinesFile(clusterDir: string, machines: MachineRecord[]): Promise<void> {
-  await writePrivateFile(machinesFilePath(clusterDir), `${JSON.stringify({ version: 1, machines }, null, 2)}\n`);
+  await writePrivateFile(
+    machinesFilePath(clusterDir),
+    `${JSON.stringify({ version: 1, machines }, null, 2)}\n`,
+  );
 }
 
 export async function readMachinesFile(clusterDir: string): Promise<MachineRecord[] | undefined> {
@@ -19,7 +22,9 @@ export async function readMachinesFile(clusterDir: string): Promise<MachineRecor
   if (text === undefined) return undefined;
   const parsed = JSON.parse(text) as { version?: number; machines?: MachineRecord[] };
   if (parsed.version !== 1 || !Array.isArray(parsed.machines)) {
-    throw new Error(`${machinesFilePath(clusterDir)} is not a machines file of version 1: run \`dtr-ha up\` again`);
+    throw new Error(
+      `${machinesFilePath(clusterDir)} is not a machines file of version 1: run \`dtr-ha up\` again`,
+    );
   }
   return parsed.machines;
 }

@@ -29,9 +29,11 @@ export async function setUpEngine(
   await machine.ssh.writeFile(`${remoteTlsDir}/server-key.pem`, server.key, 0o600);
   await machine.ssh.check(engineSetupScript(machine.name));
 
-  await waitFor(`the Docker engine of ${machine.name} to answer over TLS on ${machine.ip}:${enginePort}`, async () =>
-    (await engineAnswers(endpoint, 2_000)) ? true : undefined,
-  { timeoutMs: options.timeoutMs ?? 60_000, intervalMs: 200 });
+  await waitFor(
+    `the Docker engine of ${machine.name} to answer over TLS on ${machine.ip}:${enginePort}`,
+    async () => ((await engineAnswers(endpoint, 2_000)) ? true : undefined),
+    { timeoutMs: options.timeoutMs ?? 60_000, intervalMs: 200 },
+  );
   return endpoint;
 }
 

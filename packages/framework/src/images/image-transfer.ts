@@ -39,7 +39,8 @@ export async function transferImage(
     const response = await target.docker.loadImage(branch, { quiet: true });
     await followToEnd(target.docker, response, `loading ${image} on ${target.name}`);
     const loaded = await target.docker.getImage(image).inspect();
-    if (loaded.Id !== id) throw new Error(`${image} on ${target.name} has ID ${loaded.Id} after load, not ${id}`);
+    if (loaded.Id !== id)
+      throw new Error(`${image} on ${target.name} has ID ${loaded.Id} after load, not ${id}`);
   });
   await Promise.all(loads);
   return needing.map((t) => t.name);

@@ -27,7 +27,13 @@ interface ImageManifest {
   prune?: string[];
 }
 
-const alwaysPruned = ['var/cache/apt/archives', 'var/lib/apt/lists', 'usr/share/doc', 'usr/share/man', 'usr/share/info'];
+const alwaysPruned = [
+  'var/cache/apt/archives',
+  'var/lib/apt/lists',
+  'usr/share/doc',
+  'usr/share/man',
+  'usr/share/info',
+];
 
 export function recipeDir(name: string): string {
   return path.join(labRecipesDir, name);
@@ -166,7 +172,12 @@ export async function imageExists(docker: Docker, tag: string): Promise<boolean>
   }
 }
 
-async function importRootfs(docker: Docker, root: string, tag: string, manifest: ImageManifest): Promise<void> {
+async function importRootfs(
+  docker: Docker,
+  root: string,
+  tag: string,
+  manifest: ImageManifest,
+): Promise<void> {
   const [repo, version] = tag.split(':');
   const changes = [`LABEL dtr-ha.recipe=${tag}`];
   if (manifest.entrypoint) changes.push(`ENTRYPOINT ${JSON.stringify(manifest.entrypoint)}`);
@@ -187,7 +198,10 @@ async function importRootfs(docker: Docker, root: string, tag: string, manifest:
   );
   const code = await tarDone;
   if (code !== 0) {
-    await docker.getImage(tag).remove().catch(() => undefined);
+    await docker
+      .getImage(tag)
+      .remove()
+      .catch(() => undefined);
     throw new Error(`tar of the ${tag} rootfs failed (${code}): ${tarError.trim()}`);
   }
 }

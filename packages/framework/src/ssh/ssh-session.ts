@@ -68,7 +68,9 @@ export class SshSession {
     const result = await this.run(command, options);
     if (result.code !== 0) {
       const tail = (result.stderr || result.stdout).trim().split('\n').slice(-5).join('\n');
-      throw new Error(`on ${this.machineName}: \`${firstLine(command)}\` exited with ${result.code}: ${tail}`);
+      throw new Error(
+        `on ${this.machineName}: \`${firstLine(command)}\` exited with ${result.code}: ${tail}`,
+      );
     }
     return result;
   }

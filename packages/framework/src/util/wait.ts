@@ -16,7 +16,9 @@ export async function waitFor<T>(
     }
     if (Date.now() >= deadline) {
       const reason = lastError instanceof Error ? `: ${lastError.message}` : '';
-      throw new Error(`timed out after ${Math.round(options.timeoutMs / 1000)} s waiting for ${what}${reason}`);
+      throw new Error(
+        `timed out after ${Math.round(options.timeoutMs / 1000)} s waiting for ${what}${reason}`,
+      );
     }
     await new Promise((resolve) => setTimeout(resolve, interval));
   }

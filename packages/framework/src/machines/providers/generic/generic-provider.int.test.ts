@@ -17,7 +17,12 @@ let lab: UpResult;
 beforeAll(async () => {
   stateDir = await fs.mkdtemp(path.join(os.tmpdir(), 'dtrha-generic-test-'));
   labConfig = loadConfig({
-    env: { ...process.env, MACHINE_PREFIX: `hosts${process.pid}`, NUM_MACHINES: '2', DTR_HA_STATE_DIR: stateDir },
+    env: {
+      ...process.env,
+      MACHINE_PREFIX: `hosts${process.pid}`,
+      NUM_MACHINES: '2',
+      DTR_HA_STATE_DIR: stateDir,
+    },
     cwd: stateDir,
   });
   lab = await up(labConfig, { reporter: quiet() });

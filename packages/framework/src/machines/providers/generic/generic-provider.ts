@@ -26,7 +26,11 @@ export class GenericProvider implements Provider {
   }
 
   async list(): Promise<FoundMachine[]> {
-    return this.options.hosts.map((host, i) => ({ name: `${this.options.prefix}-${i + 1}`, state: 'unknown', providerId: host }));
+    return this.options.hosts.map((host, i) => ({
+      name: `${this.options.prefix}-${i + 1}`,
+      state: 'unknown',
+      providerId: host,
+    }));
   }
 
   async ensure(specs: MachineSpec[], progress: Progress = () => undefined): Promise<EnsureResult> {

@@ -83,11 +83,18 @@ test('an engine refuses a client that trusts another CA, and one without a clien
   };
   const engine = machine.record.engine;
   // Trusting another CA: our side rejects the engine's certificate.
-  const wrongCa = engineClient({ ...engine, caPath: await write('ca.pem', otherCa.cert) }, { timeoutMs: 5000 });
+  const wrongCa = engineClient(
+    { ...engine, caPath: await write('ca.pem', otherCa.cert) },
+    { timeoutMs: 5000 },
+  );
   await expect(wrongCa.ping()).rejects.toThrow(/self[- ]signed|unable to verify|certificate/i);
   // Presenting a client certificate of another CA: the engine rejects us.
   const wrongClient = engineClient(
-    { ...engine, certPath: await write('cert.pem', otherClient.cert), keyPath: await write('key.pem', otherClient.key) },
+    {
+      ...engine,
+      certPath: await write('cert.pem', otherClient.cert),
+      keyPath: await write('key.pem', otherClient.key),
+    },
     { timeoutMs: 5000 },
   );
   await expect(wrongClient.ping()).rejects.toThrow();
@@ -126,7 +133,10 @@ test('two prefixes on one host never touch each other', async () => {
   const otherConfig = labConfig(`labother${process.pid}`, { NUM_MACHINES: '2' });
   try {
     const other = await up(otherConfig, { reporter: quiet() });
-    expect(other.machines.map((m) => m.name)).toEqual([`${otherConfig.machinePrefix}-1`, `${otherConfig.machinePrefix}-2`]);
+    expect(other.machines.map((m) => m.name)).toEqual([
+      `${otherConfig.machinePrefix}-1`,
+      `${otherConfig.machinePrefix}-2`,
+    ]);
     const ours = (await clusterContainers(config.machinePrefix)).map((c) => c.Id).sort();
     await down(otherConfig, { reporter: quiet() });
     expect(await clusterContainers(otherConfig.machinePrefix)).toEqual([]);
@@ -139,7 +149,11 @@ test('two prefixes on one host never touch each other', async () => {
 test('a container that merely has a machine name is not ours: up refuses to touch it', async () => {
   const prefix = `labforeign${process.pid}`;
   const image = (await hostDocker.getContainer(first.machines[0].providerId).inspect()).Config.Image;
-  const squatter = await hostDocker.createContainer({ name: `${prefix}-1`, Image: image, Entrypoint: ['sleep', '60'] });
+  const squatter = await hostDocker.createContainer({
+    name: `${prefix}-1`,
+    Image: image,
+    Entrypoint: ['sleep', '60'],
+  });
   const foreignConfig = labConfig(prefix, { NUM_MACHINES: '2' });
   try {
     await expect(up(foreignConfig, { reporter: quiet() })).rejects.toThrow(
@@ -155,7 +169,14 @@ test('a container that merely has a machine name is not ours: up refuses to touc
 
 test('keys, certificates and records are 0600 in 0700 directories', async () => {
   const dir = first.context.dir;
-  const files = ['tls/ca.pem', 'tls/ca-key.pem', 'tls/cert.pem', 'tls/key.pem', 'ssh/id_ed25519', 'machines.json'];
+  const files = [
+    'tls/ca.pem',
+    'tls/ca-key.pem',
+    'tls/cert.pem',
+    'tls/key.pem',
+    'ssh/id_ed25519',
+    'machines.json',
+  ];
   for (const file of files) {
     expect(((await fs.stat(path.join(dir, file))).mode & 0o777).toString(8)).toBe('600');
   }

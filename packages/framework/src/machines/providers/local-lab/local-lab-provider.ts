@@ -135,7 +135,11 @@ export class LocalLabProvider implements Provider {
     for (const machine of await this.list()) {
       const container = this.docker.getContainer(machine.providerId!);
       const file = path.join(dir, `${machine.name}.log`);
-      const logs = (await container.logs({ stdout: true, stderr: true, timestamps: true })) as unknown as Buffer;
+      const logs = (await container.logs({
+        stdout: true,
+        stderr: true,
+        timestamps: true,
+      })) as unknown as Buffer;
       await fs.mkdir(dir, { recursive: true });
       await fs.writeFile(file, logs);
       written.push(file);
@@ -152,7 +156,10 @@ export class LocalLabProvider implements Provider {
   }
 
   /** A container that has a machine's name but not our labels was not made by us: never touch it. */
-  private async refuseForeignContainers(specs: MachineSpec[], found: Map<string, FoundMachine>): Promise<void> {
+  private async refuseForeignContainers(
+    specs: MachineSpec[],
+    found: Map<string, FoundMachine>,
+  ): Promise<void> {
     for (const spec of specs) {
       if (found.has(spec.name)) continue;
       const inspect = await this.docker
@@ -185,7 +192,10 @@ export class LocalLabProvider implements Provider {
       Name: volume,
       Labels: { [labels.cluster]: this.options.prefix, [labels.machine]: spec.name },
     });
-    await this.docker.createVolume({ Name: this.sharedVolumeName, Labels: { [labels.cluster]: this.options.prefix } });
+    await this.docker.createVolume({
+      Name: this.sharedVolumeName,
+      Labels: { [labels.cluster]: this.options.prefix },
+    });
     const container = await this.docker.createContainer({
       name: spec.name,
       Hostname: spec.name,
@@ -227,7 +237,9 @@ export class LocalLabProvider implements Provider {
     });
     // The cluster's public key goes in before the first boot, so sshd accepts us from its first second.
     await container.putArchive(
-      await tarSingleFile('root/.ssh/authorized_keys', `${this.options.identity.publicKey}\n`, 0o600, ['root/.ssh']),
+      await tarSingleFile('root/.ssh/authorized_keys', `${this.options.identity.publicKey}\n`, 0o600, [
+        'root/.ssh',
+      ]),
       { path: '/' },
     );
     await container.start();

@@ -1,0 +1,108 @@
+import Docker from 'dockerode';
+import { promises as fs } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { runCommand } from '../util/run-command';
+
+// The dtr-ha command as a user runs it: a separate process, configuration from its environment.
+const repoRoot = path.resolve(__dirname, '../../../..');
+const hostDocker = new Docker();
+let stateDir: string;
+let prefix: string;
+
+function dtrHa(args: string[], env: Record<string, string> = {}) {
+  return runCommand(
+    process.execPath,
+    ['-r', 'ts-node/register/transpile-only', path.join(__dirname, 'main.ts'), ...args],
+    {
+      allowFailure: true,
+      env: {
+        ...process.env,
+        TS_NODE_PROJECT: path.join(repoRoot, 'packages/framework/tsconfig.json'),
+        MACHINE_PREFIX: prefix,
+        NUM_MACHINES: '4',
+        DTR_HA_STATE_DIR: stateDir,
+        DTR_HA_ENV_FILE: path.join(stateDir, 'cli.env'),
+        ...env,
+      },
+    },
+  );
+}
+
+const containersOf = (cluster: string) =>
+  hostDocker.listContainers({ all: true, filters: { label: [`dtr-ha.cluster=${cluster}`] } });
+
+beforeAll(async () => {
+  stateDir = await fs.mkdtemp(path.join(os.tmpdir(), 'dtrha-cli-test-'));
+  prefix = `cli${process.pid}`;
+  // A .env file that the environment overrides: NUM_MACHINES=2 there, 4 in the environment.
+  await fs.writeFile(
+    path.join(stateDir, 'cli.env'),
+    'NUM_MACHINES=2\nREGISTRY_PASSWORD=from-the-dotenv-file\n',
+  );
+});
+
+afterAll(async () => {
+  await dtrHa(['down']);
+  await fs.rm(stateDir, { recursive: true, force: true });
+});
+
+test('bad configuration: one error naming every bad variable, and nothing is created', async () => {
+  const result = await dtrHa(['up'], { NUM_MACHINES: 'abc', MACHINE_DRIVER: 'generic' });
+  expect(result.code).toBe(1);
+  expect(result.stderr).toMatch(/NUM_MACHINES="abc"/);
+  expect(result.stderr).toMatch(/GENERIC_MACHINE_LIST/);
+  expect(await containersOf(prefix)).toEqual([]);
+});
+
+test('up makes 4 machines, each printed with its role and IP; ssh and status reach them', async () => {
+  const upResult = await dtrHa(['up']);
+  expect(upResult.code).toBe(0);
+  const lines = upResult.stdout.trim().split('\n');
+  expect(lines.map((l) => l.split('\t').slice(0, 2))).toEqual([
+    [`${prefix}-1`, 'controller'],
+    [`${prefix}-2`, 'replica'],
+    [`${prefix}-3`, 'replica'],
+    [`${prefix}-4`, 'replica'],
+  ]);
+  // One status line per step, with its time.
+  expect(upResult.stderr).toMatch(/✓ Ensuring 4 machines \(local\) \(\d+\.\d s\)/);
+
+  const hostname = await dtrHa(['ssh', `${prefix}-2`, 'hostname']);
+  expect(hostname).toMatchObject({ code: 0, stdout: `${prefix}-2\n` });
+  const failing = await dtrHa(['ssh', `${prefix}-3`, 'exit', '4']);
+  expect(failing.code).toBe(4);
+  const unknown = await dtrHa(['ssh', `${prefix}-9`, 'hostname']);
+  expect(unknown.code).toBe(1);
+  expect(unknown.stderr).toMatch(new RegExp(`no machine named ${prefix}-9`));
+
+  const status = await dtrHa(['status']);
+  expect(status.stdout.trim().split('\n')).toHaveLength(4);
+  expect(status.stdout.match(/engine ok/g)).toHaveLength(4);
+});
+
+test('env lists every variable with its source and never prints a secret', async () => {
+  const result = await dtrHa(['env'], { UCP_ADMIN_PASSWORD: 'admin-secret-value' });
+  expect(result.code).toBe(0);
+  for (const name of [
+    'NUM_MACHINES',
+    'MACHINE_DRIVER',
+    'REGISTRY_PASSWORD',
+    'UCP_ADMIN_PASSWORD',
+    'DTR_HA_STATE_DIR',
+  ]) {
+    expect(result.stdout).toContain(name);
+  }
+  expect(result.stdout).not.toContain('from-the-dotenv-file');
+  expect(result.stdout).not.toContain('admin-secret-value');
+});
+
+test('down removes every machine, volume and network of the cluster', async () => {
+  const result = await dtrHa(['down']);
+  expect(result.code).toBe(0);
+  expect(await containersOf(prefix)).toEqual([]);
+  const volumes = await hostDocker.listVolumes({ filters: { label: [`dtr-ha.cluster=${prefix}`] } });
+  expect(volumes.Volumes ?? []).toEqual([]);
+  const networks = await hostDocker.listNetworks({ filters: { label: [`dtr-ha.cluster=${prefix}`] } });
+  expect(networks).toEqual([]);
+});

@@ -1,0 +1,75 @@
+#!/usr/bin/env node
+// `npm run bench`: figures printed and written to bench-results/bench.json. Each target is compared
+// with a baseline measured in the same run, on the same machine, so a slow box does not lie.
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const Docker = require('dockerode');
+const fw = require('../packages/framework/dist');
+
+const results = {
+  machine: { cpus: os.cpus().length, memoryGiB: Math.round(os.totalmem() / 2 ** 30) },
+  figures: {},
+};
+const quiet = () => new fw.StatusReporter(fw.silentWriter);
+
+async function time(run) {
+  const started = process.hrtime.bigint();
+  const value = await run();
+  return { seconds: Number(process.hrtime.bigint() - started) / 1e9, value };
+}
+
+function record(name, figure) {
+  results.figures[name] = figure;
+  const parts = Object.entries(figure).map(([k, v]) => `${k}=${typeof v === 'number' ? +v.toFixed(3) : v}`);
+  console.log(`${name}: ${parts.join(' ')}`);
+}
+
+async function machinesBench(stateDir) {
+  const config = fw.loadConfig({
+    env: {
+      ...process.env,
+      MACHINE_PREFIX: `bench${process.pid}`,
+      NUM_MACHINES: '4',
+      DTR_HA_STATE_DIR: stateDir,
+    },
+    cwd: stateDir,
+  });
+  // The node image is built before timing: the target is for machines, not for debootstrap.
+  await fw.ensureLabImage(new Docker(), 'node', { debianMirror: config.debianMirror });
+  try {
+    const cold = await time(() => fw.up(config, { reporter: quiet() }));
+    const warm = await time(() => fw.up(config, { reporter: quiet() }));
+    const reused = Object.values(warm.value.actions).every((a) => a === 'reused');
+    record('machines.up', {
+      coldSeconds: cold.seconds,
+      warmSeconds: warm.seconds,
+      coldOverWarm: cold.seconds / warm.seconds,
+      warmReusedAll: reused ? 'yes' : 'no',
+      coldTargetSeconds: 15,
+      warmTargetSeconds: 2,
+      coldMet: cold.seconds <= 15 ? 'yes' : 'no',
+      warmMet: warm.seconds <= 2 ? 'yes' : 'no',
+    });
+  } finally {
+    await fw.down(config, { reporter: quiet() });
+  }
+}
+
+async function main() {
+  const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'dtrha-bench-'));
+  try {
+    await machinesBench(stateDir);
+  } finally {
+    fs.rmSync(stateDir, { recursive: true, force: true });
+  }
+  const out = path.join(__dirname, '..', 'bench-results', 'bench.json');
+  fs.mkdirSync(path.dirname(out), { recursive: true });
+  fs.writeFileSync(out, `${JSON.stringify({ date: new Date().toISOString(), ...results }, null, 2)}\n`);
+  console.log(`wrote ${path.relative(process.cwd(), out)}`);
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
