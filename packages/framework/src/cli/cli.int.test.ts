@@ -48,7 +48,10 @@ afterAll(async () => {
 });
 
 test('bad configuration: one error naming every bad variable, and nothing is created', async () => {
-  const result = await dtrHa(['up'], { NUM_MACHINES: 'abc', MACHINE_DRIVER: 'generic' });
+  const result = await dtrHa(['up', '--until', 'machines'], {
+    NUM_MACHINES: 'abc',
+    MACHINE_DRIVER: 'generic',
+  });
   expect(result.code).toBe(1);
   expect(result.stderr).toMatch(/NUM_MACHINES="abc"/);
   expect(result.stderr).toMatch(/GENERIC_MACHINE_LIST/);
@@ -56,7 +59,7 @@ test('bad configuration: one error naming every bad variable, and nothing is cre
 });
 
 test('up makes 4 machines, each printed with its role and IP; ssh and status reach them', async () => {
-  const upResult = await dtrHa(['up']);
+  const upResult = await dtrHa(['up', '--until', 'machines']);
   expect(upResult.code).toBe(0);
   const lines = upResult.stdout.trim().split('\n');
   expect(lines.map((l) => l.split('\t').slice(0, 2))).toEqual([

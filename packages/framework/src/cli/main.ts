@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { ConfigError, describeEnvironment, loadConfig, renderConfigurationDoc, type Config } from '../config';
@@ -7,7 +7,7 @@ import { engineAnswers } from '../engine/engine-client';
 import { Machine } from '../machines/machine';
 import { openCluster } from '../cluster/cluster-context';
 import { readMachinesFile } from '../cluster/machines-file';
-import { down, up } from '../cluster/up';
+import { down, up, type UpTarget } from '../cluster/up';
 
 const program = new Command('dtr-ha')
   .description('Build or reuse a UCP/DTR HA test cluster. Configuration comes from the environment and .env.')
@@ -15,12 +15,21 @@ const program = new Command('dtr-ha')
 
 program
   .command('up')
-  .description('create or reuse the machines of the cluster (NUM_MACHINES, MACHINE_DRIVER, MACHINE_PREFIX)')
-  .action(async () => {
-    const result = await up(loadConfig());
+  .description('create or reuse the whole cluster: machines, images, UCP, shared storage, DTR, HAProxy')
+  .addOption(
+    new Option('--until <step>', 'stop after this step').choices(['machines', 'ucp', 'dtr']).default('dtr'),
+  )
+  .action(async (options: { until: UpTarget }) => {
+    const result = await up(loadConfig(), { until: options.until });
+    result.handles.forEach((m) => m.dispose());
     for (const m of result.machines) {
       process.stdout.write(`${m.name}\t${m.role}\t${m.ip}\t${result.actions[m.name]}\n`);
     }
+    const { loadBalancer, dtr, ucp } = result.info;
+    if (ucp) process.stdout.write(`UCP\t${ucp.url}\n`);
+    for (const replica of dtr?.replicas ?? [])
+      process.stdout.write(`DTR replica ${replica.id}\t${replica.url}\n`);
+    if (loadBalancer) process.stdout.write(`DTR (load balancer)\t${loadBalancer.url}\n`);
   });
 
 program

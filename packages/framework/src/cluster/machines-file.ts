@@ -1,30 +1,35 @@
 import * as path from 'node:path';
 import type { MachineRecord } from '../machines/types';
 import { readTextIfExists, writePrivateFile } from '../state/private-files';
+import type { ClusterInfo } from './cluster-info';
 
 /**
- * The machines `up` made ready, as records (addresses and paths of key files, never key material).
- * `ssh` and `status` read it; the test handoff is built from the same records.
+ * What `up` made ready, as records (addresses and paths of key files, never key material or
+ * passwords). `ssh` and `status` read it; the test handoff is built from the same records.
  */
 export function machinesFilePath(clusterDir: string): string {
-  return path.join(clusterDir, 'machines.json');
+  return path.join(clusterDir, 'cluster.json');
 }
 
-export async function writeMachinesFile(clusterDir: string, machines: MachineRecord[]): Promise<void> {
+export async function writeMachinesFile(clusterDir: string, info: ClusterInfo): Promise<void> {
   await writePrivateFile(
     machinesFilePath(clusterDir),
-    `${JSON.stringify({ version: 1, machines }, null, 2)}\n`,
+    `${JSON.stringify({ version: 1, ...info }, null, 2)}\n`,
   );
 }
 
-export async function readMachinesFile(clusterDir: string): Promise<MachineRecord[] | undefined> {
+export async function readClusterFile(clusterDir: string): Promise<ClusterInfo | undefined> {
   const text = await readTextIfExists(machinesFilePath(clusterDir));
   if (text === undefined) return undefined;
-  const parsed = JSON.parse(text) as { version?: number; machines?: MachineRecord[] };
+  const parsed = JSON.parse(text) as { version?: number } & ClusterInfo;
   if (parsed.version !== 1 || !Array.isArray(parsed.machines)) {
     throw new Error(
-      `${machinesFilePath(clusterDir)} is not a machines file of version 1: run \`dtr-ha up\` again`,
+      `${machinesFilePath(clusterDir)} is not a cluster file of version 1: run \`dtr-ha up\` again`,
     );
   }
-  return parsed.machines;
+  return parsed;
+}
+
+export async function readMachinesFile(clusterDir: string): Promise<MachineRecord[] | undefined> {
+  return (await readClusterFile(clusterDir))?.machines;
 }

@@ -1,26 +1,71 @@
-import type Docker from 'dockerode';
+import Docker from 'dockerode';
 import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
 import type { Config } from '../config';
+import { ensureClusterImages, type ClusterImages } from '../images/cluster-images';
+import { deployHaproxy, haproxyContainer } from '../load-balancer/haproxy';
+import type { Machine } from '../machines/machine';
 import { machineSpecs, type EnsureResult } from '../machines/types';
-import { openCluster, type ClusterContext } from './cluster-context';
+import { DtrApiClient } from '../products/dtr/dtr-client';
+import {
+  dtrDestroyArgs,
+  dtrInstallArgs,
+  dtrJoinArgs,
+  findReplicas,
+  newReplicaId,
+  runDtr,
+  type DtrReplica,
+  type DtrSettings,
+} from '../products/dtr/dtr';
+import { ensureUcp, type UcpEndpoint } from '../products/ucp/ucp';
+import { writePrivateFile } from '../state/private-files';
+import {
+  ensureStorageServer,
+  prepareReplicaStorage,
+  releaseReplicaStorage,
+  type StorageMode,
+} from '../storage/shared-storage';
+import { ensureClusterTls, ensureServerCertificate } from '../tls';
+import { waitFor } from '../util/wait';
+import { adminPassword } from './admin-password';
+import type { ClusterInfo } from './cluster-info';
+import { openCluster, toMachines, type ClusterContext } from './cluster-context';
 import { machinesFilePath, writeMachinesFile } from './machines-file';
+import { allowedMachines } from './placement';
 import { StatusReporter } from './status';
+
+/** How far `up` goes: machines only (tests of the machine layer), up to UCP, or the whole cluster. */
+export type UpTarget = 'machines' | 'ucp' | 'dtr';
+
+export interface UpOptions {
+  reporter?: StatusReporter;
+  hostDocker?: Docker;
+  until?: UpTarget;
+}
 
 export interface UpResult extends EnsureResult {
   context: ClusterContext;
+  info: ClusterInfo;
+  /** Open Machines of this run (SSH connections): call `dispose()` on each when done. */
+  handles: Machine[];
 }
 
+export const ucpControllerPort = 8443;
+export const dtrHttpsPort = 443;
+export const dtrHttpPort = 80;
+export const loadBalancerPort = 443;
+
 /**
- * `dtr-ha up`: an ordered list of steps over one context (kind's create actions). Every step checks
- * before it acts, so running `up` again reuses what exists and repairs what does not answer.
+ * `dtr-ha up`: an ordered list of steps over one context, in the order data flows (machines → images
+ * → UCP → storage → DTR → load balancer → trust). Every step checks before it acts, so running `up`
+ * again reuses what exists and repairs what does not answer.
  */
-export async function up(
-  config: Config,
-  options: { reporter?: StatusReporter; hostDocker?: Docker } = {},
-): Promise<UpResult> {
+export async function up(config: Config, options: UpOptions = {}): Promise<UpResult> {
   const reporter = options.reporter ?? new StatusReporter();
+  const until = options.until ?? 'machines';
+  const hostDocker = options.hostDocker ?? new Docker();
   const context = await reporter.step(`Preparing cluster state for ${config.machinePrefix}`, () =>
-    openCluster(config, { hostDocker: options.hostDocker }),
+    openCluster(config, { hostDocker }),
   );
   const specs = machineSpecs(config.machinePrefix, config.numMachines);
   const ensured = await reporter.step(
@@ -36,9 +81,257 @@ export async function up(
       return context.provider.ensure(specs, detail);
     },
   );
-  await writeMachinesFile(context.dir, ensured.machines);
-  await context.knownHosts.flush();
-  return { ...ensured, context };
+  const info: ClusterInfo = { machines: ensured.machines };
+  const handles = toMachines(context, ensured.machines);
+  try {
+    if (until !== 'machines')
+      await buildProducts(config, context, handles, info, reporter, hostDocker, until);
+  } catch (error) {
+    handles.forEach((m) => m.dispose());
+    throw error;
+  } finally {
+    await writeMachinesFile(context.dir, info);
+    await context.knownHosts.flush();
+  }
+  return { ...ensured, context, info, handles };
+}
+
+async function buildProducts(
+  config: Config,
+  context: ClusterContext,
+  machines: Machine[],
+  info: ClusterInfo,
+  reporter: StatusReporter,
+  hostDocker: Docker,
+  until: UpTarget,
+): Promise<void> {
+  const images = await reporter.step('Getting the UCP, DTR and HAProxy images to every machine', (detail) =>
+    ensureClusterImages(config, machines, detail, hostDocker),
+  );
+  const password = await adminPassword(config, context.dir);
+  const ucp = await reporter.step('Installing UCP and joining the other machines', (detail) =>
+    ensureUcp(
+      machines,
+      {
+        image: images.ucp,
+        adminUsername: config.admin.username,
+        adminPassword: password,
+        controllerPort: ucpControllerPort,
+      },
+      detail,
+    ),
+  );
+  const ucpCaPath = path.join(context.dir, 'ucp-ca.pem');
+  await writePrivateFile(ucpCaPath, ucp.caPem);
+  info.ucp = { url: ucp.url, caPath: ucpCaPath };
+  if (until === 'ucp') return;
+  await ensureDtrCluster(config, context, machines, info, reporter, { images, ucp, password });
+}
+
+/** Everything DTR needs to be installed or removed, derived again on every run. */
+export interface DtrPlan {
+  settings: DtrSettings;
+  replicaMachines: Machine[];
+  lbMachine: Machine;
+  storage: StorageMode;
+  caPath: string;
+  haproxyImage: string;
+}
+
+export async function planDtr(
+  config: Config,
+  context: ClusterContext,
+  machines: Machine[],
+  deps: { images: ClusterImages; ucp: UcpEndpoint; password: string },
+): Promise<DtrPlan> {
+  const others = machines.slice(1);
+  // The seed runs HAProxy on the UCP controller; DTR_LB_CONSTRAINTS may send it elsewhere.
+  const lbMachine = (
+    await allowedMachines(machines, config.dtrLbConstraints, 'the load balancer (DTR_LB_CONSTRAINTS)')
+  )[0];
+  const replicaMachines = await allowedMachines(
+    others.filter((m) => m !== lbMachine),
+    config.dtrConstraints,
+    'DTR replicas (DTR_CONSTRAINTS)',
+  );
+  const lbHost = lbMachine.getIP();
+  // DTR serves a certificate of our own making: every client can trust it from the first request.
+  const dtrTls = await ensureClusterTls(path.join(context.dir, 'dtr-tls'), `${config.machinePrefix} DTR`);
+  const server = await ensureServerCertificate(dtrTls, 'dtr', [
+    lbHost,
+    ...replicaMachines.map((m) => m.getIP()),
+  ]);
+  return {
+    settings: {
+      image: deps.images.dtr,
+      ucp: deps.ucp,
+      ucpUsername: config.admin.username,
+      ucpPassword: deps.password,
+      externalUrl: `https://${lbHost}${loadBalancerPort === 443 ? '' : `:${loadBalancerPort}`}`,
+      tls: { caPem: dtrTls.ca.cert, certPem: server.cert, keyPem: server.key },
+      constraints: config.dtrConstraints,
+      httpPort: dtrHttpPort,
+      httpsPort: dtrHttpsPort,
+    },
+    replicaMachines,
+    lbMachine,
+    storage: config.machineDriver === 'local' ? 'lab-shared-volume' : 'nfs',
+    caPath: dtrTls.caPath,
+    haproxyImage: deps.images.haproxy,
+  };
+}
+
+async function ensureDtrCluster(
+  config: Config,
+  context: ClusterContext,
+  machines: Machine[],
+  info: ClusterInfo,
+  reporter: StatusReporter,
+  deps: { images: ClusterImages; ucp: UcpEndpoint; password: string },
+): Promise<void> {
+  const plan = await planDtr(config, context, machines, deps);
+  const controller = machines[0];
+  await reporter.step('Preparing shared storage for the registry', async (detail) => {
+    if (plan.storage === 'lab-shared-volume') {
+      detail('no kernel NFS on lab nodes: every replica binds the cluster’s shared volume instead');
+    }
+    await ensureStorageServer(
+      plan.storage,
+      controller,
+      plan.replicaMachines.map((m) => m.getIP()),
+    );
+  });
+  const replicas = await reporter.step(
+    `Installing DTR on ${plan.replicaMachines.length} replicas`,
+    (detail) => ensureDtrReplicas(plan, controller, detail),
+  );
+  await reporter.step(`Running HAProxy on ${plan.lbMachine.name}`, (detail) =>
+    deployHaproxy(
+      plan.lbMachine,
+      plan.haproxyImage,
+      replicas.map((r) => ({ id: r.id, ip: r.machine.getIP(), port: dtrHttpsPort })),
+      plan.settings.tls.caPem,
+      { port: loadBalancerPort, detail },
+    ),
+  );
+  await reporter.step('Trusting DTR on every machine and waiting for a healthy cluster', () =>
+    trustAndWait(plan, machines, replicas),
+  );
+  const lbHost = plan.lbMachine.getIP();
+  info.loadBalancer = {
+    machine: plan.lbMachine.name,
+    host: lbHost,
+    port: loadBalancerPort,
+    url: plan.settings.externalUrl,
+  };
+  info.dtr = {
+    caPath: plan.caPath,
+    replicas: replicas.map((r) => ({
+      id: r.id,
+      machine: r.machine.name,
+      url: `https://${r.machine.getIP()}:${dtrHttpsPort}`,
+    })),
+  };
+}
+
+/**
+ * One replica per replica machine: kept when it is there, installed on the first machine (or joined
+ * to an existing replica) when not. Each machine's registry volume is made shared storage first.
+ */
+export async function ensureDtrReplicas(
+  plan: DtrPlan,
+  controller: Machine,
+  detail: (message: string) => void,
+): Promise<DtrReplica[]> {
+  const existing = await findReplicas(plan.replicaMachines);
+  const replicas: DtrReplica[] = [];
+  for (const machine of plan.replicaMachines) {
+    const found = existing.find((r) => r.machine === machine);
+    if (found) {
+      replicas.push(found);
+      continue;
+    }
+    const replica = { id: newReplicaId(), machine };
+    await prepareReplicaStorage(plan.storage, controller, machine, replica.id);
+    const anchor = replicas[0] ?? existing[0];
+    if (!anchor) {
+      detail(`installing replica ${replica.id} on ${machine.name}`);
+      await runDtr(
+        machine,
+        plan.settings.image,
+        dtrInstallArgs(plan.settings, { id: replica.id, node: machine.name }),
+      );
+    } else {
+      detail(`joining replica ${replica.id} on ${machine.name} to ${anchor.id}`);
+      await runDtr(
+        machine,
+        plan.settings.image,
+        dtrJoinArgs(plan.settings, { id: replica.id, node: machine.name }, anchor.id),
+      );
+    }
+    replicas.push(replica);
+  }
+  return replicas;
+}
+
+/** Every engine trusts DTR's CA for the load balancer's and each replica's address; then health. */
+async function trustAndWait(plan: DtrPlan, machines: Machine[], replicas: DtrReplica[]): Promise<void> {
+  const addresses = [plan.lbMachine.getIP(), ...replicas.map((r) => r.machine.getIP())];
+  await Promise.all(
+    machines.map(async (machine) => {
+      for (const address of addresses) {
+        await machine.upload(`/etc/docker/certs.d/${address}/ca.crt`, plan.settings.tls.caPem, 0o644);
+      }
+    }),
+  );
+  for (const replica of replicas) {
+    const client = new DtrApiClient(
+      `https://${replica.machine.getIP()}:${dtrHttpsPort}`,
+      plan.settings.tls.caPem,
+    );
+    await waitFor(
+      `DTR replica ${replica.id} on ${replica.machine.name} to be healthy`,
+      async () => (await client.ping(), true),
+      {
+        timeoutMs: 90_000,
+        intervalMs: 500,
+      },
+    );
+  }
+  const lb = new DtrApiClient(plan.settings.externalUrl, plan.settings.tls.caPem);
+  await waitFor(
+    'cluster_status to report every replica OK through the load balancer',
+    async () => {
+      const health = (await lb.clusterStatus()).replica_health;
+      const ok = replicas.every((r) => health[r.id] === 'OK');
+      return ok ? true : undefined;
+    },
+    { timeoutMs: 90_000, intervalMs: 500 },
+  );
+}
+
+/**
+ * Removes DTR: every replica destroyed on its machine, its registry volume released (unmounted
+ * first, so removing it cannot reach into the shared storage), HAProxy stopped. UCP and the
+ * machines stay, as after each of the seed's test suites.
+ */
+export async function removeDtr(plan: Pick<DtrPlan, 'settings'>, machines: Machine[]): Promise<string[]> {
+  const replicas = await findReplicas(machines);
+  for (const replica of replicas) {
+    await releaseReplicaStorage(replica.machine, replica.id, { unmountOnly: true });
+    await runDtr(replica.machine, plan.settings.image, dtrDestroyArgs(plan.settings, replica.id));
+    await releaseReplicaStorage(replica.machine, replica.id);
+  }
+  await Promise.all(
+    machines.map((m) =>
+      m
+        .getClient()
+        .getContainer(haproxyContainer)
+        .remove({ force: true })
+        .catch(() => undefined),
+    ),
+  );
+  return replicas.map((r) => r.id);
 }
 
 /** `dtr-ha down`: removes every machine of the cluster and the records of them. */

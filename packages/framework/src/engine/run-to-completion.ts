@@ -1,0 +1,69 @@
+import type Docker from 'dockerode';
+import { PassThrough } from 'node:stream';
+
+export interface RunSpec {
+  image: string;
+  cmd: string[];
+  /** Host paths bound into the container, `host:container[:ro]` (the installers need the engine socket). */
+  binds?: string[];
+  env?: string[];
+  name?: string;
+}
+
+export interface RunResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * `docker run --rm IMAGE CMD` through dockerode: create, attach, start, wait, collect output, remove.
+ * The container is removed even when waiting fails, so an installer never lingers with its flags
+ * (which may hold passwords) visible to `docker inspect`.
+ */
+export async function runToCompletion(docker: Docker, spec: RunSpec): Promise<RunResult> {
+  const container = await docker.createContainer({
+    name: spec.name,
+    Image: spec.image,
+    Cmd: spec.cmd,
+    Env: spec.env,
+    AttachStdout: true,
+    AttachStderr: true,
+    HostConfig: { Binds: spec.binds },
+  });
+  try {
+    const stream = await container.attach({ stream: true, stdout: true, stderr: true });
+    const out = new PassThrough();
+    const err = new PassThrough();
+    let stdout = '';
+    let stderr = '';
+    out.on('data', (chunk) => (stdout += chunk));
+    err.on('data', (chunk) => (stderr += chunk));
+    docker.modem.demuxStream(stream, out, err);
+    const ended = new Promise<void>((resolve) => stream.on('end', () => resolve()));
+    await container.start();
+    const { StatusCode } = (await container.wait()) as { StatusCode: number };
+    // The attach stream can deliver its last bytes just after the exit is reported.
+    await Promise.race([ended, new Promise((resolve) => setTimeout(resolve, 2_000))]);
+    return { code: StatusCode, stdout, stderr };
+  } finally {
+    await container.remove({ force: true }).catch(() => undefined);
+  }
+}
+
+/** Writes a command line for people: values of flags named like secrets are masked. */
+export function describeCommand(cmd: string[]): string {
+  const secret = /password|secret|token|key$/i;
+  const shown: string[] = [];
+  for (let i = 0; i < cmd.length; i++) {
+    const word = cmd[i];
+    const eq = word.indexOf('=');
+    if (word.startsWith('--') && eq > 0 && secret.test(word.slice(0, eq)))
+      shown.push(`${word.slice(0, eq)}=********`);
+    else if (word.startsWith('--') && secret.test(word) && i + 1 < cmd.length) {
+      shown.push(word, '********');
+      i++;
+    } else shown.push(word);
+  }
+  return shown.join(' ');
+}

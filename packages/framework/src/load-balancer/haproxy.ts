@@ -1,0 +1,151 @@
+import type Docker from 'dockerode';
+import { runToCompletion } from '../engine/run-to-completion';
+import type { Machine } from '../machines/machine';
+import { waitFor } from '../util/wait';
+
+export interface Backend {
+  /** The replica ID: the server's name in haproxy.cfg. */
+  id: string;
+  ip: string;
+  port: number;
+}
+
+export const haproxyContainer = 'dtr-haproxy';
+const configDir = '/etc/dtr-ha/haproxy';
+const inContainer = '/usr/local/etc/haproxy';
+
+/**
+ * The seed's haproxy.cfg, made explicit: TCP passthrough on 443 (TLS ends at the replicas, so clients
+ * see DTR's certificate), round robin, and a health check of each replica's /_ping over TLS verified
+ * against DTR's CA, so a dead replica leaves the rotation within a few seconds.
+ */
+export function renderHaproxyConfig(backends: Backend[], options: { port?: number } = {}): string {
+  if (!backends.length) throw new Error('the load balancer needs at least one DTR replica');
+  const servers = backends
+    .map(
+      (b) =>
+        `  server replica-${b.id} ${b.ip}:${b.port} check check-ssl verify required ca-file ${inContainer}/dtr-ca.pem inter 1s fall 2 rise 2`,
+    )
+    .join('\n');
+  return `# Rendered by dtr-ha: do not edit, the next \`up\` rewrites it.
+global
+  log stdout format raw local0 info
+  maxconn 4096
+
+defaults
+  log global
+  option tcplog
+  timeout connect 10s
+  timeout client 1m
+  timeout server 1m
+  timeout check 3s
+
+frontend dtr
+  bind *:${options.port ?? 443}
+  mode tcp
+  default_backend replicas
+
+backend replicas
+  mode tcp
+  balance roundrobin
+  option httpchk GET /_ping
+  http-check expect status 200
+${servers}
+`;
+}
+
+async function running(docker: Docker): Promise<{ running: boolean; image?: string }> {
+  const info = await docker
+    .getContainer(haproxyContainer)
+    .inspect()
+    .catch(() => undefined);
+  return { running: info?.State.Running === true, image: info?.Config.Image };
+}
+
+/**
+ * Runs HAProxy on `machine` publishing `port`: writes the configuration and DTR's CA, validates them
+ * with `haproxy -c` in the image before anything runs, (re)starts the container when the
+ * configuration or image changed, and checks its logs for alerts.
+ */
+export async function deployHaproxy(
+  machine: Machine,
+  image: string,
+  backends: Backend[],
+  dtrCaPem: string,
+  options: { port?: number; detail?: (message: string) => void } = {},
+): Promise<{ changed: boolean }> {
+  const port = options.port ?? 443;
+  const config = renderHaproxyConfig(backends, { port });
+  const docker = machine.getClient();
+  const current = await machine.ssh(
+    `cat ${configDir}/haproxy.cfg 2>/dev/null; echo; cat ${configDir}/dtr-ca.pem 2>/dev/null`,
+  );
+  const state = await running(docker);
+  if (state.running && state.image === image && current.stdout === `${config}\n${dtrCaPem}`.trimEnd()) {
+    return { changed: false };
+  }
+
+  // Validate the new files in a staging folder before they replace what runs.
+  const staging = `${configDir}.next`;
+  await machine.upload(`${staging}/haproxy.cfg`, config, 0o644);
+  await machine.upload(`${staging}/dtr-ca.pem`, dtrCaPem, 0o644);
+  const check = await runToCompletion(docker, {
+    image,
+    cmd: ['haproxy', '-c', '-f', `${inContainer}/haproxy.cfg`],
+    binds: [`${staging}:${inContainer}:ro`],
+  });
+  if (check.code !== 0) {
+    throw new Error(
+      `haproxy -c rejected the configuration on ${machine.name}: ${(check.stdout + check.stderr).trim()}`,
+    );
+  }
+  const swapped = await machine.ssh(`rm -rf ${configDir} && mv ${staging} ${configDir}`);
+  if (swapped.code !== 0) throw new Error(`cannot install haproxy.cfg on ${machine.name}: ${swapped.stderr}`);
+
+  await docker
+    .getContainer(haproxyContainer)
+    .remove({ force: true })
+    .catch(() => undefined);
+  const container = await docker.createContainer({
+    name: haproxyContainer,
+    Image: image,
+    Labels: { 'dtr-ha.role': 'load-balancer' },
+    ExposedPorts: { [`${port}/tcp`]: {} },
+    HostConfig: {
+      Binds: [`${configDir}:${inContainer}:ro`],
+      PortBindings: { [`${port}/tcp`]: [{ HostPort: String(port) }] },
+      RestartPolicy: { Name: 'unless-stopped' },
+    },
+  });
+  await container.start();
+  options.detail?.(
+    `HAProxy on ${machine.name}:${port} → ${backends.map((b) => `${b.ip}:${b.port}`).join(', ')}`,
+  );
+
+  // HAProxy reports a configuration it cannot use as [ALERT] lines and exits: catch that here.
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  const inspect = await container.inspect();
+  const logs = ((await container.logs({ stdout: true, stderr: true })) as unknown as Buffer).toString('utf8');
+  if (!inspect.State.Running || /\[ALERT\]/.test(logs)) {
+    throw new Error(
+      `HAProxy on ${machine.name} is not running cleanly:\n${logs.trim().split('\n').slice(-10).join('\n')}`,
+    );
+  }
+  return { changed: true };
+}
+
+/** Waits until HAProxy's health checks see `count` replicas up (read from its published port). */
+export async function waitForBackends(
+  probe: () => Promise<Set<string>>,
+  count: number,
+  timeoutMs = 30_000,
+): Promise<Set<string>> {
+  return waitFor(
+    `the load balancer to reach ${count} replicas`,
+    async () => {
+      const seen = await probe();
+      return seen.size >= count ? seen : undefined;
+    },
+    { timeoutMs, intervalMs: 200 },
+  );
+}

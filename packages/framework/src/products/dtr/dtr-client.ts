@@ -1,0 +1,125 @@
+import https from 'node:https';
+import axios, { AxiosError, type AxiosInstance } from 'axios';
+
+export class DtrApiError extends Error {
+  constructor(
+    readonly method: string,
+    readonly url: string,
+    readonly status: number | undefined,
+    readonly body: unknown,
+    cause?: Error,
+  ) {
+    const shown = typeof body === 'string' ? body : JSON.stringify(body);
+    super(
+      `${method} ${url} → ${status ?? cause?.message ?? 'no answer'}${shown ? `: ${shown.slice(0, 300)}` : ''}`,
+    );
+    this.name = 'DtrApiError';
+  }
+}
+
+export interface ReplicaHealth {
+  [replicaId: string]: string;
+}
+
+export interface Repository {
+  namespace: string;
+  name: string;
+  [key: string]: unknown;
+}
+
+/**
+ * DTR's HTTP API (the v0 API of the DTR 2.x reference) over TLS verified against DTR's CA. Each
+ * request opens its own connection by default, so requests through the load balancer are spread
+ * over the replicas as separate clients' would be.
+ */
+export class DtrApiClient {
+  readonly axios: AxiosInstance;
+
+  constructor(
+    readonly baseURL: string,
+    caPem: string,
+    auth?: { username: string; password: string },
+    options: { keepAlive?: boolean; timeoutMs?: number } = {},
+  ) {
+    this.axios = axios.create({
+      baseURL,
+      auth,
+      timeout: options.timeoutMs ?? 10_000,
+      httpsAgent: new https.Agent({ ca: caPem, keepAlive: options.keepAlive ?? false }),
+      validateStatus: () => true,
+    });
+  }
+
+  private async call<T>(
+    method: 'get' | 'post' | 'delete',
+    path: string,
+    data?: unknown,
+    ok = [200],
+  ): Promise<{ data: T; replica?: string }> {
+    let response;
+    try {
+      response = await this.axios.request<T>({ method, url: path, data });
+    } catch (error) {
+      throw new DtrApiError(
+        method.toUpperCase(),
+        `${this.baseURL}${path}`,
+        undefined,
+        undefined,
+        error as AxiosError,
+      );
+    }
+    if (!ok.includes(response.status)) {
+      throw new DtrApiError(method.toUpperCase(), `${this.baseURL}${path}`, response.status, response.data);
+    }
+    return { data: response.data, replica: response.headers['x-replica-id'] as string | undefined };
+  }
+
+  /** 200 when the replica is healthy; throws DtrApiError (status 503 and the failing part) otherwise. */
+  async ping(): Promise<{ replica?: string }> {
+    const { replica } = await this.call('get', '/_ping');
+    return { replica };
+  }
+
+  async health(): Promise<unknown> {
+    return (await this.call('get', '/health')).data;
+  }
+
+  async clusterStatus(): Promise<{ replica_health: ReplicaHealth; [key: string]: unknown }> {
+    return (await this.call<{ replica_health: ReplicaHealth }>('get', '/api/v0/meta/cluster_status')).data;
+  }
+
+  async createRepository(
+    namespace: string,
+    name: string,
+    visibility: 'public' | 'private' = 'public',
+  ): Promise<Repository> {
+    const path = `/api/v0/repositories/${encodeURIComponent(namespace)}`;
+    return (await this.call<Repository>('post', path, { name, visibility }, [200, 201])).data;
+  }
+
+  async listRepositories(namespace: string): Promise<Repository[]> {
+    const { data } = await this.call<{ repositories: Repository[] }>(
+      'get',
+      `/api/v0/repositories/${encodeURIComponent(namespace)}`,
+    );
+    return data.repositories;
+  }
+
+  async getRepository(namespace: string, name: string): Promise<Repository> {
+    return (
+      await this.call<Repository>(
+        'get',
+        `/api/v0/repositories/${encodeURIComponent(namespace)}/${encodeURIComponent(name)}`,
+      )
+    ).data;
+  }
+
+  async deleteRepository(namespace: string, name: string): Promise<void> {
+    await this.call(
+      'delete',
+      `/api/v0/repositories/${encodeURIComponent(namespace)}/${encodeURIComponent(name)}`,
+      undefined,
+      [200, 202, 204],
+    );
+  }
+}

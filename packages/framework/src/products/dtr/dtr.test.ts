@@ -1,0 +1,67 @@
+import { dtrDestroyArgs, dtrInstallArgs, dtrJoinArgs, newReplicaId, type DtrSettings } from './dtr';
+
+const settings: DtrSettings = {
+  image: 'dtrha-lab/dtr:standin',
+  ucp: { url: 'https://10.0.0.1:8443', caPem: 'UCP-CA', fingerprint: 'AA' },
+  ucpUsername: 'admin',
+  ucpPassword: 'pw-secret',
+  externalUrl: 'https://10.0.0.1',
+  tls: { caPem: 'CA', certPem: 'CERT', keyPem: 'KEY' },
+  constraints: [],
+  httpPort: 80,
+  httpsPort: 443,
+};
+
+function flag(args: string[], name: string): string | undefined {
+  const i = args.indexOf(name);
+  return i < 0 ? undefined : args[i + 1];
+}
+
+test('replica IDs are 12 hexadecimal digits, as the reference requires', () => {
+  const ids = new Set(Array.from({ length: 50 }, newReplicaId));
+  for (const id of ids) expect(id).toMatch(/^[0-9a-f]{12}$/);
+  expect(ids.size).toBe(50);
+});
+
+test('install: UCP URL, verified UCP CA (never --ucp-insecure-tls), node, replica, external URL, our cert', () => {
+  const args = dtrInstallArgs(settings, { id: '0123456789ab', node: 'c-2' });
+  expect(args[0]).toBe('install');
+  expect(flag(args, '--ucp-url')).toBe('https://10.0.0.1:8443');
+  expect(flag(args, '--ucp-ca')).toBe('UCP-CA');
+  expect(args).not.toContain('--ucp-insecure-tls');
+  expect(flag(args, '--ucp-node')).toBe('c-2');
+  expect(flag(args, '--replica-id')).toBe('0123456789ab');
+  expect(flag(args, '--dtr-external-url')).toBe('https://10.0.0.1');
+  expect([flag(args, '--dtr-ca'), flag(args, '--dtr-cert'), flag(args, '--dtr-key')]).toEqual([
+    'CA',
+    'CERT',
+    'KEY',
+  ]);
+  expect([flag(args, '--replica-http-port'), flag(args, '--replica-https-port')]).toEqual(['80', '443']);
+});
+
+test('join names the existing replica; destroy names the replica to destroy', () => {
+  const join = dtrJoinArgs(settings, { id: 'bbbbbbbbbbbb', node: 'c-3' }, 'aaaaaaaaaaaa');
+  expect(join[0]).toBe('join');
+  expect(flag(join, '--existing-replica-id')).toBe('aaaaaaaaaaaa');
+  expect(flag(join, '--replica-id')).toBe('bbbbbbbbbbbb');
+  const destroy = dtrDestroyArgs(settings, 'bbbbbbbbbbbb');
+  expect(destroy[0]).toBe('destroy');
+  expect(flag(destroy, '--replica-id')).toBe('bbbbbbbbbbbb');
+  expect(destroy).not.toContain('--ucp-node');
+});
+
+test('DTR_CONSTRAINTS go to --extra-envs with the node as one more constraint, never with --ucp-node', () => {
+  const constrained: DtrSettings = {
+    ...settings,
+    constraints: [
+      { key: 'container', operator: '!=', value: 'ucp-controller' },
+      { key: 'container', operator: '!=', value: 'dtr-haproxy' },
+    ],
+  };
+  const args = dtrInstallArgs(constrained, { id: '0123456789ab', node: 'c-2' });
+  expect(flag(args, '--extra-envs')).toBe(
+    'constraint:container!=ucp-controller&constraint:container!=dtr-haproxy&constraint:node==c-2',
+  );
+  expect(args).not.toContain('--ucp-node');
+});

@@ -1,0 +1,129 @@
+import { randomBytes } from 'node:crypto';
+import type { Constraint } from '../../config';
+import { describeCommand, runToCompletion } from '../../engine/run-to-completion';
+import type { Machine } from '../../machines/machine';
+import type { UcpEndpoint } from '../ucp/ucp';
+
+export interface DtrSettings {
+  image: string;
+  ucp: UcpEndpoint;
+  ucpUsername: string;
+  ucpPassword: string;
+  /** `https://<load balancer host>[:port]`: what clients use, so DTR's certificate names it. */
+  externalUrl: string;
+  /** The certificate DTR serves (ours, so every client can trust it from the start). */
+  tls: { caPem: string; certPem: string; keyPem: string };
+  /** DTR_CONSTRAINTS: passed as --extra-envs, which the reference says cannot go with --ucp-node. */
+  constraints: Constraint[];
+  httpPort: number;
+  httpsPort: number;
+}
+
+export interface DtrReplica {
+  id: string;
+  machine: Machine;
+}
+
+const socketBind = '/var/run/docker.sock:/var/run/docker.sock';
+
+/** A DTR replica ID as the reference requires: 12 hexadecimal digits. */
+export function newReplicaId(): string {
+  return randomBytes(6).toString('hex');
+}
+
+/** The flags every DTR command takes to reach UCP. */
+function ucpFlags(settings: DtrSettings): string[] {
+  return [
+    '--ucp-url',
+    settings.ucp.url,
+    '--ucp-username',
+    settings.ucpUsername,
+    '--ucp-password',
+    settings.ucpPassword,
+    // The CA we checked against `ucp fingerprint`: never --ucp-insecure-tls.
+    '--ucp-ca',
+    settings.ucp.caPem,
+  ];
+}
+
+/** Where the replica goes: --ucp-node, or the node as one more swarm constraint when there are some. */
+function placementFlags(settings: DtrSettings, node: string): string[] {
+  if (settings.constraints.length) {
+    // Swarm constraints select the node: the seed's constraints plus this node's name.
+    const envs = [...settings.constraints, { key: 'node', operator: '==', value: node } as Constraint]
+      .map((c) => `constraint:${c.key}${c.operator}${c.value}`)
+      .join('&');
+    return ['--extra-envs', envs];
+  }
+  return ['--ucp-node', node];
+}
+
+export function dtrInstallArgs(settings: DtrSettings, replica: { id: string; node: string }): string[] {
+  return [
+    'install',
+    ...ucpFlags(settings),
+    ...placementFlags(settings, replica.node),
+    '--replica-id',
+    replica.id,
+    '--dtr-external-url',
+    settings.externalUrl,
+    '--replica-http-port',
+    String(settings.httpPort),
+    '--replica-https-port',
+    String(settings.httpsPort),
+    '--dtr-ca',
+    settings.tls.caPem,
+    '--dtr-cert',
+    settings.tls.certPem,
+    '--dtr-key',
+    settings.tls.keyPem,
+  ];
+}
+
+export function dtrJoinArgs(
+  settings: DtrSettings,
+  replica: { id: string; node: string },
+  existingId: string,
+): string[] {
+  return [
+    'join',
+    ...ucpFlags(settings),
+    ...placementFlags(settings, replica.node),
+    '--existing-replica-id',
+    existingId,
+    '--replica-id',
+    replica.id,
+    '--replica-http-port',
+    String(settings.httpPort),
+    '--replica-https-port',
+    String(settings.httpsPort),
+  ];
+}
+
+export function dtrDestroyArgs(settings: DtrSettings, replicaId: string): string[] {
+  return ['destroy', '--replica-id', replicaId, ...ucpFlags(settings)];
+}
+
+export async function runDtr(machine: Machine, image: string, args: string[]): Promise<string> {
+  const result = await runToCompletion(machine.getClient(), { image, cmd: args, binds: [socketBind] });
+  if (result.code !== 0) {
+    const tail = (result.stderr || result.stdout).trim().split('\n').slice(-5).join('\n');
+    throw new Error(
+      `dtr ${describeCommand(args.slice(0, 1))} on ${machine.name} exited with ${result.code}: ${tail}`,
+    );
+  }
+  return result.stdout;
+}
+
+/** Replicas found from container names (`dtr-nginx-<id>`): names are the state, no database. */
+export async function findReplicas(machines: Machine[]): Promise<DtrReplica[]> {
+  const found: DtrReplica[] = [];
+  for (const machine of machines) {
+    const containers = await machine.getClient().listContainers({ all: true });
+    for (const c of containers) {
+      const match = c.Names.map((n) => /^\/dtr-nginx-([0-9a-f]{12})$/.exec(n)).find(Boolean);
+      if (match) found.push({ id: match[1], machine });
+    }
+  }
+  return found;
+}

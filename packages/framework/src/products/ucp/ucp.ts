@@ -1,0 +1,177 @@
+import { createHash, X509Certificate } from 'node:crypto';
+import https from 'node:https';
+import axios from 'axios';
+import type { Machine } from '../../machines/machine';
+import { describeCommand, runToCompletion } from '../../engine/run-to-completion';
+import { waitFor } from '../../util/wait';
+
+/** What the UCP installer needs, from the configuration. */
+export interface UcpSettings {
+  image: string;
+  adminUsername: string;
+  adminPassword: string;
+  /** The controller's HTTPS port; not 443, which HAProxy takes on the controller as in the seed. */
+  controllerPort: number;
+}
+
+export interface UcpEndpoint {
+  url: string;
+  /** The controller's CA, fetched from /ca and checked against `ucp fingerprint` run on its engine. */
+  caPem: string;
+  fingerprint: string;
+}
+
+/** The installer is run as its documentation says: `docker run --rm --name ucp -v <socket> IMAGE <command>`. */
+const socketBind = '/var/run/docker.sock:/var/run/docker.sock';
+
+export function ucpInstallArgs(settings: UcpSettings, controller: { name: string; ip: string }): string[] {
+  return [
+    'install',
+    '--host-address',
+    controller.ip,
+    '--san',
+    controller.ip,
+    '--san',
+    controller.name,
+    '--controller-port',
+    String(settings.controllerPort),
+    '--admin-username',
+    settings.adminUsername,
+    '--admin-password',
+    settings.adminPassword,
+  ];
+}
+
+export function ucpJoinArgs(settings: UcpSettings, node: { ip: string }, endpoint: UcpEndpoint): string[] {
+  return [
+    'join',
+    '--url',
+    endpoint.url,
+    '--fingerprint',
+    endpoint.fingerprint,
+    '--host-address',
+    node.ip,
+    '--admin-username',
+    settings.adminUsername,
+    '--admin-password',
+    settings.adminPassword,
+  ];
+}
+
+/** Parses `SHA-256 Fingerprint=AA:BB:…` as `ucp fingerprint` prints it. */
+export function parseFingerprint(output: string): string {
+  const match = /SHA-256 Fingerprint=([0-9A-Fa-f:]{95})/.exec(output);
+  if (!match)
+    throw new Error(`ucp fingerprint printed no SHA-256 fingerprint: ${output.trim().slice(0, 200)}`);
+  return match[1].toUpperCase();
+}
+
+export function pemFingerprint(pem: string): string {
+  const der = new X509Certificate(pem).raw;
+  return createHash('sha256')
+    .update(der)
+    .digest('hex')
+    .toUpperCase()
+    .replace(/(..)(?!$)/g, '$1:');
+}
+
+async function runUcp(machine: Machine, image: string, args: string[]): Promise<string> {
+  const result = await runToCompletion(machine.getClient(), {
+    image,
+    cmd: args,
+    binds: [socketBind],
+    name: 'ucp',
+  });
+  if (result.code !== 0) {
+    const tail = (result.stderr || result.stdout).trim().split('\n').slice(-5).join('\n');
+    throw new Error(`ucp ${describeCommand(args)} on ${machine.name} exited with ${result.code}: ${tail}`);
+  }
+  return result.stdout;
+}
+
+async function containerRunning(machine: Machine, name: string): Promise<boolean> {
+  const info = await machine
+    .getClient()
+    .getContainer(name)
+    .inspect()
+    .catch(() => undefined);
+  return info?.State.Running === true;
+}
+
+/**
+ * UCP on the controller, every other machine joined to it. Installed and joined only where it is
+ * not already: the controller's `ucp-controller` container and each node's `ucp-proxy` (the
+ * containers UCP leaves on the nodes it manages) say what is there.
+ */
+export async function ensureUcp(
+  machines: Machine[],
+  settings: UcpSettings,
+  detail: (message: string) => void = () => undefined,
+): Promise<UcpEndpoint> {
+  const [controller, ...nodes] = machines;
+  if (!(await containerRunning(controller, 'ucp-controller'))) {
+    detail(`installing UCP on ${controller.name}`);
+    await runUcp(
+      controller,
+      settings.image,
+      ucpInstallArgs(settings, { name: controller.name, ip: controller.getIP() }),
+    );
+  }
+  const fingerprint = parseFingerprint(await runUcp(controller, settings.image, ['fingerprint']));
+  const url = `https://${controller.getIP()}:${settings.controllerPort}`;
+  const endpoint = { url, fingerprint, caPem: await fetchTrustedCa(url, fingerprint) };
+  await waitForUcp(endpoint);
+  await Promise.all(
+    nodes.map(async (node) => {
+      if (await containerRunning(node, 'ucp-proxy')) return;
+      detail(`joining ${node.name} to UCP`);
+      await runUcp(node, settings.image, ucpJoinArgs(settings, { ip: node.getIP() }, endpoint));
+    }),
+  );
+  return endpoint;
+}
+
+/**
+ * Reads the controller's CA from /ca. The connection cannot be verified before we have the CA, so
+ * the CA is accepted only when its SHA-256 fingerprint equals the one `ucp fingerprint` printed on
+ * the controller's own engine (reached over verified TLS).
+ */
+export async function fetchTrustedCa(url: string, fingerprint: string): Promise<string> {
+  const caPem = await waitFor(
+    `UCP's CA at ${url}/ca`,
+    async () => {
+      const response = await axios.get<string>(`${url}/ca`, {
+        httpsAgent: new https.Agent({ rejectUnauthorized: false }),
+        responseType: 'text',
+        timeout: 3_000,
+      });
+      return response.data;
+    },
+    { timeoutMs: 60_000, intervalMs: 500 },
+  );
+  const seen = pemFingerprint(caPem);
+  if (seen !== fingerprint) {
+    throw new Error(
+      `UCP at ${url} served a CA with fingerprint ${seen}, but ucp fingerprint says ${fingerprint}`,
+    );
+  }
+  return caPem;
+}
+
+export function ucpAxios(endpoint: UcpEndpoint) {
+  return axios.create({
+    baseURL: endpoint.url,
+    // Verified against the controller's CA; the certificate's SANs hold the controller's IP.
+    httpsAgent: new https.Agent({ ca: endpoint.caPem }),
+    timeout: 5_000,
+  });
+}
+
+export async function waitForUcp(endpoint: UcpEndpoint, timeoutMs = 60_000): Promise<void> {
+  const client = ucpAxios(endpoint);
+  await waitFor(
+    `UCP at ${endpoint.url}/_ping`,
+    async () => ((await client.get('/_ping')).status === 200 ? true : undefined),
+    { timeoutMs, intervalMs: 500 },
+  );
+}

@@ -1,0 +1,117 @@
+import type { Machine } from '../machines/machine';
+import { labSharedDir } from '../machines/providers/local-lab/local-lab-provider';
+
+/**
+ * Shared storage for the DTR replicas' registry volumes, as the seed set it up by hand: an NFS export
+ * on the controller mounted over every replica's `dtr-registry-<id>` volume. Lab nodes share the host's
+ * kernel, which has no NFS here, so there each replica's volume is bound to the cluster's shared
+ * volume instead: the same files on every replica, through the same volume path.
+ */
+export type StorageMode = 'nfs' | 'lab-shared-volume';
+
+export const nfsExportDir = '/var/nfsshare';
+
+export function registryVolume(replicaId: string): string {
+  return `dtr-registry-${replicaId}`;
+}
+
+export function registryVolumePath(replicaId: string): string {
+  return `/var/lib/docker/volumes/${registryVolume(replicaId)}/_data`;
+}
+
+/** The seed's server steps, idempotent: install, export to each replica, start. */
+export function nfsServerScript(clientIps: string[], exportDir = nfsExportDir): string {
+  const options = 'rw,sync,no_root_squash,no_subtree_check';
+  const exportsLine = `${exportDir} ${clientIps.map((ip) => `${ip}(${options})`).join(' ')}`;
+  return [
+    'set -e',
+    'export DEBIAN_FRONTEND=noninteractive',
+    'command -v exportfs >/dev/null || { apt-get update -qq && apt-get install -y -qq nfs-kernel-server; }',
+    `mkdir -p ${exportDir}`,
+    `chown nobody:nogroup ${exportDir}`,
+    `grep -v '^${exportDir} ' /etc/exports 2>/dev/null > /etc/exports.dtr-ha || true`,
+    `echo '${exportsLine}' >> /etc/exports.dtr-ha`,
+    'mv /etc/exports.dtr-ha /etc/exports',
+    'exportfs -a',
+    'service nfs-kernel-server start',
+  ].join('\n');
+}
+
+/** The seed's client steps for one replica: mount the export over its registry volume. */
+export function nfsClientScript(serverIp: string, replicaId: string, exportDir = nfsExportDir): string {
+  const target = registryVolumePath(replicaId);
+  return [
+    'set -e',
+    'export DEBIAN_FRONTEND=noninteractive',
+    'command -v mount.nfs4 >/dev/null || { apt-get update -qq && apt-get install -y -qq nfs-common; }',
+    `mkdir -p ${target}`,
+    `mountpoint -q ${target} || mount -t nfs4 -o actimeo=0 ${serverIp}:${exportDir} ${target}`,
+    `mount -t nfs4 | grep -q ' ${target} '`,
+  ].join('\n');
+}
+
+/** On a lab node: the cluster's shared volume bound over the replica's registry volume. */
+export function labBindScript(replicaId: string): string {
+  const target = registryVolumePath(replicaId);
+  const source = `${labSharedDir}/dtr-registry`;
+  return [
+    'set -e',
+    `mkdir -p ${source} ${target}`,
+    `mountpoint -q ${target} || mount --bind ${source} ${target}`,
+  ].join('\n');
+}
+
+/**
+ * Makes `replicaId`'s registry volume on `machine` the shared storage, before DTR installs or joins
+ * there (DTR keeps a volume that already exists), then proves it: a file written through this
+ * replica's volume path is seen from the controller's side of the share.
+ */
+export async function prepareReplicaStorage(
+  mode: StorageMode,
+  controller: Machine,
+  machine: Machine,
+  replicaId: string,
+): Promise<void> {
+  const docker = machine.getClient();
+  await docker.createVolume({ Name: registryVolume(replicaId), Labels: { 'dtr-ha.storage': mode } });
+  const script = mode === 'nfs' ? nfsClientScript(controller.getIP(), replicaId) : labBindScript(replicaId);
+  await machine.shell.check(script);
+
+  const probe = `.dtr-ha-probe-${replicaId}`;
+  await machine.shell.check(`date +%s%N > ${registryVolumePath(replicaId)}/${probe}`);
+  const serverSide = mode === 'nfs' ? nfsExportDir : `${labSharedDir}/dtr-registry`;
+  const seen = await controller.ssh(`cat ${serverSide}/${probe} && rm -f ${serverSide}/${probe}`);
+  if (seen.code !== 0) {
+    throw new Error(
+      `shared storage check failed: a file written on ${machine.name} in ${registryVolumePath(replicaId)} ` +
+        `is not in ${serverSide} on ${controller.name}`,
+    );
+  }
+}
+
+/**
+ * Unmounts a replica's registry volume from the shared storage, then removes the volume. Unmounting
+ * comes first because removing a volume deletes everything under its path, mounts included.
+ */
+export async function releaseReplicaStorage(
+  machine: Machine,
+  replicaId: string,
+  options: { unmountOnly?: boolean } = {},
+): Promise<void> {
+  const target = registryVolumePath(replicaId);
+  await machine.shell.check(`if mountpoint -q ${target}; then umount ${target}; fi`);
+  if (options.unmountOnly) return;
+  await machine
+    .getClient()
+    .getVolume(registryVolume(replicaId))
+    .remove()
+    .catch((error: { statusCode?: number }) => {
+      if (error.statusCode !== 404) throw error;
+    });
+}
+
+/** The server side: the lab's shared volume is there already; real hosts export NFS from the controller. */
+export async function ensureStorageServer(mode: StorageMode, controller: Machine, replicaIps: string[]) {
+  if (mode === 'nfs') await controller.shell.check(nfsServerScript(replicaIps));
+  else await controller.shell.check(`mkdir -p ${labSharedDir}/dtr-registry`);
+}
