@@ -1,3 +1,357 @@
-// placeholder until the docker-machine provider lands (being written now)
-/* eslint-disable */
-export class DockerMachineProvider { readonly name = 'docker-machine'; constructor(_o: any) {} async list(): Promise<any[]> { return []; } async ensure(): Promise<any> { throw new Error('not yet'); } async remove(): Promise<string[]> { return []; } async collectLogs(): Promise<string[]> { return []; } }
+import { promises as fs } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import pLimit from 'p-limit';
+import { maskSecretFlags } from '../../../config/render';
+import { engineAnswers } from '../../../engine/engine-client';
+import { runCommand, type CommandResult } from '../../../util/run-command';
+import { waitFor } from '../../../util/wait';
+import type {
+  EnsureResult,
+  FoundMachine,
+  MachineRecord,
+  MachineSpec,
+  MachineState,
+  Progress,
+  Provider,
+} from '../../types';
+
+export interface DockerMachineOptions {
+  prefix: string;
+  /** A docker-machine driver name: amazonec2, virtualbox, … */
+  driver: string;
+  /** MACHINE_CREATE_FLAGS, passed to `docker-machine create` as they are. */
+  createFlags: string[];
+  /** Default: env DOCKER_MACHINE_BINARY, else `docker-machine` on PATH. */
+  binary?: string;
+  /** The CLI's environment (MACHINE_STORAGE_PATH, PATH, …). Default: this process's. */
+  env?: NodeJS.ProcessEnv;
+}
+
+/** docker-machine provisions every engine with TLS on this port (libmachine's engine.DefaultPort). */
+export const dockerMachineEnginePort = 2376;
+const engineWaitMs = 60_000;
+
+export const missingBinaryMessage =
+  'docker-machine was not found on PATH: install it, or set DOCKER_MACHINE_BINARY, or use MACHINE_DRIVER=local|generic';
+
+const logCommand = 'cat /var/log/dockerd.log 2>/dev/null || journalctl -u docker --no-pager';
+
+/**
+ * Machines made and kept by the `docker-machine` CLI with any of its drivers. docker-machine owns the
+ * machines, their SSH keys and their TLS certificates (its store, MACHINE_STORAGE_PATH); the framework
+ * only drives the CLI and reads `docker-machine inspect`, so what it hands on is what docker-machine made.
+ */
+export class DockerMachineProvider implements Provider {
+  readonly name = 'docker-machine';
+  private readonly binary: string;
+  private readonly env: NodeJS.ProcessEnv;
+
+  constructor(private readonly options: DockerMachineOptions) {
+    this.env = options.env ?? process.env;
+    this.binary = options.binary ?? (this.env.DOCKER_MACHINE_BINARY || 'docker-machine');
+  }
+
+  async list(): Promise<FoundMachine[]> {
+    const { stdout } = await this.run([
+      'ls',
+      '--filter',
+      `name=${ownNamePattern(this.options.prefix)}`,
+      '--format',
+      // A literal \t: the CLI turns it into a tab (commands/ls.go parseFormat).
+      '{{.Name}}\\t{{.State}}',
+    ]);
+    return parseLsOutput(stdout, this.options.prefix);
+  }
+
+  async ensure(specs: MachineSpec[], progress: Progress = () => undefined): Promise<EnsureResult> {
+    const found = new Map((await this.list()).map((m) => [m.name, m]));
+    const actions: EnsureResult['actions'] = {};
+    const notes = new Map<string, string>();
+    const limit = pLimit(8);
+
+    // The CLI makes its store's CA and client certificate on the first create, and parallel first
+    // creates can each make their own (docker/machine#3634): then one create goes first, alone.
+    const missing = specs.filter((spec) => !found.has(spec.name));
+    const first = missing.length > 1 && !(await this.storeHasCertificates()) ? missing[0] : undefined;
+    const batches = first ? [[first], specs.filter((spec) => spec !== first)] : [specs];
+    for (const batch of batches) {
+      await Promise.all(
+        batch.map((spec) =>
+          limit(async () => {
+            actions[spec.name] = await this.bringUp(spec, found.get(spec.name), progress, notes);
+          }),
+        ),
+      );
+    }
+
+    const machines = await Promise.all(
+      specs.map((spec) =>
+        limit(async () => {
+          const record = await this.readyRecord(spec, notes.get(spec.name));
+          progress(`${spec.name} ${actions[spec.name]} (${record.ip})`);
+          return record;
+        }),
+      ),
+    );
+    return { machines, actions };
+  }
+
+  async remove(names?: string[]): Promise<string[]> {
+    const existing = (await this.list()).map((m) => m.name);
+    const doomed = names ? existing.filter((name) => names.includes(name)) : existing;
+    if (doomed.length === 0) return [];
+    await this.run(['rm', '-y', ...doomed]);
+    return doomed;
+  }
+
+  async collectLogs(dir: string): Promise<string[]> {
+    const running = (await this.list()).filter((m) => m.state === 'running');
+    if (running.length === 0) return [];
+    await fs.mkdir(dir, { recursive: true });
+    const written: string[] = [];
+    for (const machine of running) {
+      const result = await this.run(['ssh', machine.name, logCommand], { allowFailure: true });
+      const file = path.join(dir, `${machine.name}.log`);
+      const failure =
+        result.code === 0
+          ? ''
+          : `\n# docker-machine ssh ${machine.name} exited with ${result.code}:\n${result.stderr}`;
+      await fs.writeFile(file, result.stdout + failure);
+      written.push(file);
+    }
+    return written;
+  }
+
+  /** Makes one machine exist and run; says what it took. */
+  private async bringUp(
+    spec: MachineSpec,
+    existing: FoundMachine | undefined,
+    progress: Progress,
+    notes: Map<string, string>,
+  ): Promise<EnsureResult['actions'][string]> {
+    if (!existing) {
+      progress(`${spec.name}: docker-machine create --driver ${this.options.driver}`);
+      await this.run(['create', '--driver', this.options.driver, ...this.options.createFlags, spec.name]);
+      return 'created';
+    }
+    let action: EnsureResult['actions'][string] = 'reused';
+    if (existing.state !== 'running') {
+      progress(`${spec.name}: docker-machine start`);
+      const started = await this.run(['start', spec.name], { allowFailure: true });
+      // A machine in a passing state (Starting, Timeout, …) may be running by now.
+      if (started.code !== 0 && !/already running/i.test(started.stderr)) {
+        throw new Error(
+          `docker-machine start ${spec.name} failed (it was ${existing.state}): ${tail(started.stderr)}\n` +
+            `Fix it, or remove it with 'docker-machine rm -y ${spec.name}' and run again.`,
+        );
+      }
+      action = 'started';
+    }
+    await this.checkCertificates(spec.name, progress, notes);
+    return action;
+  }
+
+  /**
+   * `docker-machine env` checks the machine's certificates over TLS first. A machine that came back
+   * with another IP fails that check, and the CLI's own remedy is regenerate-certs.
+   */
+  private async checkCertificates(
+    name: string,
+    progress: Progress,
+    notes: Map<string, string>,
+  ): Promise<void> {
+    const env = await this.run(['env', '--shell', 'bash', name], { allowFailure: true });
+    if (env.code === 0) return;
+    const output = `${env.stderr}\n${env.stdout}`.trim();
+    if (/regenerate-certs/.test(output)) {
+      progress(
+        `${name}: its TLS certificates do not verify; docker-machine regenerate-certs --force ${name}`,
+      );
+      await this.run(['regenerate-certs', '--force', name]);
+      return;
+    }
+    notes.set(name, `docker-machine env ${name} said: ${tail(output)}`);
+  }
+
+  /** The machine's record from `docker-machine inspect`, once its engine answers with those files. */
+  private async readyRecord(spec: MachineSpec, note: string | undefined): Promise<MachineRecord> {
+    const { stdout } = await this.run(['inspect', spec.name]);
+    const record = recordFromInspect(stdout, spec);
+    const { host, port, caPath, certPath } = record.engine;
+    await waitFor(
+      `${spec.name}'s engine`,
+      async () => ((await engineAnswers(record.engine, 2_000)) ? true : undefined),
+      { timeoutMs: engineWaitMs, intervalMs: 500 },
+    ).catch(() => {
+      throw new Error(
+        `docker-machine machine ${spec.name}: its Docker engine did not answer over TLS at ${host}:${port} ` +
+          `within ${engineWaitMs / 1000} s with docker-machine's certificates (CA ${caPath}, client ${certPath}). ` +
+          `Check 'docker-machine env ${spec.name}'; 'docker-machine regenerate-certs --force ${spec.name}' ` +
+          `may fix it.${note ? `\n${note}` : ''}`,
+      );
+    });
+    return record;
+  }
+
+  /** Whether docker-machine's store already has its CA and client certificate. */
+  private async storeHasCertificates(): Promise<boolean> {
+    const store =
+      this.env.MACHINE_STORAGE_PATH || path.join(this.env.HOME || os.homedir(), '.docker', 'machine');
+    const exists = (file: string) =>
+      fs.access(path.join(store, 'certs', file)).then(
+        () => true,
+        () => false,
+      );
+    return (await exists('ca.pem')) && (await exists('cert.pem'));
+  }
+
+  /** Runs the CLI; a failure carries its stderr, and never the values of secret flags (API keys…). */
+  private async run(args: string[], options: { allowFailure?: boolean } = {}): Promise<CommandResult> {
+    let result: CommandResult;
+    try {
+      result = await runCommand(this.binary, args, { env: this.env, allowFailure: true });
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      if (/^cannot run .*ENOENT/.test(message)) {
+        const tried = this.binary === 'docker-machine' ? '' : ` (tried ${this.binary})`;
+        throw new Error(`${missingBinaryMessage}${tried}`);
+      }
+      throw error;
+    }
+    if (result.code !== 0 && !options.allowFailure) {
+      const stderr = tail(result.stderr);
+      throw new Error(
+        `docker-machine ${maskSecretFlags(args).join(' ')} exited with ${result.code}${stderr ? `:\n${stderr}` : ''}`,
+      );
+    }
+    return result;
+  }
+}
+
+/** The `ls --filter name=` regular expression (Go RE2) of exactly this cluster's machines. */
+export function ownNamePattern(prefix: string): string {
+  return `^${escapeRegExp(prefix)}-[0-9]+$`;
+}
+
+/** docker-machine's states (libmachine/state) as the framework's. */
+export function machineState(state: string): MachineState {
+  switch (state.trim().toLowerCase()) {
+    case 'running':
+      return 'running';
+    case 'stopped':
+    case 'saved':
+    case 'paused':
+      return 'stopped';
+    default:
+      return 'unknown';
+  }
+}
+
+/** Parses `ls --format '{{.Name}}\t{{.State}}'`: only `<prefix>-<n>` names, in machine order. */
+export function parseLsOutput(stdout: string, prefix: string): FoundMachine[] {
+  const own = new RegExp(ownNamePattern(prefix));
+  const found = new Map<string, FoundMachine>();
+  for (const line of stdout.split(/\r?\n/)) {
+    if (!line.trim()) continue;
+    const [rawName, rawState = ''] = line.split('\t');
+    const name = rawName.trim();
+    if (!own.test(name)) continue;
+    found.set(name, { name, state: machineState(rawState), providerId: name });
+  }
+  return [...found.values()].sort((a, b) => a.name.localeCompare(b.name, undefined, { numeric: true }));
+}
+
+/** The fields of `docker-machine inspect` (the machine's config.json) the framework reads. */
+interface InspectedMachine {
+  Name?: string;
+  DriverName?: string;
+  Driver?: {
+    IPAddress?: string;
+    MachineName?: string;
+    SSHUser?: string;
+    SSHPort?: number;
+    SSHKeyPath?: string;
+    StorePath?: string;
+    EnginePort?: number;
+  };
+  HostOptions?: {
+    AuthOptions?: {
+      CaCertPath?: string;
+      ClientCertPath?: string;
+      ClientKeyPath?: string;
+    };
+  };
+}
+
+/**
+ * A MachineRecord from `docker-machine inspect NAME`: the driver's IP, SSH user, port and key, and the
+ * TLS files docker-machine connects to the engine with. Missing SSH user and port take libmachine's
+ * defaults (root, 22), as its BaseDriver does.
+ */
+export function recordFromInspect(inspectJson: string, spec: MachineSpec): MachineRecord {
+  let parsed: InspectedMachine;
+  try {
+    parsed = JSON.parse(inspectJson) as InspectedMachine;
+  } catch (error) {
+    throw new Error(`docker-machine inspect ${spec.name} did not print JSON: ${(error as Error).message}`);
+  }
+  const driver = parsed.Driver ?? {};
+  const auth = parsed.HostOptions?.AuthOptions ?? {};
+  const ip = driver.IPAddress?.trim();
+  if (!ip) {
+    throw new Error(
+      `docker-machine knows no IP address for ${spec.name} (Driver.IPAddress is empty): is it running?`,
+    );
+  }
+  const keyPath =
+    driver.SSHKeyPath ||
+    (driver.StorePath ? path.join(driver.StorePath, 'machines', spec.name, 'id_rsa') : '');
+  if (!keyPath) {
+    throw new Error(`docker-machine inspect ${spec.name} has neither Driver.SSHKeyPath nor Driver.StorePath`);
+  }
+  const tls = { caPath: auth.CaCertPath, certPath: auth.ClientCertPath, keyPath: auth.ClientKeyPath };
+  const missing = Object.entries({
+    CaCertPath: tls.caPath,
+    ClientCertPath: tls.certPath,
+    ClientKeyPath: tls.keyPath,
+  })
+    .filter(([, value]) => !value)
+    .map(([key]) => `HostOptions.AuthOptions.${key}`);
+  if (missing.length > 0) {
+    throw new Error(
+      `docker-machine inspect ${spec.name} lacks ${missing.join(', ')}: cannot reach its engine`,
+    );
+  }
+  return {
+    name: spec.name,
+    role: spec.role,
+    ip,
+    ssh: {
+      host: ip,
+      port: positiveInteger(driver.SSHPort) ?? 22,
+      user: driver.SSHUser || 'root',
+      privateKeyPath: keyPath,
+    },
+    engine: {
+      host: ip,
+      port: positiveInteger(driver.EnginePort) ?? dockerMachineEnginePort,
+      caPath: tls.caPath!,
+      certPath: tls.certPath!,
+      keyPath: tls.keyPath!,
+    },
+    providerId: spec.name,
+  };
+}
+
+function positiveInteger(value: unknown): number | undefined {
+  return typeof value === 'number' && Number.isInteger(value) && value > 0 ? value : undefined;
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+function tail(text: string, lines = 5): string {
+  return text.trim().split('\n').slice(-lines).join('\n');
+}

@@ -1,0 +1,168 @@
+import type { MachineSpec } from '../../types';
+import { machineState, ownNamePattern, parseLsOutput, recordFromInspect } from './docker-machine-provider';
+
+const spec: MachineSpec = { name: 'dtrha-2', role: 'replica', index: 2 };
+
+/** `docker-machine inspect` of an amazonec2 machine, shaped as docker-machine 0.16 prints it. */
+function inspectJson(
+  overrides: { driver?: Record<string, unknown>; auth?: Record<string, unknown> } = {},
+): string {
+  const store = '/home/ci/.docker/machine';
+  return JSON.stringify(
+    {
+      ConfigVersion: 3,
+      Driver: {
+        IPAddress: '52.90.113.128',
+        MachineName: 'dtrha-2',
+        SSHUser: 'ubuntu',
+        SSHPort: 22,
+        SSHKeyPath: `${store}/machines/dtrha-2/id_rsa`,
+        StorePath: store,
+        SwarmMaster: false,
+        SwarmHost: 'tcp://0.0.0.0:3376',
+        SwarmDiscovery: '',
+        Region: 'us-east-1',
+        InstanceType: 't2.micro',
+        ...overrides.driver,
+      },
+      DriverName: 'amazonec2',
+      HostOptions: {
+        Driver: '',
+        Memory: 0,
+        Disk: 0,
+        EngineOptions: { ArbitraryFlags: [], InsecureRegistry: [], Labels: [], TlsVerify: true },
+        AuthOptions: {
+          CertDir: `${store}/certs`,
+          CaCertPath: `${store}/certs/ca.pem`,
+          CaPrivateKeyPath: `${store}/certs/ca-key.pem`,
+          CaCertRemotePath: '',
+          ServerCertPath: `${store}/machines/dtrha-2/server.pem`,
+          ServerKeyPath: `${store}/machines/dtrha-2/server-key.pem`,
+          ClientKeyPath: `${store}/certs/key.pem`,
+          ServerCertRemotePath: '',
+          ServerKeyRemotePath: '',
+          ClientCertPath: `${store}/certs/cert.pem`,
+          ServerCertSANs: [],
+          StorePath: `${store}/machines/dtrha-2`,
+          ...overrides.auth,
+        },
+      },
+      Name: 'dtrha-2',
+    },
+    null,
+    4,
+  );
+}
+
+describe('ls output', () => {
+  test('keeps only <prefix>-<n>, in machine order, with their states', () => {
+    const stdout = [
+      'dtrha-10\tRunning',
+      'dtrha-2\tStopped',
+      'dtrha-1\tRunning',
+      'dtrha-3\tSaved',
+      'dtrha-4\tPaused',
+      'dtrha-5\tTimeout',
+      'dtrha-6\tError',
+      'dtrha-7\tStarting',
+      'dtrha-x\tRunning',
+      'dtrha-1-old\tRunning',
+      'dtrha-two-1\tRunning',
+      'other-1\tRunning',
+      'default\tRunning',
+      '',
+    ].join('\n');
+    expect(parseLsOutput(stdout, 'dtrha')).toEqual([
+      { name: 'dtrha-1', state: 'running', providerId: 'dtrha-1' },
+      { name: 'dtrha-2', state: 'stopped', providerId: 'dtrha-2' },
+      { name: 'dtrha-3', state: 'stopped', providerId: 'dtrha-3' },
+      { name: 'dtrha-4', state: 'stopped', providerId: 'dtrha-4' },
+      { name: 'dtrha-5', state: 'unknown', providerId: 'dtrha-5' },
+      { name: 'dtrha-6', state: 'unknown', providerId: 'dtrha-6' },
+      { name: 'dtrha-7', state: 'unknown', providerId: 'dtrha-7' },
+      { name: 'dtrha-10', state: 'running', providerId: 'dtrha-10' },
+    ]);
+  });
+
+  test('empty output, Windows line ends and a missing state column', () => {
+    expect(parseLsOutput('', 'dtrha')).toEqual([]);
+    expect(parseLsOutput('dtrha-1\tRunning\r\ndtrha-2\r\n', 'dtrha')).toEqual([
+      { name: 'dtrha-1', state: 'running', providerId: 'dtrha-1' },
+      { name: 'dtrha-2', state: 'unknown', providerId: 'dtrha-2' },
+    ]);
+  });
+
+  test('a prefix that is the start of another prefix does not take its machines', () => {
+    expect(
+      parseLsOutput('ci-1\tRunning\nci-2-1\tRunning\nci2-1\tRunning\n', 'ci').map((m) => m.name),
+    ).toEqual(['ci-1']);
+  });
+
+  test('the name filter given to the CLI is anchored', () => {
+    expect(ownNamePattern('dtrha')).toBe('^dtrha-[0-9]+$');
+    expect(new RegExp(ownNamePattern('a.b')).test('axb-1')).toBe(false);
+  });
+
+  test('states', () => {
+    expect(machineState('Running')).toBe('running');
+    expect(machineState('running ')).toBe('running');
+    expect(machineState('Stopped')).toBe('stopped');
+    expect(machineState('')).toBe('unknown');
+    expect(machineState('Stopping')).toBe('unknown');
+  });
+});
+
+describe('inspect JSON', () => {
+  test('gives the record: driver IP and SSH, AuthOptions TLS files, engine port 2376', () => {
+    expect(recordFromInspect(inspectJson(), spec)).toEqual({
+      name: 'dtrha-2',
+      role: 'replica',
+      ip: '52.90.113.128',
+      ssh: {
+        host: '52.90.113.128',
+        port: 22,
+        user: 'ubuntu',
+        privateKeyPath: '/home/ci/.docker/machine/machines/dtrha-2/id_rsa',
+      },
+      engine: {
+        host: '52.90.113.128',
+        port: 2376,
+        caPath: '/home/ci/.docker/machine/certs/ca.pem',
+        certPath: '/home/ci/.docker/machine/certs/cert.pem',
+        keyPath: '/home/ci/.docker/machine/certs/key.pem',
+      },
+      providerId: 'dtrha-2',
+    });
+  });
+
+  test("libmachine's defaults when the driver leaves SSH fields out; the key under the store", () => {
+    const record = recordFromInspect(
+      inspectJson({ driver: { SSHUser: undefined, SSHPort: undefined, SSHKeyPath: '' } }),
+      spec,
+    );
+    expect(record.ssh).toEqual({
+      host: '52.90.113.128',
+      port: 22,
+      user: 'root',
+      privateKeyPath: '/home/ci/.docker/machine/machines/dtrha-2/id_rsa',
+    });
+  });
+
+  test('a non-default SSH port (virtualbox forwards one) and an engine port of the generic driver', () => {
+    const record = recordFromInspect(inspectJson({ driver: { SSHPort: 55834, EnginePort: 3376 } }), spec);
+    expect(record.ssh.port).toBe(55834);
+    expect(record.engine.port).toBe(3376);
+  });
+
+  test('clear errors for a machine without IP, without TLS files, or output that is not JSON', () => {
+    expect(() => recordFromInspect(inspectJson({ driver: { IPAddress: '' } }), spec)).toThrow(
+      /no IP address for dtrha-2.*is it running/,
+    );
+    expect(() => recordFromInspect(inspectJson({ auth: { ClientKeyPath: '' } }), spec)).toThrow(
+      /dtrha-2 lacks HostOptions\.AuthOptions\.ClientKeyPath/,
+    );
+    expect(() => recordFromInspect('Host does not exist: "dtrha-2"', spec)).toThrow(
+      /docker-machine inspect dtrha-2 did not print JSON/,
+    );
+  });
+});
