@@ -8,7 +8,11 @@ export { DockerMachineProvider } from './machines/providers/docker-machine/docke
 export { engineClient, engineAnswers } from './engine/engine-client';
 export { setUpEngine, enginePort } from './engine/engine-setup';
 export { openCluster, toMachines, type ClusterContext } from './cluster/cluster-context';
-export { up, down, type UpResult } from './cluster/up';
-export { readMachinesFile, machinesFilePath } from './cluster/machines-file';
+export { up, down, uninstallDtr, type UpResult, type UpTarget } from './cluster/up';
+export type { ClusterInfo } from './cluster/cluster-info';
+export { DtrApiClient, DtrApiError, type ReplicaHealth, type Repository } from './products/dtr/dtr-client';
+export { renderHaproxyConfig } from './load-balancer/haproxy';
+export { readMachinesFile, readClusterFile, machinesFilePath } from './cluster/machines-file';
+export { adminPassword } from './cluster/admin-password';
 export { StatusReporter, silentWriter, stderrWriter } from './cluster/status';
 export * from './tls';

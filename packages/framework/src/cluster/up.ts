@@ -14,6 +14,7 @@ import {
   findReplicas,
   newReplicaId,
   runDtr,
+  type DtrAccess,
   type DtrReplica,
   type DtrSettings,
 } from '../products/dtr/dtr';
@@ -30,7 +31,7 @@ import { waitFor } from '../util/wait';
 import { adminPassword } from './admin-password';
 import type { ClusterInfo } from './cluster-info';
 import { openCluster, toMachines, type ClusterContext } from './cluster-context';
-import { machinesFilePath, writeMachinesFile } from './machines-file';
+import { machinesFilePath, readClusterFile, writeMachinesFile } from './machines-file';
 import { allowedMachines } from './placement';
 import { StatusReporter } from './status';
 
@@ -315,11 +316,11 @@ async function trustAndWait(plan: DtrPlan, machines: Machine[], replicas: DtrRep
  * first, so removing it cannot reach into the shared storage), HAProxy stopped. UCP and the
  * machines stay, as after each of the seed's test suites.
  */
-export async function removeDtr(plan: Pick<DtrPlan, 'settings'>, machines: Machine[]): Promise<string[]> {
+export async function removeDtr(access: DtrAccess, machines: Machine[]): Promise<string[]> {
   const replicas = await findReplicas(machines);
   for (const replica of replicas) {
     await releaseReplicaStorage(replica.machine, replica.id, { unmountOnly: true });
-    await runDtr(replica.machine, plan.settings.image, dtrDestroyArgs(plan.settings, replica.id));
+    await runDtr(replica.machine, access.image, dtrDestroyArgs(access, replica.id));
     await releaseReplicaStorage(replica.machine, replica.id);
   }
   await Promise.all(
@@ -332,6 +333,37 @@ export async function removeDtr(plan: Pick<DtrPlan, 'settings'>, machines: Machi
     ),
   );
   return replicas.map((r) => r.id);
+}
+
+/**
+ * Removes DTR from a cluster that `up` built (the per-suite teardown, and `dtr-ha down --dtr`): the
+ * machines and UCP stay for the next suite.
+ */
+export async function uninstallDtr(
+  config: Config,
+  options: { reporter?: StatusReporter; hostDocker?: Docker } = {},
+): Promise<string[]> {
+  const reporter = options.reporter ?? new StatusReporter();
+  const context = await openCluster(config, { hostDocker: options.hostDocker });
+  const info = await readClusterFile(context.dir);
+  if (!info?.ucp) return [];
+  const machines = toMachines(context, info.machines);
+  try {
+    return await reporter.step('Removing DTR (machines and UCP stay)', async (detail) => {
+      const access: DtrAccess = {
+        image: config.dtr.image,
+        ucp: { url: info.ucp!.url, caPem: await fs.readFile(info.ucp!.caPath, 'utf8') },
+        ucpUsername: config.admin.username,
+        ucpPassword: await adminPassword(config, context.dir),
+      };
+      const removed = await removeDtr(access, machines);
+      detail(removed.length ? `destroyed replicas ${removed.join(', ')}` : 'no DTR replica found');
+      await writeMachinesFile(context.dir, { machines: info.machines, ucp: info.ucp });
+      return removed;
+    });
+  } finally {
+    machines.forEach((m) => m.dispose());
+  }
 }
 
 /** `dtr-ha down`: removes every machine of the cluster and the records of them. */

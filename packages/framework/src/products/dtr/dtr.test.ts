@@ -2,7 +2,7 @@ import { dtrDestroyArgs, dtrInstallArgs, dtrJoinArgs, newReplicaId, type DtrSett
 
 const settings: DtrSettings = {
   image: 'dtrha-lab/dtr:standin',
-  ucp: { url: 'https://10.0.0.1:8443', caPem: 'UCP-CA', fingerprint: 'AA' },
+  ucp: { url: 'https://10.0.0.1:8443', caPem: 'UCP-CA' },
   ucpUsername: 'admin',
   ucpPassword: 'pw-secret',
   externalUrl: 'https://10.0.0.1',

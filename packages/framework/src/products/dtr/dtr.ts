@@ -4,11 +4,15 @@ import { describeCommand, runToCompletion } from '../../engine/run-to-completion
 import type { Machine } from '../../machines/machine';
 import type { UcpEndpoint } from '../ucp/ucp';
 
-export interface DtrSettings {
+/** What every DTR command needs: the installer image and how to reach UCP. */
+export interface DtrAccess {
   image: string;
-  ucp: UcpEndpoint;
+  ucp: Pick<UcpEndpoint, 'url' | 'caPem'>;
   ucpUsername: string;
   ucpPassword: string;
+}
+
+export interface DtrSettings extends DtrAccess {
   /** `https://<load balancer host>[:port]`: what clients use, so DTR's certificate names it. */
   externalUrl: string;
   /** The certificate DTR serves (ours, so every client can trust it from the start). */
@@ -32,7 +36,7 @@ export function newReplicaId(): string {
 }
 
 /** The flags every DTR command takes to reach UCP. */
-function ucpFlags(settings: DtrSettings): string[] {
+function ucpFlags(settings: DtrAccess): string[] {
   return [
     '--ucp-url',
     settings.ucp.url,
@@ -100,7 +104,7 @@ export function dtrJoinArgs(
   ];
 }
 
-export function dtrDestroyArgs(settings: DtrSettings, replicaId: string): string[] {
+export function dtrDestroyArgs(settings: DtrAccess, replicaId: string): string[] {
   return ['destroy', '--replica-id', replicaId, ...ucpFlags(settings)];
 }
 
