@@ -6,6 +6,7 @@ const os = require('node:os');
 const path = require('node:path');
 const Docker = require('dockerode');
 const fw = require('../packages/framework/dist');
+const cluster = require('./bench-cluster');
 
 const results = {
   machine: { cpus: os.cpus().length, memoryGiB: Math.round(os.totalmem() / 2 ** 30) },
@@ -56,11 +57,27 @@ async function machinesBench(stateDir) {
   }
 }
 
+function benchConfig(stateDir, prefix) {
+  return fw.loadConfig({
+    env: { ...process.env, MACHINE_PREFIX: prefix, NUM_MACHINES: '4', DTR_HA_STATE_DIR: stateDir },
+    cwd: stateDir,
+  });
+}
+
 async function main() {
   const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'dtrha-bench-'));
+  const clusterConfig = benchConfig(stateDir, `benchc${process.pid}`);
+  const tools = { config: clusterConfig, time, record, quiet };
   try {
     await machinesBench(stateDir);
+    await cluster.imageTransferBench(tools);
+    // Build every image first: the full-up target is for a cluster whose images exist.
+    await fw
+      .up(clusterConfig, { reporter: quiet(), until: 'ucp' })
+      .then((r) => r.handles.forEach((m) => m.dispose()));
+    await cluster.fullUpBench(tools);
   } finally {
+    await fw.down(clusterConfig, { reporter: quiet() }).catch(() => undefined);
     fs.rmSync(stateDir, { recursive: true, force: true });
   }
   const out = path.join(__dirname, '..', 'bench-results', 'bench.json');

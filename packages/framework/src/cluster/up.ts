@@ -19,7 +19,7 @@ import {
   type DtrSettings,
 } from '../products/dtr/dtr';
 import { ensureUcp, type UcpEndpoint } from '../products/ucp/ucp';
-import { writePrivateFile } from '../state/private-files';
+import { readTextIfExists, writePrivateFile } from '../state/private-files';
 import {
   ensureStorageServer,
   prepareReplicaStorage,
@@ -110,6 +110,8 @@ async function buildProducts(
     ensureClusterImages(config, machines, detail, hostDocker),
   );
   const password = await adminPassword(config, context.dir);
+  const ucpCaPath = path.join(context.dir, 'ucp-ca.pem');
+  const trustedCaPem = await readTextIfExists(ucpCaPath);
   const ucp = await reporter.step('Installing UCP and joining the other machines', (detail) =>
     ensureUcp(
       machines,
@@ -120,10 +122,10 @@ async function buildProducts(
         controllerPort: ucpControllerPort,
       },
       detail,
+      { trustedCaPem },
     ),
   );
-  const ucpCaPath = path.join(context.dir, 'ucp-ca.pem');
-  await writePrivateFile(ucpCaPath, ucp.caPem);
+  if (ucp.caPem !== trustedCaPem) await writePrivateFile(ucpCaPath, ucp.caPem);
   info.ucp = { url: ucp.url, caPath: ucpCaPath };
   if (until === 'ucp') return;
   await ensureDtrCluster(config, context, machines, info, reporter, { images, ucp, password });

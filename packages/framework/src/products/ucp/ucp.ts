@@ -107,8 +107,11 @@ export async function ensureUcp(
   machines: Machine[],
   settings: UcpSettings,
   detail: (message: string) => void = () => undefined,
+  options: { trustedCaPem?: string } = {},
 ): Promise<UcpEndpoint> {
   const [controller, ...nodes] = machines;
+  const url = `https://${controller.getIP()}:${settings.controllerPort}`;
+  let endpoint: UcpEndpoint | undefined;
   if (!(await containerRunning(controller, 'ucp-controller'))) {
     detail(`installing UCP on ${controller.name}`);
     await runUcp(
@@ -116,19 +119,38 @@ export async function ensureUcp(
       settings.image,
       ucpInstallArgs(settings, { name: controller.name, ip: controller.getIP() }),
     );
+  } else if (options.trustedCaPem) {
+    // A CA checked against `ucp fingerprint` on an earlier run: still the one served, so no
+    // installer container has to run to check it again (warm runs stay fast).
+    const served = await fetchCa(url).catch(() => undefined);
+    if (served?.trim() === options.trustedCaPem.trim()) {
+      endpoint = { url, caPem: served, fingerprint: pemFingerprint(served) };
+    }
   }
-  const fingerprint = parseFingerprint(await runUcp(controller, settings.image, ['fingerprint']));
-  const url = `https://${controller.getIP()}:${settings.controllerPort}`;
-  const endpoint = { url, fingerprint, caPem: await fetchTrustedCa(url, fingerprint) };
+  if (!endpoint) {
+    const fingerprint = parseFingerprint(await runUcp(controller, settings.image, ['fingerprint']));
+    endpoint = { url, fingerprint, caPem: await fetchTrustedCa(url, fingerprint) };
+  }
   await waitForUcp(endpoint);
+  const ready = endpoint;
   await Promise.all(
     nodes.map(async (node) => {
       if (await containerRunning(node, 'ucp-proxy')) return;
       detail(`joining ${node.name} to UCP`);
-      await runUcp(node, settings.image, ucpJoinArgs(settings, { ip: node.getIP() }, endpoint));
+      await runUcp(node, settings.image, ucpJoinArgs(settings, { ip: node.getIP() }, ready));
     }),
   );
   return endpoint;
+}
+
+async function fetchCa(url: string): Promise<string> {
+  const response = await axios.get<string>(`${url}/ca`, {
+    // Only to read the CA itself; it is trusted only after its fingerprint or content is checked.
+    httpsAgent: new https.Agent({ rejectUnauthorized: false }),
+    responseType: 'text',
+    timeout: 3_000,
+  });
+  return response.data;
 }
 
 /**
@@ -137,18 +159,10 @@ export async function ensureUcp(
  * the controller's own engine (reached over verified TLS).
  */
 export async function fetchTrustedCa(url: string, fingerprint: string): Promise<string> {
-  const caPem = await waitFor(
-    `UCP's CA at ${url}/ca`,
-    async () => {
-      const response = await axios.get<string>(`${url}/ca`, {
-        httpsAgent: new https.Agent({ rejectUnauthorized: false }),
-        responseType: 'text',
-        timeout: 3_000,
-      });
-      return response.data;
-    },
-    { timeoutMs: 60_000, intervalMs: 500 },
-  );
+  const caPem = await waitFor(`UCP's CA at ${url}/ca`, () => fetchCa(url), {
+    timeoutMs: 60_000,
+    intervalMs: 500,
+  });
   const seen = pemFingerprint(caPem);
   if (seen !== fingerprint) {
     throw new Error(

@@ -175,7 +175,7 @@ test('keys, certificates and records are 0600 in 0700 directories', async () => 
     'tls/cert.pem',
     'tls/key.pem',
     'ssh/id_ed25519',
-    'machines.json',
+    'cluster.json',
   ];
   for (const file of files) {
     expect(((await fs.stat(path.join(dir, file))).mode & 0o777).toString(8)).toBe('600');
