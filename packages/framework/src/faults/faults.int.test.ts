@@ -1,0 +1,69 @@
+import { promises as fs } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { loadConfig, type Config } from '../config';
+import { down, up, type UpResult } from '../cluster/up';
+import { silentWriter, StatusReporter } from '../cluster/status';
+import { Faults } from './faults';
+
+// Faults on real lab nodes: iptables in each node's own network namespace, over SSH.
+const quiet = () => new StatusReporter(silentWriter);
+let stateDir: string;
+let config: Config;
+let cluster: UpResult;
+
+beforeAll(async () => {
+  stateDir = await fs.mkdtemp(path.join(os.tmpdir(), 'dtrha-faults-test-'));
+  config = loadConfig({
+    env: {
+      ...process.env,
+      MACHINE_PREFIX: `faults${process.pid}`,
+      NUM_MACHINES: '3',
+      DTR_HA_STATE_DIR: stateDir,
+    },
+    cwd: stateDir,
+  });
+  cluster = await up(config, { reporter: quiet(), until: 'machines' });
+});
+
+afterAll(async () => {
+  cluster?.handles.forEach((m) => m.dispose());
+  if (config) await down(config, { reporter: quiet() });
+  await fs.rm(stateDir, { recursive: true, force: true });
+});
+
+async function reaches(from: (typeof cluster.handles)[number], ip: string, port = 2376): Promise<boolean> {
+  const probe = await from.ssh(`timeout 2 bash -c '</dev/tcp/${ip}/${port}' && echo open || echo closed`);
+  return probe.stdout.trim() === 'open';
+}
+
+test('a partitioned machine is cut off from the others both ways, the host still reaches it, heal restores', async () => {
+  const [a, b, c] = cluster.handles;
+  const faults = new Faults(cluster.handles);
+  expect(await reaches(a, b.getIP())).toBe(true);
+
+  await faults.partition(b);
+  expect(await reaches(a, b.getIP())).toBe(false);
+  expect(await reaches(c, b.getIP())).toBe(false);
+  expect(await reaches(b, a.getIP())).toBe(false);
+  // The host running the tests is not part of the partition: SSH and the engine still answer.
+  expect((await b.ssh('hostname')).stdout).toBe(b.name);
+  await expect(b.getClient().ping()).resolves.toBeTruthy();
+  // Traffic between the two other machines is untouched.
+  expect(await reaches(a, c.getIP())).toBe(true);
+
+  await faults.undoAll();
+  expect(await reaches(a, b.getIP())).toBe(true);
+  expect(await reaches(b, c.getIP())).toBe(true);
+  expect((await b.ssh('iptables -t raw -S | grep -c dtr-ha-partition || true')).stdout).toBe('0');
+});
+
+test('undoAll heals even when a test failed in the middle, and reports nothing left', async () => {
+  const [a, b] = cluster.handles;
+  const faults = new Faults(cluster.handles);
+  await faults.partition(a);
+  await faults.partition(a, [b]); // twice: both sets of rules go on heal
+  await faults.undoAll();
+  expect(await reaches(b, a.getIP())).toBe(true);
+  await expect(faults.undoAll()).resolves.toBeUndefined();
+});
