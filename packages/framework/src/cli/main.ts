@@ -5,7 +5,9 @@ import * as path from 'node:path';
 import { ConfigError, describeEnvironment, loadConfig, renderConfigurationDoc, type Config } from '../config';
 import { engineAnswers } from '../engine/engine-client';
 import { Machine } from '../machines/machine';
-import { openCluster } from '../cluster/cluster-context';
+import { openCluster, toMachines } from '../cluster/cluster-context';
+import { adminPassword } from '../cluster/admin-password';
+import { collectDiagnostics, diagnosticsDir } from '../diagnostics/collect';
 import { readMachinesFile } from '../cluster/machines-file';
 import { down, up, type UpTarget } from '../cluster/up';
 
@@ -88,6 +90,29 @@ program
     } finally {
       machine.dispose();
       await context.knownHosts.flush();
+    }
+  });
+
+program
+  .command('logs')
+  .description('collect dockerd logs and the logs and inspect of every UCP, DTR and HAProxy container')
+  .action(async () => {
+    const config = loadConfig();
+    const context = await openCluster(config);
+    const records = (await readMachinesFile(context.dir)) ?? [];
+    if (!records.length)
+      throw new Error(`no machines recorded for ${config.machinePrefix}: run \`dtr-ha up\``);
+    const machines = toMachines(context, records);
+    try {
+      const result = await collectDiagnostics(machines, {
+        dir: diagnosticsDir(context.dir),
+        provider: context.provider,
+        secrets: [config.registry.password, config.admin.password, await adminPassword(config, context.dir)],
+      });
+      for (const problem of result.problems) process.stderr.write(`warning: ${problem}\n`);
+      process.stdout.write(`${result.dir}\n`);
+    } finally {
+      machines.forEach((m) => m.dispose());
     }
   });
 

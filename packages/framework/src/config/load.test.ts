@@ -192,7 +192,9 @@ describe('loadConfig: values', () => {
       REGISTRY_EMAIL: 'ci@example.com',
     });
     expect(config.ucpPullImages).toBe(true);
-    expect(config.registry).toEqual({ username: 'ci', password: ' spaces kept ', email: 'ci@example.com' });
+    expect(config.registry).toEqual({ username: 'ci', email: 'ci@example.com' });
+    // The password is there to read, but not enumerable (see "secrets stay out of serialised configuration").
+    expect(config.registry.password).toBe(' spaces kept ');
   });
 
   test('project variables: ~ expansion, mirror, admin', () => {
@@ -204,7 +206,8 @@ describe('loadConfig: values', () => {
     });
     expect(config.stateDir).toBe(path.join(home, 'state'));
     expect(config.debianMirror).toBe('http://deb.debian.org/debian');
-    expect(config.admin).toEqual({ username: 'ci.admin', password: 'long enough' });
+    expect(config.admin).toEqual({ username: 'ci.admin' });
+    expect(config.admin.password).toBe('long enough');
   });
 
   test('generic: the list gives the machine count when NUM_MACHINES is unset; SSH defaults', () => {
@@ -494,5 +497,30 @@ describe('splitShellWords', () => {
     const result = splitShellWords(text);
     expect(result.ok).toBe(false);
     if (!result.ok) expect(result.errors.join('\n')).toMatch(pattern);
+  });
+});
+
+describe('secrets stay out of serialised configuration', () => {
+  test('JSON.stringify, util.inspect and spreading do not carry the passwords, reading them still works', () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { inspect } = require('node:util') as typeof import('node:util');
+    const config = loadConfig({
+      env: {
+        REGISTRY_PASSWORD: 'registry-secret-1',
+        UCP_ADMIN_PASSWORD: 'admin-secret-22',
+        REGISTRY_USERNAME: 'u',
+      },
+      cwd: '/nonexistent-dir-for-dotenv',
+    });
+    expect(config.registry.password).toBe('registry-secret-1');
+    expect(config.admin.password).toBe('admin-secret-22');
+    for (const text of [
+      JSON.stringify(config),
+      inspect(config, { depth: 5 }),
+      JSON.stringify({ ...config.admin }),
+    ]) {
+      expect(text).not.toContain('registry-secret-1');
+      expect(text).not.toContain('admin-secret-22');
+    }
   });
 });

@@ -389,12 +389,12 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
     ucpPullImages,
     dtrPullImages,
     purgeMachines,
-    registry: dropUndefined(registry),
+    registry: hideSecret(dropUndefined(registry), 'password'),
     ucp,
     dtr,
     dtrLbConstraints,
     dtrConstraints,
-    admin: dropUndefined(admin),
+    admin: hideSecret(dropUndefined(admin), 'password'),
     stateDir,
     envFile,
     envFileFound,
@@ -407,6 +407,18 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
 
 function nonEmpty(value: string | undefined): string | undefined {
   return value === undefined || value === '' ? undefined : value;
+}
+
+/**
+ * Keeps a secret readable as `object.password` but not enumerable, so `console.log(config)`,
+ * `JSON.stringify(config)` and spreading never carry it into output, logs or files by accident.
+ */
+function hideSecret<T extends object>(value: T, key: keyof T & string): T {
+  if (!(key in value)) return value;
+  const secret = value[key];
+  delete value[key];
+  Object.defineProperty(value, key, { value: secret, enumerable: false, writable: false });
+  return value;
 }
 
 function dropUndefined<T extends object>(value: T): T {

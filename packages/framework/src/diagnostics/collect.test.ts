@@ -1,0 +1,20 @@
+import { demux, redact } from './collect';
+
+test('redact masks every occurrence of each secret and ignores unset or tiny ones', () => {
+  const text = 'login admin:s3cret-pw ok; again s3cret-pw; token=abc';
+  expect(redact(text, ['s3cret-pw', undefined, 'ab'])).toBe(
+    'login admin:******** ok; again ********; token=abc',
+  );
+});
+
+test('demux strips Docker stream headers; plain text passes through', () => {
+  const frame = (stream: number, text: string) => {
+    const body = Buffer.from(text);
+    const header = Buffer.alloc(8);
+    header[0] = stream;
+    header.writeUInt32BE(body.length, 4);
+    return Buffer.concat([header, body]);
+  };
+  expect(demux(Buffer.concat([frame(1, 'out line\n'), frame(2, 'err line\n')]))).toBe('out line\nerr line\n');
+  expect(demux(Buffer.from('already plain\n'))).toBe('already plain\n');
+});
