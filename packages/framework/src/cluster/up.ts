@@ -301,7 +301,10 @@ async function trustAndWait(plan: DtrPlan, machines: Machine[], replicas: DtrRep
       },
     );
   }
-  const lb = new DtrApiClient(plan.settings.externalUrl, plan.settings.tls.caPem);
+  const lb = new DtrApiClient(plan.settings.externalUrl, plan.settings.tls.caPem, {
+    username: plan.settings.ucpUsername,
+    password: plan.settings.ucpPassword,
+  });
   await waitFor(
     'cluster_status to report every replica OK through the load balancer',
     async () => {

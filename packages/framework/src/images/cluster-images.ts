@@ -4,31 +4,12 @@ import type { Machine } from '../machines/machine';
 import type { Progress } from '../machines/types';
 import { ensureLabImage, imageExists } from './lab-image';
 import { followToEnd, transferImage } from './image-transfer';
+import { ensureStandinImages, standinRepo, standinTag } from '../products/standins/standin-images';
 
 export interface ClusterImages {
   ucp: string;
   dtr: string;
   haproxy: string;
-}
-
-/** The stand-in images the lab builds when UCP/DTR point at their default names. */
-export const standinImages = { ucp: 'dtrha-lab/ucp:standin', dtr: 'dtrha-lab/dtr:standin' } as const;
-
-async function ensureStandin(
-  docker: Docker,
-  recipe: string,
-  alias: string,
-  progress: Progress,
-  mirror?: string,
-) {
-  const { tag } = await ensureLabImage(docker, recipe, { debianMirror: mirror, progress });
-  const [repo, version] = alias.split(':');
-  const current = await docker
-    .getImage(alias)
-    .inspect()
-    .catch(() => undefined);
-  const built = await docker.getImage(tag).inspect();
-  if (current?.Id !== built.Id) await docker.getImage(tag).tag({ repo, tag: version });
 }
 
 /**
@@ -50,13 +31,13 @@ export async function ensureClusterImages(
     { image: config.dtr.image, pull: config.dtrPullImages },
     { image: haproxy, pull: false },
   ];
+  const standins = [`${standinRepo}/ucp:${standinTag}`, `${standinRepo}/dtr:${standinTag}`];
+  if (wanted.some(({ image, pull }) => !pull && standins.includes(image))) {
+    await ensureStandinImages(hostDocker, { debianMirror: config.debianMirror, progress });
+  }
   for (const { image, pull } of wanted) {
-    if (pull) continue;
-    if (image === standinImages.ucp)
-      await ensureStandin(hostDocker, 'ucp-standin', image, progress, config.debianMirror);
-    else if (image === standinImages.dtr)
-      await ensureStandin(hostDocker, 'dtr-standin', image, progress, config.debianMirror);
-    else if (!(await imageExists(hostDocker, image))) {
+    if (pull || standins.includes(image)) continue;
+    if (!(await imageExists(hostDocker, image))) {
       throw new Error(
         `${image} is not on this host's Docker engine: pull or build it here first, or set ` +
           `${image === config.ucp.image ? 'UCP_PULL_IMAGES' : 'DTR_PULL_IMAGES'}=1 with REGISTRY_USERNAME/REGISTRY_PASSWORD`,

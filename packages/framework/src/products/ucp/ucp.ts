@@ -89,6 +89,15 @@ async function runUcp(machine: Machine, image: string, args: string[]): Promise<
   return result.stdout;
 }
 
+async function volumeExists(machine: Machine, name: string): Promise<boolean> {
+  const info = await machine
+    .getClient()
+    .getVolume(name)
+    .inspect()
+    .catch(() => undefined);
+  return info !== undefined;
+}
+
 async function containerRunning(machine: Machine, name: string): Promise<boolean> {
   const info = await machine
     .getClient()
@@ -100,8 +109,8 @@ async function containerRunning(machine: Machine, name: string): Promise<boolean
 
 /**
  * UCP on the controller, every other machine joined to it. Installed and joined only where it is
- * not already: the controller's `ucp-controller` container and each node's `ucp-proxy` (the
- * containers UCP leaves on the nodes it manages) say what is there.
+ * not already: the controller's `ucp-controller` container and each node's `ucp-node-certs` volume
+ * (which UCP leaves on every node it manages) say what is there.
  */
 export async function ensureUcp(
   machines: Machine[],
@@ -135,7 +144,7 @@ export async function ensureUcp(
   const ready = endpoint;
   await Promise.all(
     nodes.map(async (node) => {
-      if (await containerRunning(node, 'ucp-proxy')) return;
+      if (await volumeExists(node, 'ucp-node-certs')) return;
       detail(`joining ${node.name} to UCP`);
       await runUcp(node, settings.image, ucpJoinArgs(settings, { ip: node.getIP() }, ready));
     }),

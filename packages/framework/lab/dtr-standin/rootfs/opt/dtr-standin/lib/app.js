@@ -1,0 +1,1013 @@
+'use strict';
+// The commands of the DTR stand-in: install, join, remove, destroy (the DTR 2.0 reference pages
+// under datacenter/dtr/2.0/reference/, and reference/dtr/2.7/cli/ for destroy and the environment
+// variables), and hidden ones run in containers of the same image: `phase2` (the installer's second
+// phase, which has the replica's registry volume mounted, as DTR's own dtr-phase2 container),
+// `front` (dtr-nginx-<id>), `registry` (dtr-registry-<id>) and `release-volume`.
+
+const crypto = require('node:crypto');
+const fs = require('node:fs');
+const net = require('node:net');
+const { spawn, execFileSync } = require('node:child_process');
+const { Buffer } = require('node:buffer');
+const { URL } = require('node:url');
+const { setTimeout: delay } = require('node:timers/promises');
+const { Engine } = require('./common/engine');
+const { Fatal } = require('./common/log');
+const { request, reason } = require('./common/client');
+const pki = require('./common/pki');
+const meta = require('./meta');
+const { names, labels, replicaIdPattern, belongsTo, replicaIdsOf } = require('./names');
+
+// ---- flags -----------------------------------------------------------------------------------------
+
+const debugFlag = {
+  name: 'debug',
+  type: 'bool',
+  env: ['DEBUG'],
+  usage: 'Enable debug mode, provides additional logging',
+};
+const hubFlags = [
+  { name: 'hub-username', type: 'string', usage: 'Specify the Docker Hub username for pulling images' },
+  { name: 'hub-password', type: 'string', usage: 'Specify the Docker Hub password for pulling images' },
+];
+const ucpFlags = [
+  {
+    name: 'ucp-url',
+    type: 'string',
+    env: ['UCP_URL'],
+    usage: 'Specify the UCP controller URL including domain and port',
+  },
+  { name: 'ucp-username', type: 'string', env: ['UCP_USERNAME'], usage: 'Specify the UCP admin username' },
+  { name: 'ucp-password', type: 'string', env: ['UCP_PASSWORD'], usage: 'Specify the UCP admin password' },
+  {
+    name: 'ucp-insecure-tls',
+    type: 'bool',
+    env: ['UCP_INSECURE_TLS'],
+    usage: 'Disable TLS verification for UCP',
+  },
+  { name: 'ucp-ca', type: 'string', env: ['UCP_CA'], usage: 'Use a PEM-encoded TLS CA certificate for UCP' },
+];
+const portFlags = [
+  {
+    name: 'replica-http-port',
+    type: 'int',
+    env: ['REPLICA_HTTP_PORT'],
+    usage: 'Specify the public HTTP port for the DTR replica; 0 means unchanged/default',
+  },
+  {
+    name: 'replica-https-port',
+    type: 'int',
+    env: ['REPLICA_HTTPS_PORT'],
+    usage: 'Specify the public HTTPS port for the DTR replica; 0 means unchanged/default',
+  },
+];
+const nodeFlags = [
+  {
+    name: 'ucp-node',
+    type: 'string',
+    env: ['UCP_NODE'],
+    usage: 'Specify the host to install Docker Trusted Registry',
+  },
+  {
+    name: 'replica-id',
+    type: 'string',
+    env: ['DTR_INSTALL_REPLICA_ID'],
+    usage: 'Specify the replica ID. Must be unique per replica, leave blank for random',
+  },
+  {
+    name: 'extra-envs',
+    type: 'string',
+    env: ['DTR_EXTRA_ENVS'],
+    usage:
+      'List of extra environment variables to use for deploying the DTR containers for the replica, ' +
+      "separated with ampersands (&), '\\&' for a literal one. Can't be used in combination with --ucp-node",
+  },
+];
+const existingFlag = {
+  name: 'existing-replica-id',
+  type: 'string',
+  env: ['DTR_REPLICA_ID'],
+  usage: 'ID of an existing replica in a cluster',
+};
+
+// ---- validation ------------------------------------------------------------------------------------
+
+function replicaId(value, flag) {
+  if (!replicaIdPattern.test(value)) {
+    throw new Fatal(`Invalid --${flag} "${value}": a replica ID is 12 lowercase hexadecimal digits`);
+  }
+  return value;
+}
+
+function port(value, flag, fallback) {
+  if (value === undefined || value === 0) return fallback;
+  if (!Number.isInteger(value) || value < 1 || value > 65535) {
+    throw new Fatal(
+      `Invalid --${flag} ${value}: must be a port number between 1 and 65535 (or 0 for the default)`,
+    );
+  }
+  return value;
+}
+
+function ucpUrl(raw) {
+  const text = /^[a-z]+:\/\//i.test(raw) ? raw : `https://${raw}`;
+  let url;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new Fatal(`Invalid --ucp-url "${raw}": expected https://host[:port]`);
+  }
+  if (url.protocol !== 'https:')
+    throw new Fatal(`Invalid --ucp-url "${raw}": UCP is only reached over https`);
+  return url.origin;
+}
+
+/** --dtr-external-url as host[:port] (a scheme or a path is dropped). */
+function externalUrl(raw) {
+  const text = /^[a-z]+:\/\//i.test(raw) ? raw : `https://${raw}`;
+  let url;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new Fatal(`Invalid --dtr-external-url "${raw}": expected host[:port]`);
+  }
+  return url.host;
+}
+
+/** "A=1&B=x\&y" → ["A=1", "B=x&y"] (the documented separator and escape). */
+function parseExtraEnvs(raw) {
+  if (!raw) return [];
+  const envs = [];
+  let current = '';
+  for (let i = 0; i < raw.length; i++) {
+    if (raw[i] === '\\' && raw[i + 1] === '&') {
+      current += '&';
+      i++;
+    } else if (raw[i] === '&') {
+      envs.push(current);
+      current = '';
+    } else current += raw[i];
+  }
+  envs.push(current);
+  const list = envs.filter((e) => e !== '');
+  for (const env of list) {
+    if (!env.includes('=') || env.startsWith('=')) {
+      throw new Fatal(`Invalid --extra-envs entry "${env}": expected NAME=VALUE`);
+    }
+  }
+  return list;
+}
+
+const urlHost = (host) => (net.isIPv6(host) ? `[${host}]` : host);
+
+// ---- UCP -------------------------------------------------------------------------------------------
+
+/** Logs in to UCP with the admin credentials and lists its nodes: fails clearly if either fails. */
+async function connectUcp(ctx, logger) {
+  const url = ucpUrl(await ctx.require('ucp-url'));
+  const username = await ctx.require('ucp-username');
+  const password = await ctx.require('ucp-password');
+  const ca = ctx.values['ucp-ca'] || null;
+  const insecure = Boolean(ctx.values['ucp-insecure-tls']);
+  if (ca) {
+    try {
+      new crypto.X509Certificate(ca);
+    } catch {
+      throw new Fatal(
+        '--ucp-ca is not a PEM certificate: pass the certificate itself, e.g. --ucp-ca "$(cat ca.pem)"',
+      );
+    }
+  }
+  const tls = { ca: ca || undefined, insecure };
+  logger.info(`Connecting to UCP at ${url}`);
+  let res;
+  try {
+    res = await request(`${url}/auth/login`, {
+      method: 'POST',
+      json: { username, password },
+      ...tls,
+      timeout: 10000,
+    });
+  } catch (error) {
+    const hint =
+      /certificate|self.signed|verify/i.test(error.message) && !ca
+        ? ` (trust UCP's CA with --ucp-ca "$(curl -k ${url}/ca)", or skip verification with --ucp-insecure-tls)`
+        : '';
+    throw new Fatal(`Failed to connect to UCP at ${url}: ${reason(error)}${hint}`);
+  }
+  if (res.status === 401 || res.status === 403) {
+    throw new Fatal(
+      `Failed to authenticate with UCP at ${url} as "${username}": invalid username or password`,
+    );
+  }
+  if (res.status !== 200 || !res.json || !res.json.auth_token) {
+    throw new Fatal(`Failed to log in to UCP at ${url}: HTTP ${res.status} ${res.text.trim()}`);
+  }
+  const nodes = await request(`${url}/api/nodes`, {
+    headers: { Authorization: `Bearer ${res.json.auth_token}` },
+    ...tls,
+  });
+  if (nodes.status !== 200 || !Array.isArray(nodes.json)) {
+    throw new Fatal(`Failed to list the nodes of UCP at ${url}: HTTP ${nodes.status} ${nodes.text.trim()}`);
+  }
+  logger.debug(`UCP nodes: ${nodes.json.map((n) => `${n.name}=${n.address}`).join(', ')}`);
+  return { url, ca, insecure, nodes: nodes.json };
+}
+
+/**
+ * The UCP node this replica goes on. The stand-in deploys on the engine it runs on (the real DTR
+ * deploys through UCP's Swarm on any node), so --ucp-node must name this engine, which must be a
+ * node of UCP: its address is the one UCP recorded.
+ */
+function resolveNode(ctx, ucp, info) {
+  const wanted = ctx.values['ucp-node'];
+  if (wanted && ctx.values['extra-envs']) {
+    throw new Fatal("--extra-envs can't be used in combination with --ucp-node");
+  }
+  if (wanted) {
+    if (!ucp.nodes.some((n) => n.name === wanted)) {
+      throw new Fatal(
+        `Node ${wanted} is not part of UCP at ${ucp.url} (its nodes: ${ucp.nodes.map((n) => n.name).join(', ')})`,
+      );
+    }
+    if (wanted !== info.Name) {
+      throw new Fatal(
+        `--ucp-node ${wanted} is not this engine (${info.Name}): the DTR stand-in deploys on the engine it runs on, so run it on ${wanted}`,
+      );
+    }
+  }
+  const node = ucp.nodes.find((n) => n.name === info.Name);
+  if (!node) {
+    throw new Fatal(`This engine (${info.Name}) is not a node of UCP at ${ucp.url}: join it to UCP first`);
+  }
+  return { name: node.name, address: node.address };
+}
+
+// ---- local state -----------------------------------------------------------------------------------
+
+async function localReplicas(engine) {
+  const containers = await engine.listContainers({ name: ['dtr-'] });
+  const volumes = await engine.listVolumes({ name: ['dtr-'] });
+  return replicaIdsOf(
+    containers.flatMap((c) => c.Names),
+    volumes.map((v) => v.Name),
+  );
+}
+
+async function refuseExistingReplica(engine, id) {
+  const containers = await engine.listContainers({ name: ['dtr-nginx-', 'dtr-registry-'] });
+  const ids = replicaIdsOf(
+    containers.flatMap((c) => c.Names),
+    [],
+  );
+  if (ids.length) {
+    throw new Fatal(
+      `DTR replica ${ids.join(', ')} is already installed on this engine: remove or destroy it before installing replica ${id}`,
+    );
+  }
+}
+
+/** Creates the replica's registry volume unless the storage step already made (and mounted) it. */
+async function ensureRegistryVolume(engine, id, logger) {
+  const volume = names.registryVolume(id);
+  if (await engine.inspectVolume(volume)) {
+    logger.info(`Using the existing volume ${volume} for the registry storage`);
+    return false;
+  }
+  await engine.createVolume(volume, { [labels.replica]: id });
+  logger.info(`Created volume ${volume} for the registry storage`);
+  return true;
+}
+
+/**
+ * Makes it safe to delete a replica's volume: whatever is mounted over its data directory (the
+ * shared storage: NFS, or the lab's bind mount) is unmounted first in the host's mount namespace,
+ * through a short-lived container with the host's PID namespace. Docker deletes a local volume's
+ * `_data` recursively, which would otherwise delete every replica's images.
+ */
+async function releaseVolume(engine, image, volume, id, logger) {
+  const inspected = await engine.inspectVolume(volume);
+  if (!inspected) return;
+  let result;
+  try {
+    result = await engine.runToCompletion(names.release(id), {
+      Image: image,
+      Cmd: ['release-volume', '--path', inspected.Mountpoint],
+      Labels: { [labels.replica]: id, [labels.role]: 'release' },
+      HostConfig: {
+        PidMode: 'host',
+        NetworkMode: 'none',
+        CapAdd: ['SYS_ADMIN', 'SYS_PTRACE', 'SYS_CHROOT'],
+        SecurityOpt: ['apparmor=unconfined', 'seccomp=unconfined'],
+      },
+    });
+  } catch (error) {
+    result = { code: -1, output: reason(error) };
+  }
+  if (result.code !== 0) {
+    throw new Fatal(
+      `Not removing volume ${volume}: could not release what is mounted on ${inspected.Mountpoint} ` +
+        `(${result.output.trim()}); removing it now could delete the shared storage. Unmount it, then run this again`,
+    );
+  }
+  for (const line of result.output.trim().split('\n').filter(Boolean)) logger.info(line);
+}
+
+/** Removes every container and volume of replica `id` on this engine, and dtr-br once unused. */
+async function teardownReplica(engine, image, id, logger) {
+  const containers = (await engine.listContainers({ name: [`-${id}`] })).filter((c) =>
+    c.Names.some((n) => belongsTo(n, id)),
+  );
+  for (const container of containers) {
+    await engine.removeContainer(container.Id);
+    logger.info(`Removed container ${container.Names[0].replace(/^\//, '')}`);
+  }
+  const volumes = (await engine.listVolumes({ name: [`-${id}`] })).filter((v) => belongsTo(v.Name, id));
+  for (const volume of volumes) {
+    await releaseVolume(engine, image, volume.Name, id, logger);
+    await engine.removeVolume(volume.Name);
+    logger.info(`Removed volume ${volume.Name}`);
+  }
+  if (await engine.removeNetworkIfUnused(names.network)) logger.info(`Removed network ${names.network}`);
+}
+
+/** Runs the installer's second phase in a container that has the replica's registry volume mounted. */
+async function runPhase2(engine, image, params) {
+  await engine.ensureNetwork(names.network, { [labels.role]: 'network' });
+  const encoded = Buffer.from(JSON.stringify(params)).toString('base64');
+  const { code } = await engine.runToCompletion(
+    names.phase2(params.replicaId),
+    {
+      Image: image,
+      Cmd: ['phase2'],
+      Env: [`DTR_PHASE2=${encoded}`],
+      Labels: { [labels.replica]: params.replicaId, [labels.role]: 'phase2' },
+      HostConfig: {
+        Binds: [
+          '/var/run/docker.sock:/var/run/docker.sock',
+          `${names.registryVolume(params.replicaId)}:${meta.storageRoot}`,
+        ],
+        NetworkMode: names.network,
+      },
+    },
+    { stdout: process.stdout, stderr: process.stderr },
+  );
+  return code;
+}
+
+// ---- phase 1: the commands -------------------------------------------------------------------------
+
+/**
+ * --dtr-ca, --dtr-cert and --dtr-key: all three or none. The certificate must chain to the CA and
+ * match the key, checked before anything is created.
+ */
+function givenCertificates(ctx) {
+  const ca = ctx.values['dtr-ca'];
+  const cert = ctx.values['dtr-cert'];
+  const key = ctx.values['dtr-key'];
+  if (!ca && !cert && !key) return undefined;
+  if (!ca || !cert || !key) throw new Fatal('--dtr-ca, --dtr-cert and --dtr-key must be given together');
+  let caCert;
+  let serverCert;
+  try {
+    caCert = new crypto.X509Certificate(ca);
+  } catch {
+    throw new Fatal(
+      '--dtr-ca is not a PEM certificate: pass the certificate itself, e.g. --dtr-ca "$(cat ca.pem)"',
+    );
+  }
+  try {
+    serverCert = new crypto.X509Certificate(cert);
+  } catch {
+    throw new Fatal('--dtr-cert is not a PEM certificate');
+  }
+  if (!serverCert.verify(caCert.publicKey)) throw new Fatal('--dtr-cert is not signed by --dtr-ca');
+  let privateKey;
+  try {
+    privateKey = crypto.createPrivateKey(key);
+  } catch {
+    throw new Fatal('--dtr-key is not a PEM private key');
+  }
+  if (!serverCert.checkPrivateKey(privateKey)) throw new Fatal('--dtr-key does not belong to --dtr-cert');
+  return { caPem: ca, certPem: cert, keyPem: key };
+}
+
+async function installOrJoin(ctx, logger, command) {
+  const engine = new Engine();
+  const info = await engine.info();
+  const { image } = await engine.ownImage();
+  logger.info(
+    command === 'install'
+      ? 'Beginning Docker Trusted Registry installation'
+      : 'Beginning Docker Trusted Registry replica join',
+  );
+  const id = ctx.values['replica-id']
+    ? replicaId(ctx.values['replica-id'], 'replica-id')
+    : crypto.randomBytes(6).toString('hex');
+  const existing =
+    command === 'join'
+      ? replicaId(await ctx.require('existing-replica-id'), 'existing-replica-id')
+      : undefined;
+  if (existing === id)
+    throw new Fatal(`--replica-id and --existing-replica-id are both ${id}: a new replica needs a new ID`);
+  const httpPort = port(ctx.values['replica-http-port'], 'replica-http-port', 80);
+  const httpsPort = port(ctx.values['replica-https-port'], 'replica-https-port', 443);
+  const extraEnvs = parseExtraEnvs(ctx.values['extra-envs']);
+  const givenTls = command === 'install' ? givenCertificates(ctx) : undefined;
+  const ucp = await connectUcp(ctx, logger);
+  const node = resolveNode(ctx, ucp, info);
+  await refuseExistingReplica(engine, id);
+  const external =
+    command === 'install'
+      ? externalUrl(
+          ctx.values['dtr-external-url'] ||
+            `${urlHost(node.address)}${httpsPort === 443 ? '' : `:${httpsPort}`}`,
+        )
+      : undefined;
+  logger.info(
+    `Replica ${id} goes on node ${node.name} (${node.address}), HTTPS port ${httpsPort}, HTTP port ${httpPort}`,
+  );
+  const createdVolume = await ensureRegistryVolume(engine, id, logger);
+  const code = await runPhase2(engine, image, {
+    command,
+    replicaId: id,
+    existingReplicaId: existing,
+    node,
+    httpPort,
+    httpsPort,
+    externalUrl: external,
+    ucp: { url: ucp.url, ca: ucp.ca, insecure: ucp.insecure },
+    extraEnvs,
+    givenTls,
+    image,
+    unsafe: Boolean(ctx.values.unsafe || ctx.values['unsafe-join']),
+    debug: Boolean(ctx.values.debug),
+  });
+  if (code !== 0) {
+    if (createdVolume) await teardownReplica(engine, image, id, logger).catch(() => undefined);
+    else await engine.removeNetworkIfUnused(names.network).catch(() => undefined);
+    throw new Fatal(`DTR ${command} of replica ${id} failed`, code);
+  }
+}
+
+async function remove(ctx, logger) {
+  const engine = new Engine();
+  const { image } = await engine.ownImage();
+  const existing = replicaId(await ctx.require('existing-replica-id'), 'existing-replica-id');
+  const id = replicaId(await ctx.require('replica-id'), 'replica-id');
+  await connectUcp(ctx, logger);
+  const local = await localReplicas(engine);
+  if (!local.includes(id)) {
+    const info = await engine.info();
+    throw new Fatal(
+      `Replica ${id} has no containers or volumes on this engine (${info.Name}${local.length ? `, which runs ${local.join(', ')}` : ''}): ` +
+        'the DTR stand-in removes replicas from the engine that runs them, so run remove on that node',
+    );
+  }
+  if (await engine.inspectVolume(names.registryVolume(id))) {
+    const code = await runPhase2(engine, image, {
+      command: 'remove',
+      replicaId: id,
+      existingReplicaId: existing,
+      forceRemove: Boolean(ctx.values['force-remove']),
+      debug: Boolean(ctx.values.debug),
+    });
+    if (code !== 0) throw new Fatal(`DTR remove of replica ${id} failed`, code);
+  } else {
+    logger.warn(`Replica ${id} has no registry volume here: it cannot be taken out of the cluster metadata`);
+  }
+  await teardownReplica(engine, image, id, logger);
+  logger.info(`Replica ${id} has been removed`);
+}
+
+async function destroy(ctx, logger) {
+  const engine = new Engine();
+  const { image } = await engine.ownImage();
+  await connectUcp(ctx, logger);
+  const local = await localReplicas(engine);
+  let id = ctx.values['replica-id'] ? replicaId(ctx.values['replica-id'], 'replica-id') : undefined;
+  if (!id) {
+    if (local.length !== 1) {
+      throw new Fatal(
+        local.length
+          ? `This engine runs replicas ${local.join(', ')}: choose one with --replica-id`
+          : 'No DTR replica was found on this engine: nothing to destroy',
+      );
+    }
+    id = local[0];
+  }
+  if (!local.includes(id)) {
+    logger.warn(`Replica ${id} has no containers or volumes on this engine: nothing to destroy`);
+    return;
+  }
+  logger.info(
+    `Destroying replica ${id} (its containers and volumes, without notifying the rest of the cluster)`,
+  );
+  await teardownReplica(engine, image, id, logger);
+  logger.info(`Replica ${id} has been destroyed`);
+}
+
+// ---- phase 2 ---------------------------------------------------------------------------------------
+
+/** A replica's health from its own /health: "OK", or why not. */
+async function probeReplica(replica, caPem) {
+  try {
+    const res = await request(`https://${urlHost(replica.address)}:${replica.https_port}/health`, {
+      ca: caPem,
+      timeout: 3000,
+    });
+    if (res.status === 200 && res.json && res.json.Healthy) return 'OK';
+    return `unhealthy (HTTP ${res.status}): ${(res.json && res.json.Error) || res.text.trim()}`;
+  } catch (error) {
+    return `unreachable: ${reason(error)}`;
+  }
+}
+
+function replicaRecord(p) {
+  return {
+    node: p.node.name,
+    address: p.node.address,
+    http_port: p.httpPort,
+    https_port: p.httpsPort,
+    joined_at: new Date().toISOString(),
+    ucp: p.ucp,
+  };
+}
+
+/** Creates and starts the replica's containers and waits until its front reports healthy. */
+async function startReplica(engine, p, caPem, logger) {
+  const volume = names.registryVolume(p.replicaId);
+  const container = (role, command, extra = {}) => ({
+    Image: p.image,
+    Cmd: [command, '--replica-id', p.replicaId],
+    Env: p.extraEnvs,
+    Labels: { [labels.replica]: p.replicaId, [labels.role]: role },
+    ...extra,
+    HostConfig: {
+      Binds: [`${volume}:${meta.storageRoot}`],
+      NetworkMode: names.network,
+      RestartPolicy: { Name: 'unless-stopped' },
+      ...(extra.HostConfig || {}),
+    },
+  });
+  const registry = names.registry(p.replicaId);
+  const nginx = names.nginx(p.replicaId);
+  for (const name of [registry, nginx]) await engine.removeContainer(name);
+  logger.info(`Starting ${registry}`);
+  await engine.createContainer(registry, container('registry', 'registry'));
+  await engine.startContainer(registry);
+  logger.info(`Starting ${nginx} (HTTPS ${p.httpsPort}, HTTP ${p.httpPort})`);
+  await engine.createContainer(
+    nginx,
+    container('nginx', 'front', {
+      ExposedPorts: { '443/tcp': {}, '80/tcp': {} },
+      HostConfig: {
+        PortBindings: {
+          '443/tcp': [{ HostPort: String(p.httpsPort) }],
+          '80/tcp': [{ HostPort: String(p.httpPort) }],
+        },
+      },
+    }),
+  );
+  try {
+    await engine.startContainer(nginx);
+  } catch (error) {
+    throw new Fatal(`Unable to start ${nginx}: ${reason(error)}`);
+  }
+  const deadline = Date.now() + 60000;
+  let last = 'no answer yet';
+  while (Date.now() < deadline) {
+    try {
+      // The container's name is not among a given certificate's names: check the chain only here.
+      const res = await request(`https://${nginx}:443/health`, {
+        ca: caPem,
+        timeout: 3000,
+        anyHostname: true,
+      });
+      if (res.status === 200) {
+        logger.info(`Replica ${p.replicaId} is healthy`);
+        return;
+      }
+      last = `HTTP ${res.status} ${res.text.trim()}`;
+    } catch (error) {
+      last = reason(error);
+    }
+    await delay(500);
+  }
+  throw new Fatal(`Replica ${p.replicaId} did not become healthy within 60 s: ${last}`);
+}
+
+async function rollback(engine, p, logger) {
+  logger.warn(`Rolling back replica ${p.replicaId}`);
+  for (const name of [names.registry(p.replicaId), names.nginx(p.replicaId)]) {
+    await engine.removeContainer(name).catch(() => undefined);
+  }
+  await meta
+    .withLock(() => {
+      const cluster = meta.readCluster();
+      if (cluster && cluster.replicas[p.replicaId]) {
+        delete cluster.replicas[p.replicaId];
+        meta.writeCluster(cluster);
+      }
+    })
+    .catch((error) =>
+      logger.warn(`Could not take replica ${p.replicaId} out of the metadata: ${reason(error)}`),
+    );
+}
+
+async function phase2Install(engine, p, logger) {
+  const ca = await meta.withLock(async () => {
+    const old = meta.readCluster();
+    const oldIds = old ? Object.keys(old.replicas || {}) : [];
+    if (oldIds.length) {
+      const oldCa = meta.readCa();
+      const alive = [];
+      if (!p.unsafe && oldCa) {
+        for (const id of oldIds) {
+          if ((await probeReplica(old.replicas[id], oldCa.certPem)) === 'OK') alive.push(id);
+        }
+      }
+      if (alive.length) {
+        throw new Fatal(
+          `The storage of this replica already holds DTR cluster ${old.cluster_id}, whose replicas ${alive.join(', ')} are running: ` +
+            `join it with --existing-replica-id ${alive[0]}, or remove those replicas first`,
+        );
+      }
+      logger.warn(
+        `Replacing the metadata of DTR cluster ${old.cluster_id} (replicas ${oldIds.join(', ')} do not answer)`,
+      );
+    }
+    const clusterId = crypto.randomUUID();
+    const created = p.givenTls
+      ? { certPem: p.givenTls.caPem }
+      : pki.createCA('Docker Trusted Registry CA', { organization: `DTR ${clusterId}` });
+    meta.writeCa(created);
+    meta.writeServerCert(p.givenTls ? { certPem: p.givenTls.certPem, keyPem: p.givenTls.keyPem } : null);
+    meta.writeHttpSecret(crypto.randomBytes(32).toString('hex'));
+    meta.writeRepositories({});
+    meta.writeCluster({
+      cluster_id: clusterId,
+      created_at: new Date().toISOString(),
+      external_url: p.externalUrl,
+      replicas: { [p.replicaId]: replicaRecord(p) },
+    });
+    logger.info(`Created DTR cluster ${clusterId} with external URL ${p.externalUrl}`);
+    return created;
+  });
+  try {
+    await startReplica(engine, p, ca.certPem, logger);
+  } catch (error) {
+    await rollback(engine, p, logger);
+    throw error;
+  }
+  logger.info('Installation is complete');
+  logger.info(`Replica ID is set to: ${p.replicaId}`);
+  logger.info(
+    `You can use flag '--existing-replica-id ${p.replicaId}' when joining other replicas to your Docker Trusted Registry Cluster`,
+  );
+}
+
+async function phase2Join(engine, p, logger) {
+  const ca = await meta.withLock(async () => {
+    const cluster = meta.readCluster();
+    if (!cluster) {
+      throw new Fatal(
+        `No DTR cluster metadata on the storage of volume ${names.registryVolume(p.replicaId)} (${meta.files.cluster}): ` +
+          "a joining replica's registry volume must be on the storage the existing replicas share (mount it before join)",
+      );
+    }
+    const ids = Object.keys(cluster.replicas);
+    if (!cluster.replicas[p.existingReplicaId]) {
+      throw new Fatal(
+        `Replica ${p.existingReplicaId} is not part of DTR cluster ${cluster.cluster_id} (its replicas: ${ids.join(', ') || 'none'})`,
+      );
+    }
+    if (cluster.replicas[p.replicaId]) {
+      throw new Fatal(
+        `Replica ID ${p.replicaId} is already used in DTR cluster ${cluster.cluster_id}: choose another --replica-id`,
+      );
+    }
+    const clusterCa = meta.readCa();
+    if (!p.unsafe) {
+      const health = await probeReplica(cluster.replicas[p.existingReplicaId], clusterCa.certPem);
+      if (health !== 'OK') {
+        throw new Fatal(
+          `The existing replica ${p.existingReplicaId} is not healthy (${health}): a replica joins through a healthy one`,
+        );
+      }
+    }
+    cluster.replicas[p.replicaId] = replicaRecord(p);
+    meta.writeCluster(cluster);
+    logger.info(
+      `Added replica ${p.replicaId} to DTR cluster ${cluster.cluster_id} through replica ${p.existingReplicaId}`,
+    );
+    return clusterCa;
+  });
+  try {
+    await startReplica(engine, p, ca.certPem, logger);
+  } catch (error) {
+    await rollback(engine, p, logger);
+    throw error;
+  }
+  logger.info('Join is complete');
+  logger.info(`Replica ID is set to: ${p.replicaId}`);
+}
+
+async function phase2Remove(p, logger) {
+  await meta.withLock(async () => {
+    const cluster = meta.readCluster();
+    if (!cluster) {
+      logger.warn("No DTR cluster metadata on this replica's storage: removing the local replica only");
+      return;
+    }
+    const ids = Object.keys(cluster.replicas);
+    if (!cluster.replicas[p.existingReplicaId]) {
+      throw new Fatal(
+        `Replica ${p.existingReplicaId} is not part of DTR cluster ${cluster.cluster_id} (its replicas: ${ids.join(', ') || 'none'})`,
+      );
+    }
+    if (p.existingReplicaId === p.replicaId && !p.forceRemove) {
+      throw new Fatal(
+        `--existing-replica-id and --replica-id are both ${p.replicaId}: removing the replica you connect through needs --force-remove`,
+      );
+    }
+    if (p.existingReplicaId !== p.replicaId && !p.forceRemove) {
+      const ca = meta.readCa();
+      const health = await probeReplica(cluster.replicas[p.existingReplicaId], ca.certPem);
+      if (health !== 'OK') {
+        throw new Fatal(
+          `The existing replica ${p.existingReplicaId} is not healthy (${health}): connect through a healthy replica, or use --force-remove`,
+        );
+      }
+    }
+    if (cluster.replicas[p.replicaId]) {
+      delete cluster.replicas[p.replicaId];
+      meta.writeCluster(cluster);
+      logger.info(`Removed replica ${p.replicaId} from DTR cluster ${cluster.cluster_id}`);
+    } else {
+      logger.warn(
+        `Replica ${p.replicaId} was not in the metadata of DTR cluster ${cluster.cluster_id} any more`,
+      );
+    }
+    fs.rmSync(meta.files.health(p.replicaId), { force: true });
+  });
+}
+
+async function phase2(logger) {
+  const p = JSON.parse(Buffer.from(process.env.DTR_PHASE2 || '', 'base64').toString() || '{}');
+  logger.configure({ debug: p.debug });
+  const engine = new Engine();
+  if (p.command === 'install') return phase2Install(engine, p, logger);
+  if (p.command === 'join') return phase2Join(engine, p, logger);
+  if (p.command === 'remove') return phase2Remove(p, logger);
+  throw new Fatal('phase2 is run by install, join and remove, not by hand');
+}
+
+// ---- other hidden commands -------------------------------------------------------------------------
+
+async function registry(ctx, logger) {
+  const id = ctx.values['replica-id'];
+  let secret;
+  for (let attempt = 0; !(secret = meta.readHttpSecret()); attempt++) {
+    if (attempt % 30 === 0)
+      logger.warn(`replica ${id}: waiting for the registry HTTP secret in ${meta.metaDir}`);
+    await delay(1000);
+  }
+  const child = spawn('/usr/bin/docker-registry', ['serve', '/etc/dtr-standin/registry.yml'], {
+    stdio: 'inherit',
+    env: { ...process.env, REGISTRY_HTTP_SECRET: secret },
+  });
+  for (const signal of ['SIGTERM', 'SIGINT']) process.on(signal, () => child.kill(signal));
+  const code = await new Promise((resolve) => child.on('exit', (c) => resolve(c === null ? 1 : c)));
+  process.exit(code);
+}
+
+/** Unmounts everything mounted on (or under) --path in PID 1's mount namespace (run with the host's PIDs). */
+function releaseVolumeCommand(ctx) {
+  const target = ctx.values.path.replace(/\/+$/, '');
+  const unescape = (s) => s.replace(/\\([0-7]{3})/g, (_, o) => String.fromCharCode(parseInt(o, 8)));
+  const mounted = () =>
+    fs
+      .readFileSync('/proc/1/mountinfo', 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => unescape(line.split(' ')[4]))
+      .filter((mp) => mp === target || mp.startsWith(`${target}/`))
+      .sort((a, b) => b.length - a.length);
+  let released = 0;
+  for (let i = 0; i < 20; i++) {
+    const list = mounted();
+    if (!list.length) break;
+    try {
+      execFileSync('nsenter', ['-t', '1', '-m', '--', 'umount', list[0]], {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+    } catch (error) {
+      throw new Fatal(`umount ${list[0]}: ${String(error.stderr || error.message).trim()}`);
+    }
+    released++;
+  }
+  if (mounted().length) throw new Fatal(`${target} is still mounted`);
+  if (released) process.stdout.write(`Unmounted the storage mounted on ${target} (${released} mount(s))\n`);
+}
+
+// ---- the app ---------------------------------------------------------------------------------------
+
+function app(logger) {
+  const wrap = (fn) => (ctx) => fn(ctx, logger);
+  const hiddenReplica = [{ name: 'replica-id', type: 'string', usage: 'the replica' }];
+  return {
+    name: 'dtr',
+    invocation: 'docker run -it --rm docker/dtr',
+    usage: 'Docker Trusted Registry (stand-in for the local lab)',
+    version: '2.0.0-standin',
+    description:
+      'A stand-in for the docker/dtr installer: the commands and flags of the DTR reference, a real\n' +
+      'registry (CNCF Distribution) behind an HTTPS front per replica, metadata on shared storage.',
+    commands: [
+      {
+        name: 'install',
+        usage: 'Install Docker Trusted Registry on this Docker Engine',
+        description:
+          "This command installs DTR on the Docker Engine that runs the command.\nAfter installing DTR, you can add more nodes to a DTR cluster with the 'join' command.",
+        flags: [
+          ...ucpFlags.slice(0, 3),
+          debugFlag,
+          ...hubFlags,
+          { name: 'http-proxy', type: 'string', usage: 'Set the HTTP proxy for outgoing requests' },
+          { name: 'https-proxy', type: 'string', usage: 'Set the HTTPS proxy for outgoing requests' },
+          { name: 'no-proxy', type: 'string', usage: 'Set the list of domains to not proxy to' },
+          ...portFlags,
+          {
+            name: 'log-protocol',
+            type: 'string',
+            usage: 'The protocol for sending container logs: tcp, udp or internal. Default: internal',
+          },
+          {
+            name: 'log-host',
+            type: 'string',
+            usage: 'Endpoint to send logs to, required if --log-protocol is tcp or udp',
+          },
+          { name: 'log-level', type: 'string', usage: 'Log level for container logs. Default: INFO' },
+          {
+            name: 'dtr-external-url',
+            type: 'string',
+            env: ['DTR_EXTERNAL_URL'],
+            usage:
+              'Specify the external domain name and port for DTR. If using a load balancer, use its external URL instead.',
+          },
+          {
+            name: 'dtr-ca',
+            type: 'string',
+            env: ['DTR_CA'],
+            usage:
+              'Use a PEM-encoded TLS CA certificate for DTR. By default DTR generates a self-signed TLS certificate during deployment.',
+          },
+          {
+            name: 'dtr-cert',
+            type: 'string',
+            env: ['DTR_CERT'],
+            usage: 'Use a PEM-encoded TLS certificate for DTR (with --dtr-ca and --dtr-key).',
+          },
+          {
+            name: 'dtr-key',
+            type: 'string',
+            env: ['DTR_KEY'],
+            usage: 'Use a PEM-encoded TLS private key for DTR (with --dtr-ca and --dtr-cert).',
+          },
+          {
+            name: 'etcd-heartbeat-interval',
+            type: 'int',
+            usage: "Set etcd's frequency (ms) that its leader will notify followers",
+          },
+          {
+            name: 'etcd-election-timeout',
+            type: 'int',
+            usage: "Set etcd's timeout (ms) for a follower to become leader",
+          },
+          {
+            name: 'etcd-snapshot-count',
+            type: 'int',
+            usage: "Set etcd's number of changes before creating a snapshot.",
+          },
+          ...ucpFlags.slice(3),
+          ...nodeFlags,
+          {
+            name: 'unsafe',
+            type: 'bool',
+            usage: 'Enable this flag to skip safety checks when installing or joining',
+          },
+        ],
+        action: (ctx) => installOrJoin(ctx, logger, 'install'),
+      },
+      {
+        name: 'join',
+        usage: 'Add a new replica to an existing DTR cluster',
+        description:
+          'This command installs DTR on the Docker Engine that runs the command,\nand joins the new installation to an existing cluster.',
+        flags: [
+          ...ucpFlags.slice(0, 3),
+          debugFlag,
+          ...hubFlags,
+          ...ucpFlags.slice(3),
+          ...nodeFlags,
+          {
+            name: 'unsafe',
+            type: 'bool',
+            usage: 'Enable this flag to skip safety checks when installing or joining',
+          },
+          {
+            name: 'unsafe-join',
+            type: 'bool',
+            env: ['DTR_UNSAFE_JOIN'],
+            usage: 'Join a new replica even if the cluster is unhealthy',
+          },
+          existingFlag,
+          ...portFlags,
+          {
+            name: 'skip-network-test',
+            type: 'bool',
+            env: ['DTR_SKIP_NETWORK_TEST'],
+            usage: 'Enable this flag to skip the overlay networking test',
+          },
+        ],
+        action: (ctx) => installOrJoin(ctx, logger, 'join'),
+      },
+      {
+        name: 'remove',
+        usage: 'Remove a replica from a DTR cluster',
+        description:
+          'This command removes a replica from the cluster, stops and removes all\nDTR containers, and deletes all DTR volumes.',
+        flags: [
+          ...ucpFlags.slice(0, 3),
+          debugFlag,
+          ...hubFlags,
+          ...ucpFlags.slice(3),
+          {
+            name: 'force-remove',
+            type: 'bool',
+            usage:
+              "Force removal of replica even if it can break your cluster's state. Necessary only when --existing-replica-id == --replica-id.",
+          },
+          {
+            name: 'replica-id',
+            type: 'string',
+            env: ['DTR_REMOVE_REPLICA_ID'],
+            usage: 'Specify the replica ID of the replica to remove',
+          },
+          existingFlag,
+        ],
+        action: wrap(remove),
+      },
+      {
+        name: 'destroy',
+        usage: "Destroy a DTR replica's data",
+        description:
+          'This command forcefully removes all containers and volumes associated with\na DTR replica without notifying the rest of the cluster.',
+        flags: [
+          {
+            name: 'replica-id',
+            type: 'string',
+            env: ['DTR_DESTROY_REPLICA_ID'],
+            usage: 'The ID of the replica to destroy.',
+          },
+          ...ucpFlags.slice(0, 3),
+          debugFlag,
+          ...ucpFlags.slice(3),
+        ],
+        action: wrap(destroy),
+      },
+      {
+        name: 'phase2',
+        hidden: true,
+        usage: 'Second phase of install/join/remove',
+        flags: [debugFlag],
+        action: () => phase2(logger),
+      },
+      {
+        name: 'front',
+        hidden: true,
+        usage: 'The HTTPS front of a replica (dtr-nginx-<id>)',
+        flags: [...hiddenReplica, debugFlag],
+        action: (ctx) => new (require('./front').Front)(ctx.values['replica-id'], logger).serve(),
+      },
+      {
+        name: 'registry',
+        hidden: true,
+        usage: 'The registry of a replica (dtr-registry-<id>)',
+        flags: [...hiddenReplica, debugFlag],
+        action: wrap(registry),
+      },
+      {
+        name: 'release-volume',
+        hidden: true,
+        usage: 'Unmount what is mounted on a volume directory (host PID namespace)',
+        flags: [{ name: 'path', type: 'string', usage: 'the directory' }],
+        action: releaseVolumeCommand,
+      },
+    ],
+  };
+}
+
+module.exports = { app, parseExtraEnvs, externalUrl };

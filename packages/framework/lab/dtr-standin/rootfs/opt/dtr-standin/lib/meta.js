@@ -1,0 +1,151 @@
+'use strict';
+// The DTR stand-in's cluster metadata. The real DTR replicates it between replicas in RethinkDB; the
+// stand-in keeps it on the storage every replica shares: a `dtr-meta/` folder at the root of the
+// registry volume (`dtr-registry-<replica-id>`, mounted at /storage), next to the registry's own
+// `docker/` tree. With one storage behind every replica's volume (NFS, or the lab's shared volume),
+// every replica sees the same files:
+//   dtr-meta/cluster.json        cluster ID, external URL, replicas { id: { node, address, ports, ucp } }
+//   dtr-meta/repositories.json   repositories { "namespace/name": {…} }
+//   dtr-meta/http-secret         the registry HTTP secret every replica's registry uses
+//   dtr-meta/ca/ca.pem, ca-key.pem   the DTR CA; each replica's front signs its own server cert with it
+//   dtr-meta/health/<id>         written by each replica's health check (storage is writable)
+// Writers take dtr-meta/.lock (an atomic mkdir, which holds across nodes on one shared filesystem).
+
+const crypto = require('node:crypto');
+const fs = require('node:fs');
+const path = require('node:path');
+const { setTimeout: delay } = require('node:timers/promises');
+
+const storageRoot = process.env.DTR_STORAGE_ROOT || '/storage';
+const metaDir = path.join(storageRoot, 'dtr-meta');
+const files = {
+  cluster: path.join(metaDir, 'cluster.json'),
+  repositories: path.join(metaDir, 'repositories.json'),
+  httpSecret: path.join(metaDir, 'http-secret'),
+  caCert: path.join(metaDir, 'ca', 'ca.pem'),
+  caKey: path.join(metaDir, 'ca', 'ca-key.pem'),
+  serverCert: path.join(metaDir, 'ca', 'server.pem'),
+  serverKey: path.join(metaDir, 'ca', 'server-key.pem'),
+  lock: path.join(metaDir, '.lock'),
+  health: (id) => path.join(metaDir, 'health', id),
+};
+
+function readJson(file) {
+  try {
+    return JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch (error) {
+    if (error.code === 'ENOENT') return null;
+    throw error;
+  }
+}
+
+/** Writes a file whole or not at all (temporary file + rename), so readers never see half of it. */
+function writeFileAtomic(file, content, mode = 0o600) {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const tmp = `${file}.${process.pid}.${crypto.randomBytes(4).toString('hex')}.tmp`;
+  fs.writeFileSync(tmp, content, { mode });
+  fs.renameSync(tmp, file);
+}
+
+const writeJson = (file, value) => writeFileAtomic(file, `${JSON.stringify(value, null, 2)}\n`);
+
+/** Runs `fn` holding the metadata lock; a lock older than `staleMs` was left by a crash and is broken. */
+async function withLock(fn, { timeoutMs = 30000, staleMs = 60000 } = {}) {
+  fs.mkdirSync(metaDir, { recursive: true });
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      fs.mkdirSync(files.lock);
+      break;
+    } catch (error) {
+      if (error.code !== 'EEXIST') throw error;
+      const age = Date.now() - (fs.statSync(files.lock, { throwIfNoEntry: false })?.mtimeMs ?? Date.now());
+      if (age > staleMs) {
+        fs.rmSync(files.lock, { recursive: true, force: true });
+        continue;
+      }
+      if (Date.now() > deadline) throw new Error(`the DTR metadata lock ${files.lock} is held for too long`);
+      await delay(100 + Math.random() * 100);
+    }
+  }
+  try {
+    return await fn();
+  } finally {
+    fs.rmSync(files.lock, { recursive: true, force: true });
+  }
+}
+
+const readCluster = () => readJson(files.cluster);
+const writeCluster = (cluster) => writeJson(files.cluster, cluster);
+const readRepositories = () => readJson(files.repositories) || {};
+const writeRepositories = (repositories) => writeJson(files.repositories, repositories);
+
+/** The cluster's CA: { certPem, keyPem } for a CA DTR made, { certPem } for one given with --dtr-ca. */
+function readCa() {
+  try {
+    const certPem = fs.readFileSync(files.caCert, 'utf8');
+    const keyPem = fs.existsSync(files.caKey) ? fs.readFileSync(files.caKey, 'utf8') : undefined;
+    return { certPem, keyPem };
+  } catch (error) {
+    if (error.code === 'ENOENT') return null;
+    throw error;
+  }
+}
+
+function writeCa(ca) {
+  writeFileAtomic(files.caCert, ca.certPem, 0o644);
+  if (ca.keyPem) writeFileAtomic(files.caKey, ca.keyPem, 0o600);
+  else fs.rmSync(files.caKey, { force: true });
+}
+
+/** The certificate every replica serves when one was given with --dtr-cert/--dtr-key, else null. */
+function readServerCert() {
+  try {
+    return {
+      certPem: fs.readFileSync(files.serverCert, 'utf8'),
+      keyPem: fs.readFileSync(files.serverKey, 'utf8'),
+    };
+  } catch (error) {
+    if (error.code === 'ENOENT') return null;
+    throw error;
+  }
+}
+
+function writeServerCert(cert) {
+  if (!cert) {
+    fs.rmSync(files.serverCert, { force: true });
+    fs.rmSync(files.serverKey, { force: true });
+    return;
+  }
+  writeFileAtomic(files.serverCert, cert.certPem, 0o644);
+  writeFileAtomic(files.serverKey, cert.keyPem, 0o600);
+}
+
+function readHttpSecret() {
+  try {
+    return fs.readFileSync(files.httpSecret, 'utf8').trim();
+  } catch (error) {
+    if (error.code === 'ENOENT') return null;
+    throw error;
+  }
+}
+
+const writeHttpSecret = (secret) => writeFileAtomic(files.httpSecret, `${secret}\n`);
+
+module.exports = {
+  storageRoot,
+  metaDir,
+  files,
+  withLock,
+  readCluster,
+  writeCluster,
+  readRepositories,
+  writeRepositories,
+  readCa,
+  writeCa,
+  readServerCert,
+  writeServerCert,
+  readHttpSecret,
+  writeHttpSecret,
+  writeFileAtomic,
+};

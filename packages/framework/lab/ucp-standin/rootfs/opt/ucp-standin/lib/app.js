@@ -1,0 +1,672 @@
+'use strict';
+// The commands of the UCP stand-in: install, join, fingerprint, id, uninstall (the reference pages
+// of docker/ucp 1.1 under datacenter/ucp/1.1/reference/), and two hidden ones the installer runs in
+// containers of its own image: `controller` (the long-running ucp-controller) and `host-address`.
+
+const crypto = require('node:crypto');
+const net = require('node:net');
+const { URL } = require('node:url');
+const { setTimeout: delay } = require('node:timers/promises');
+const { Engine } = require('./common/engine');
+const { Fatal } = require('./common/log');
+const { request, reason } = require('./common/client');
+const pki = require('./common/pki');
+const tar = require('./tar');
+const state = require('./state');
+
+const common = [
+  { name: 'debug', aliases: ['D'], type: 'bool', usage: 'Enable debug.' },
+  { name: 'jsonlog', type: 'bool', usage: 'Produce json formatted output for easier parsing.' },
+  {
+    name: 'interactive',
+    aliases: ['i'],
+    type: 'bool',
+    usage: 'Enable interactive mode. You will be prompted to enter all required information.',
+  },
+];
+const adminFlags = [
+  {
+    name: 'admin-username',
+    type: 'string',
+    env: ['UCP_ADMIN_USER'],
+    usage: 'Specify the UCP admin username',
+  },
+  {
+    name: 'admin-password',
+    type: 'string',
+    env: ['UCP_ADMIN_PASSWORD'],
+    usage: 'Specify the UCP admin password',
+  },
+];
+const pullFlags = [
+  {
+    name: 'registry-username',
+    type: 'string',
+    env: ['REGISTRY_USERNAME'],
+    usage: 'Specify the username to pull required images with',
+  },
+  {
+    name: 'registry-password',
+    type: 'string',
+    env: ['REGISTRY_PASSWORD'],
+    usage: 'Specify the password to pull required images with',
+  },
+  {
+    name: 'pull',
+    type: 'string',
+    value: 'missing',
+    usage: "Specify image pull behavior ('always', when 'missing', or 'never')",
+  },
+];
+const dnsFlags = [
+  { name: 'dns', type: 'strings', usage: 'Set custom DNS servers for the UCP infrastructure containers.' },
+  { name: 'dns-opt', type: 'strings', usage: 'Set DNS options for the UCP infrastructure containers.' },
+  {
+    name: 'dns-search',
+    type: 'strings',
+    usage: 'Set custom DNS search domains for the UCP infrastructure containers.',
+  },
+];
+const sharedInstallFlags = [
+  ...adminFlags,
+  { name: 'fresh-install', type: 'bool', usage: 'Destroy any existing state and start fresh.' },
+  {
+    name: 'san',
+    type: 'strings',
+    usage: 'Additional Subject Alternative Names for certs (e.g. --san foo1.bar.com --san foo2.bar.com)',
+  },
+  {
+    name: 'swarm-port',
+    type: 'int',
+    value: 2376,
+    usage: 'Select what port to run the local Swarm manager on',
+  },
+  {
+    name: 'controller-port',
+    type: 'int',
+    value: 443,
+    usage: 'Select what port to run the local Controller on',
+  },
+  ...dnsFlags,
+  ...pullFlags,
+  { name: 'external-server-cert', type: 'bool', usage: 'Set up UCP with an external CA.' },
+  { name: 'skip-engine-discovery', type: 'bool', usage: 'Do not configure engine for clustering' },
+];
+
+function validPort(value, flag) {
+  if (!Number.isInteger(value) || value < 1 || value > 65535) {
+    throw new Fatal(`Invalid --${flag} ${value}: must be a port number between 1 and 65535`);
+  }
+  return value;
+}
+
+function validAddress(value, flag) {
+  const ok = net.isIP(value) || /^(\*\.)?[A-Za-z0-9]([A-Za-z0-9.-]{0,251}[A-Za-z0-9])?$/.test(value);
+  if (!ok) throw new Fatal(`Invalid --${flag} "${value}": expected an IP address or a host name`);
+  return value;
+}
+
+const urlHost = (host) => (net.isIPv6(host) ? `[${host}]` : host);
+
+/** Finds the node's own address with a throwaway container on the host's network namespace. */
+async function detectHostAddress(engine, image, logger) {
+  const name = `ucp-host-address-${crypto.randomBytes(4).toString('hex')}`;
+  const { code, output } = await engine.runToCompletion(name, {
+    Image: image,
+    Cmd: ['host-address'],
+    HostConfig: { NetworkMode: 'host' },
+  });
+  const address = output.trim().split('\n').pop();
+  if (code !== 0 || !net.isIP(address)) {
+    throw new Fatal(
+      `Unable to detect this node's address (${output.trim()}): specify it with --host-address`,
+    );
+  }
+  logger.debug(`detected host address ${address}`);
+  return address;
+}
+
+/** What UCP has on this engine: the controller container, the controller's volumes, a join record. */
+async function localInstallation(engine) {
+  const controller = await engine.inspectContainer(state.controllerName);
+  const found = [];
+  for (const name of Object.values(state.volumes)) {
+    if (await engine.inspectVolume(name)) found.push(name);
+  }
+  const others = await engine.listContainers({ label: [state.instanceLabel] });
+  return {
+    controller,
+    volumes: found,
+    containers: others,
+    any: Boolean(controller) || found.length > 0 || others.length > 0,
+  };
+}
+
+/** Reads files from a volume through a created (never started) helper container. */
+async function readVolumeFiles(engine, image, volume, path) {
+  const name = `ucp-read-${crypto.randomBytes(4).toString('hex')}`;
+  const created = await engine.createContainer(name, {
+    Image: image,
+    Cmd: ['true'],
+    HostConfig: { Binds: [`${volume}:/volume`] },
+  });
+  try {
+    const archive = await engine.getArchive(created.Id, `/volume/${path}`);
+    return archive ? tar.unpack(archive) : [];
+  } finally {
+    await engine.removeContainer(created.Id, { volumes: false });
+  }
+}
+
+/** Writes files into a volume through a created (never started) helper container. */
+async function writeVolumeFiles(engine, image, volume, entries) {
+  const name = `ucp-write-${crypto.randomBytes(4).toString('hex')}`;
+  const created = await engine.createContainer(name, {
+    Image: image,
+    Cmd: ['true'],
+    HostConfig: { Binds: [`${volume}:/volume`] },
+  });
+  try {
+    await engine.putArchive(created.Id, '/volume', tar.pack(entries));
+  } finally {
+    await engine.removeContainer(created.Id, { volumes: false });
+  }
+}
+
+async function readJsonFile(engine, image, volume, path) {
+  const files = await readVolumeFiles(engine, image, volume, path).catch(() => []);
+  return files.length ? JSON.parse(files[0].content.toString()) : null;
+}
+
+/** The controller's CA and instance, read from its container's volumes (it need not be running). */
+async function controllerState(engine) {
+  const controller = await engine.inspectContainer(state.controllerName);
+  if (!controller) return null;
+  const read = async (path) => {
+    const archive = await engine.getArchive(controller.Id, `${state.stateRoot}/${path}`);
+    const files = archive ? tar.unpack(archive) : [];
+    return files.length ? files[0].content.toString() : null;
+  };
+  const instance = await read('kv/instance.json');
+  return {
+    controller,
+    caPem: await read('cluster-root-ca/ca.pem'),
+    instance: instance && JSON.parse(instance),
+  };
+}
+
+/** Removes everything install and join made on this engine. */
+async function removeLocal(engine, logger, { preserveCerts = false } = {}) {
+  const found = await localInstallation(engine);
+  for (const container of found.containers) {
+    await engine.removeContainer(container.Id);
+    logger.info(`Removed UCP container ${container.Names[0].replace(/^\//, '')}`);
+  }
+  if (found.controller) await engine.removeContainer(found.controller.Id);
+  for (const name of found.volumes) {
+    if (preserveCerts && (name === state.volumes.rootCa || name === state.volumes.serverCerts)) continue;
+    await engine.removeVolume(name);
+    logger.info(`Removed UCP volume ${name}`);
+  }
+}
+
+async function waitForController(url, caPem, servername, timeoutMs) {
+  const deadline = Date.now() + timeoutMs;
+  let last;
+  while (Date.now() < deadline) {
+    try {
+      const res = await request(`${url}/_ping`, { ca: caPem, servername, timeout: 3000 });
+      if (res.status === 200) return;
+      last = `HTTP ${res.status}`;
+    } catch (error) {
+      last = reason(error);
+    }
+    await delay(300);
+  }
+  throw new Fatal(`The UCP controller did not come up within ${timeoutMs / 1000} s: ${last}`);
+}
+
+async function install(ctx, logger) {
+  const engine = new Engine();
+  const info = await engine.info();
+  const { image } = await engine.ownImage();
+  if (ctx.values['external-server-cert']) {
+    throw new Fatal(
+      '--external-server-cert is not supported by the UCP stand-in: it always makes its own CA',
+    );
+  }
+  const username =
+    ctx.values['admin-username'] || (ctx.interactive ? await ctx.require('admin-username') : 'admin');
+  if (!/^[A-Za-z0-9_.-]{1,64}$/.test(username)) {
+    throw new Fatal(`Invalid admin username "${username}": 1 to 64 letters, digits, '_', '.' or '-'`);
+  }
+  const password = await ctx.require('admin-password', 'Please choose your initial UCP admin password');
+  if (password.length < 8) throw new Fatal('The admin password must be at least 8 characters long');
+  const port = validPort(ctx.values['controller-port'], 'controller-port');
+  validPort(ctx.values['swarm-port'], 'swarm-port');
+  const sans = ctx.values.san.map((san) => validAddress(san, 'san'));
+
+  logger.info('Verifying your system is compatible with UCP');
+  const existing = await localInstallation(engine);
+  if (existing.any) {
+    if (!ctx.values['fresh-install']) {
+      throw new Fatal(
+        `UCP is already installed or joined on this engine (${[
+          ...(existing.controller ? [state.controllerName] : []),
+          ...existing.volumes,
+        ].join(', ')}): run uninstall first, or install with --fresh-install to destroy the existing state`,
+      );
+    }
+    logger.info('Removing the existing UCP state (--fresh-install)');
+    await removeLocal(engine, logger);
+  }
+
+  const hostAddress = ctx.values['host-address']
+    ? validAddress(ctx.values['host-address'], 'host-address')
+    : await detectHostAddress(engine, image, logger);
+  logger.info(
+    `Installing UCP with host address ${hostAddress} - If this is incorrect, please specify an alternative address with the '--host-address' flag`,
+  );
+
+  const instanceId = state.newInstanceId();
+  const ca = pki.createCA('UCP Cluster Root CA', { organization: `UCP ${instanceId}` });
+  const names = [hostAddress, ...sans, info.Name, state.controllerName, 'localhost', '127.0.0.1'];
+  const server = pki.issueCertificate(ca, state.controllerName, names, { organization: `UCP ${instanceId}` });
+  const now = new Date().toISOString();
+  const instance = {
+    id: instanceId,
+    created_at: now,
+    host_address: hostAddress,
+    controller_port: port,
+    sans,
+  };
+  const nodes = [
+    {
+      id: crypto.randomUUID(),
+      name: info.Name,
+      address: hostAddress,
+      role: 'controller',
+      engine_id: info.ID,
+      joined_at: now,
+    },
+  ];
+  const labels = { [state.instanceLabel]: instanceId };
+  for (const name of Object.keys(state.mounts)) {
+    await engine.createVolume(name, labels);
+  }
+  const created = await engine.createContainer(state.controllerName, {
+    Image: image,
+    Cmd: ['controller'],
+    Labels: { ...labels, [state.roleLabel]: 'controller' },
+    ExposedPorts: { '443/tcp': {} },
+    HostConfig: {
+      Binds: Object.entries(state.mounts).map(([volume, dir]) => `${volume}:${state.stateRoot}/${dir}`),
+      PortBindings: { '443/tcp': [{ HostPort: String(port) }] },
+      RestartPolicy: { Name: 'unless-stopped' },
+    },
+  });
+  try {
+    await engine.putArchive(
+      created.Id,
+      state.stateRoot,
+      tar.pack([
+        { name: 'cluster-root-ca/ca.pem', content: ca.certPem },
+        { name: 'cluster-root-ca/ca-key.pem', content: ca.keyPem, mode: 0o600 },
+        { name: 'controller-server-certs/ca.pem', content: ca.certPem },
+        { name: 'controller-server-certs/cert.pem', content: server.certPem },
+        { name: 'controller-server-certs/key.pem', content: server.keyPem, mode: 0o600 },
+        { name: 'kv/instance.json', content: JSON.stringify(instance, null, 2) },
+        {
+          name: 'kv/accounts.json',
+          content: JSON.stringify({ [username]: state.hashPassword(password) }),
+          mode: 0o600,
+        },
+        { name: 'kv/nodes.json', content: JSON.stringify(nodes, null, 2), mode: 0o600 },
+      ]),
+    );
+    await engine.startContainer(created.Id);
+  } catch (error) {
+    await removeLocal(engine, logger);
+    throw new Fatal(`Unable to start the UCP controller: ${reason(error)}`);
+  }
+  // The installer is a container on the engine's default bridge, as is the controller.
+  const inspected = await engine.inspectContainer(created.Id);
+  const bridgeIp = inspected.NetworkSettings.IPAddress;
+  const local = bridgeIp ? `https://${bridgeIp}:443` : `https://${urlHost(hostAddress)}:${port}`;
+  await waitForController(local, ca.certPem, state.controllerName, 30000);
+  logger.info(`UCP instance ID: ${instanceId}`);
+  logger.info(`UCP Server SSL: SHA-256 Fingerprint=${pki.fingerprint(ca.certPem)}`);
+  logger.info(
+    `Login as "${username}"/(your admin password) to UCP at https://${urlHost(hostAddress)}${port === 443 ? '' : `:${port}`}`,
+  );
+}
+
+function normalizeFingerprint(value) {
+  const hex = String(value)
+    .replace(/^SHA-?256\s*Fingerprint\s*=\s*/i, '')
+    .replace(/[^0-9a-fA-F]/g, '')
+    .toUpperCase();
+  return hex.match(/.{2}/g)?.join(':') || '';
+}
+
+function controllerUrl(raw) {
+  const text = /^[a-z]+:\/\//i.test(raw) ? raw : `https://${raw}`;
+  let url;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new Fatal(`Invalid --url "${raw}": expected https://host[:port]`);
+  }
+  if (url.protocol !== 'https:') throw new Fatal(`Invalid --url "${raw}": UCP is only reached over https`);
+  return url.origin;
+}
+
+async function join(ctx, logger) {
+  const engine = new Engine();
+  const info = await engine.info();
+  const { image } = await engine.ownImage();
+  if (ctx.values.replica) {
+    throw new Fatal(
+      '--replica is not supported by the UCP stand-in: it runs one controller, without replicas',
+    );
+  }
+  if (ctx.values['external-server-cert']) {
+    throw new Fatal('--external-server-cert is not supported by the UCP stand-in (it is for replicas only)');
+  }
+  const url = controllerUrl(await ctx.require('url', 'UCP URL'));
+  const wanted = normalizeFingerprint(await ctx.require('fingerprint', 'UCP server fingerprint'));
+  const username = await ctx.require('admin-username', 'UCP admin username');
+  const password = await ctx.require('admin-password', 'UCP admin password');
+  validPort(ctx.values['controller-port'], 'controller-port');
+  validPort(ctx.values['swarm-port'], 'swarm-port');
+
+  const existing = await localInstallation(engine);
+  if (existing.any) {
+    if (!ctx.values['fresh-install']) {
+      throw new Fatal(
+        `This engine is already part of a UCP installation (${[
+          ...(existing.controller ? [state.controllerName] : []),
+          ...existing.volumes,
+        ].join(', ')}): run uninstall first, or join with --fresh-install`,
+      );
+    }
+    logger.info('Removing the existing UCP state (--fresh-install)');
+    await removeLocal(engine, logger);
+  }
+
+  // The CA is fetched without verification, then trusted only if its fingerprint is the one given.
+  let caPem;
+  try {
+    const res = await request(`${url}/ca`, { insecure: true, timeout: 10000 });
+    if (res.status !== 200) throw new Error(`HTTP ${res.status} from ${url}/ca`);
+    caPem = res.text;
+  } catch (error) {
+    throw new Fatal(`Unable to reach the UCP controller at ${url}: ${reason(error)}`);
+  }
+  let actual;
+  try {
+    actual = pki.fingerprint(caPem);
+  } catch {
+    throw new Fatal(`${url}/ca did not return a certificate: is ${url} a UCP controller?`);
+  }
+  if (actual !== wanted) {
+    throw new Fatal(
+      `The fingerprint of the UCP controller at ${url} (${actual}) does not match the one you provided (${wanted || 'empty'}): ` +
+        'not joining an untrusted controller',
+    );
+  }
+  logger.info(`Verified the fingerprint of the UCP controller at ${url}`);
+
+  const hostAddress = ctx.values['host-address']
+    ? validAddress(ctx.values['host-address'], 'host-address')
+    : await detectHostAddress(engine, image, logger);
+  logger.info(
+    `This engine will join UCP and advertise itself with host address ${hostAddress} - If this is incorrect, please specify an alternative address with the '--host-address' flag`,
+  );
+  const token = await login(url, caPem, username, password);
+  let joined;
+  try {
+    const res = await request(`${url}/api/nodes`, {
+      method: 'POST',
+      ca: caPem,
+      headers: { Authorization: `Bearer ${token}` },
+      json: { name: info.Name, address: hostAddress, engine_id: info.ID },
+    });
+    if (res.status !== 201) throw new Error(`HTTP ${res.status}: ${res.text.trim()}`);
+    joined = res.json;
+  } catch (error) {
+    throw new Fatal(`Unable to join UCP at ${url}: ${reason(error)}`);
+  }
+  const record = {
+    instance_id: joined.instance_id,
+    node_id: joined.id,
+    node_token: joined.token,
+    name: info.Name,
+    address: hostAddress,
+    url,
+    fingerprint: actual,
+    ca: caPem,
+    joined_at: new Date().toISOString(),
+  };
+  await engine.createVolume(state.volumes.nodeCerts, { [state.instanceLabel]: joined.instance_id });
+  await writeVolumeFiles(engine, image, state.volumes.nodeCerts, [
+    { name: 'node.json', content: JSON.stringify(record, null, 2), mode: 0o600 },
+  ]);
+  logger.info(`Joined node ${info.Name} (${hostAddress}) to UCP instance ${joined.instance_id} at ${url}`);
+}
+
+async function login(url, caPem, username, password) {
+  let res;
+  try {
+    res = await request(`${url}/auth/login`, { method: 'POST', ca: caPem, json: { username, password } });
+  } catch (error) {
+    throw new Fatal(`Unable to reach the UCP controller at ${url}: ${reason(error)}`);
+  }
+  if (res.status === 401) throw new Fatal(`Invalid UCP admin credentials for user "${username}" at ${url}`);
+  if (res.status !== 200 || !res.json || !res.json.auth_token) {
+    throw new Fatal(`Unexpected answer from ${url}/auth/login: HTTP ${res.status} ${res.text.trim()}`);
+  }
+  return res.json.auth_token;
+}
+
+async function fingerprint() {
+  const engine = new Engine();
+  const found = await controllerState(engine);
+  if (!found || !found.caPem) throw new Fatal('No UCP controller is running on this engine');
+  process.stdout.write(`SHA-256 Fingerprint=${pki.fingerprint(found.caPem)}\n`);
+}
+
+/** The instance this engine belongs to: from the controller's state, or the join record. */
+async function localInstanceId(engine, image) {
+  const found = await controllerState(engine);
+  if (found && found.instance) return { id: found.instance.id, role: 'controller' };
+  if (await engine.inspectVolume(state.volumes.nodeCerts)) {
+    const record = await readJsonFile(engine, image, state.volumes.nodeCerts, 'node.json');
+    if (record) return { id: record.instance_id, role: 'node', record };
+  }
+  return null;
+}
+
+async function id() {
+  const engine = new Engine();
+  const { image } = await engine.ownImage();
+  const found = await localInstanceId(engine, image);
+  if (!found) throw new Fatal('UCP is not installed on this engine');
+  process.stdout.write(`${found.id}\n`);
+}
+
+async function uninstall(ctx, logger) {
+  const engine = new Engine();
+  const { image } = await engine.ownImage();
+  const installed = await localInstallation(engine);
+  if (!installed.any) {
+    logger.warn('No UCP components were found on this engine: nothing to uninstall');
+    return;
+  }
+  const found = await localInstanceId(engine, image);
+  if (found) {
+    const given = await ctx.require('id', `Please enter the UCP instance ID to uninstall (${found.role})`);
+    if (given !== found.id) {
+      throw new Fatal(`The --id ${given} does not match the UCP instance on this engine (${found.id})`);
+    }
+  }
+  if (found && found.role === 'node') {
+    // Tell the controller this node leaves, with the token it gave at join; a controller that is
+    // already gone is no reason to keep the node's own state.
+    const { record } = found;
+    try {
+      const res = await request(`${record.url}/api/nodes/${record.node_id}`, {
+        method: 'DELETE',
+        ca: record.ca,
+        headers: { 'X-Ucp-Node-Token': record.node_token },
+        timeout: 5000,
+      });
+      if (res.status !== 204 && res.status !== 404) throw new Error(`HTTP ${res.status}`);
+      logger.info(`Removed node ${record.name} from UCP at ${record.url}`);
+    } catch (error) {
+      logger.warn(`Could not remove this node from UCP at ${record.url}: ${reason(error)}`);
+    }
+  }
+  logger.info('Uninstalling UCP on this engine');
+  await removeLocal(engine, logger, { preserveCerts: ctx.values['preserve-certs'] });
+  logger.info('UCP has been removed from this engine');
+}
+
+function hostAddressCommand() {
+  const fs = require('node:fs');
+  const os = require('node:os');
+  const routes = fs.readFileSync('/proc/net/route', 'utf8').trim().split('\n').slice(1);
+  const fields = routes.map((line) => line.trim().split(/\s+/));
+  const defaultRoute = fields.find((f) => f[1] === '00000000') || fields[0];
+  const addresses = (os.networkInterfaces()[defaultRoute && defaultRoute[0]] || []).filter(
+    (a) => (a.family === 'IPv4' || a.family === 4) && !a.internal,
+  );
+  if (!addresses.length) throw new Fatal('no IPv4 address on the interface of the default route');
+  process.stdout.write(`${addresses[0].address}\n`);
+}
+
+function app(logger) {
+  const wrap = (fn) => (ctx) => fn(ctx, logger);
+  return {
+    name: 'ucp',
+    invocation: 'docker run --rm -it --name ucp -v /var/run/docker.sock:/var/run/docker.sock docker/ucp',
+    usage: 'Docker Universal Control Plane (stand-in for the local lab)',
+    version: '1.1.0-standin',
+    description:
+      'A stand-in for the docker/ucp installer: the commands and flags of the UCP 1.1 reference,\n' +
+      'one HTTPS controller with its own CA, and no Swarm. See the README of its recipe.',
+    commands: [
+      {
+        name: 'install',
+        usage: 'Install UCP on this Docker Engine.',
+        description: "The 'install' command will install the UCP controller on the local engine.",
+        flags: [
+          ...common,
+          ...sharedInstallFlags,
+          {
+            name: 'host-address',
+            type: 'string',
+            env: ['UCP_HOST_ADDRESS'],
+            usage: 'Specify the visible IP for this node.',
+          },
+          { name: 'kv-timeout', type: 'int', usage: 'Timeout in milliseconds for the KV store' },
+          {
+            name: 'kv-snapshot-count',
+            type: 'int',
+            value: 10000,
+            usage: 'Number of changes between KV store snapshots',
+          },
+          { name: 'swarm-experimental', type: 'bool', usage: 'Enable experimental Swarm features.' },
+          { name: 'disable-tracking', type: 'bool', usage: 'Disable anonymous tracking and analytics.' },
+          { name: 'disable-usage', type: 'bool', usage: 'Disable anonymous usage reporting.' },
+          {
+            name: 'preserve-certs',
+            type: 'bool',
+            usage: "Don't (re)generate certs on the host if existing ones are found.",
+          },
+          { name: 'binpack', type: 'bool', usage: 'Set Swarm scheduler to binpack mode (default spread).' },
+          { name: 'random', type: 'bool', usage: 'Set Swarm scheduler to random mode (default spread).' },
+        ],
+        action: wrap(install),
+      },
+      {
+        name: 'join',
+        usage: 'Join this engine to an existing UCP.',
+        description:
+          "When running the 'join' command, you must run this tool on the engine you wish to join.",
+        flags: [
+          ...common,
+          ...sharedInstallFlags,
+          {
+            name: 'host-address',
+            type: 'string',
+            env: ['UCP_HOST_ADDRESS'],
+            usage: 'Specify the visible IP/hostname for this node. (override automatic detection)',
+          },
+          {
+            name: 'url',
+            type: 'string',
+            env: ['UCP_URL'],
+            usage: 'The connection URL for the remote UCP controller',
+          },
+          {
+            name: 'fingerprint',
+            type: 'string',
+            env: ['UCP_FINGERPRINT'],
+            usage: 'The fingerprint of the UCP controller you trust',
+          },
+          { name: 'replica', type: 'bool', usage: 'Configure this node to be a UCP controller replica.' },
+          {
+            name: 'passphrase',
+            type: 'string',
+            env: ['UCP_PASSPHRASE'],
+            usage: 'Decrypt the Root CA tar file with the provided passphrase',
+          },
+        ],
+        action: wrap(join),
+      },
+      {
+        name: 'fingerprint',
+        usage: 'Dump out the TLS fingerprint for the UCP controller running on this Docker Engine.',
+        flags: common.slice(0, 2),
+        action: wrap(fingerprint),
+      },
+      {
+        name: 'id',
+        usage: 'Dump out the ID of the UCP components running on this engine.',
+        flags: common.slice(0, 2),
+        action: wrap(id),
+      },
+      {
+        name: 'uninstall',
+        usage: 'Uninstall UCP components from this Docker Engine.',
+        description:
+          "When uninstalling UCP, you must run the 'uninstall' command against every engine in your cluster.",
+        flags: [
+          ...common,
+          ...pullFlags,
+          { name: 'id', type: 'string', usage: 'The ID of the UCP instance to uninstall' },
+          { name: 'preserve-certs', type: 'bool', usage: "Don't delete the certs on the host" },
+          { name: 'preserve-images', type: 'bool', usage: "Don't delete images on the host" },
+        ],
+        action: wrap(uninstall),
+      },
+      {
+        name: 'controller',
+        hidden: true,
+        usage: 'Run the UCP controller (started by install, in the ucp-controller container).',
+        flags: common.slice(0, 2),
+        action: () => require('./controller').serve(logger),
+      },
+      {
+        name: 'host-address',
+        hidden: true,
+        usage: "Print this host's address (run by install/join on the host's network).",
+        flags: [],
+        action: hostAddressCommand,
+      },
+    ],
+  };
+}
+
+module.exports = { app, normalizeFingerprint };
