@@ -1,0 +1,145 @@
+import { promises as fs } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import https from 'node:https';
+import { loadConfig, type Config } from '../config';
+import { haproxyContainer } from '../load-balancer/haproxy';
+import type { Machine } from '../machines/machine';
+import { DtrApiClient } from '../products/dtr/dtr-client';
+import { adminPassword } from './admin-password';
+import { StatusReporter } from './status';
+import { down, uninstallDtr, up, type UpResult } from './up';
+
+// The whole pipeline on a real lab: machines → images → UCP → storage → DTR → HAProxy → trust.
+let stateDir: string;
+let config: Config;
+let cluster: UpResult;
+let password: string;
+const lines: string[] = [];
+const reporter = () => new StatusReporter((line) => lines.push(line));
+
+beforeAll(async () => {
+  stateDir = await fs.mkdtemp(path.join(os.tmpdir(), 'dtrha-cluster-test-'));
+  config = loadConfig({
+    env: {
+      ...process.env,
+      MACHINE_PREFIX: `cluster${process.pid}`,
+      NUM_MACHINES: '4',
+      DTR_HA_STATE_DIR: stateDir,
+    },
+    cwd: stateDir,
+  });
+  cluster = await up(config, { reporter: reporter(), until: 'dtr' });
+  password = await adminPassword(config, cluster.context.dir);
+});
+
+afterAll(async () => {
+  cluster?.handles.forEach((m) => m.dispose());
+  if (config) await down(config, { reporter: new StatusReporter(() => undefined) });
+  await fs.rm(stateDir, { recursive: true, force: true });
+});
+
+async function sh(machine: Machine, command: string, stdin?: string): Promise<string> {
+  const result = await machine.ssh(command, { stdin });
+  if (result.code !== 0) throw new Error(`${machine.name}: ${command}: ${result.stderr}`);
+  return result.stdout.trim();
+}
+
+test('up ends with 3 DTR replicas behind HAProxy on the controller, each step on its own status line', async () => {
+  const { info } = cluster;
+  expect(info.dtr?.replicas.map((r) => r.machine)).toEqual(
+    [2, 3, 4].map((n) => `${config.machinePrefix}-${n}`),
+  );
+  expect(info.loadBalancer).toMatchObject({ machine: `${config.machinePrefix}-1`, port: 443 });
+  const haproxy = await cluster.handles[0].getClient().getContainer(haproxyContainer).inspect();
+  expect(haproxy.State.Running).toBe(true);
+  for (const step of [
+    'Ensuring 4 machines',
+    'Installing UCP',
+    'Preparing shared storage',
+    'Installing DTR on 3 replicas',
+    'Running HAProxy',
+  ]) {
+    expect(lines.some((l) => l.startsWith(' ✓ ') && l.includes(step))).toBe(true);
+  }
+  // The admin password never reaches the output.
+  expect(lines.join('\n')).not.toContain(password);
+});
+
+test('through the load balancer, separate connections reach every replica', async () => {
+  const ca = await fs.readFile(cluster.info.dtr!.caPath, 'utf8');
+  const seen = new Set<string>();
+  for (let i = 0; i < 12 && seen.size < 3; i++) {
+    const replica = await new Promise<string>((resolve, reject) => {
+      const request = https.get(
+        `${cluster.info.loadBalancer!.url}/_ping`,
+        { ca, agent: false },
+        (response) => {
+          response.resume();
+          resolve(String(response.headers['x-replica-id']));
+        },
+      );
+      request.on('error', reject);
+    });
+    seen.add(replica);
+  }
+  expect([...seen].sort()).toEqual(cluster.info.dtr!.replicas.map((r) => r.id).sort());
+  const api = new DtrApiClient(cluster.info.loadBalancer!.url, ca, {
+    username: config.admin.username,
+    password,
+  });
+  const status = await api.clusterStatus();
+  expect(Object.values(status.replica_health)).toEqual(['OK', 'OK', 'OK']);
+});
+
+test('docker push from one node through the load balancer, docker pull from another: same image ID', async () => {
+  const [, pusher, puller] = cluster.handles;
+  const lb = cluster.info.loadBalancer!.host;
+  const ref = `${lb}/${config.admin.username}/cluster-test:one`;
+  const ca = await fs.readFile(cluster.info.dtr!.caPath, 'utf8');
+  await new DtrApiClient(cluster.info.loadBalancer!.url, ca, {
+    username: config.admin.username,
+    password,
+  }).createRepository(config.admin.username, 'cluster-test');
+  for (const node of [pusher, puller]) {
+    await sh(node, `docker login -u ${config.admin.username} --password-stdin ${lb}`, password);
+  }
+  // An image made on the node itself: no registry outside this cluster is needed.
+  await sh(pusher, `tar -C /etc -c hostname os-release | docker import - ${ref}`);
+  const pushedId = await sh(pusher, `docker image inspect -f '{{.Id}}' ${ref}`);
+  await sh(pusher, `docker push ${ref}`);
+  await sh(puller, `docker pull ${ref}`);
+  expect(await sh(puller, `docker image inspect -f '{{.Id}}' ${ref}`)).toBe(pushedId);
+});
+
+test('a second up reuses everything: no image sent again, UCP and the replicas as they were', async () => {
+  const controller = cluster.handles[0].getClient();
+  const ucpBefore = (await controller.getContainer('ucp-controller').inspect()).Id;
+  lines.length = 0;
+  const again = await up(config, { reporter: reporter(), until: 'dtr' });
+  again.handles.forEach((m) => m.dispose());
+  expect(lines.some((l) => l.includes(' → '))).toBe(false);
+  // Detail lines (indented under their step) would say "installing …" or "joining …".
+  expect(lines.some((l) => /^ +(installing|joining) /.test(l))).toBe(false);
+  expect((await controller.getContainer('ucp-controller').inspect()).Id).toBe(ucpBefore);
+  expect(again.info.dtr?.replicas).toEqual(cluster.info.dtr?.replicas);
+});
+
+test('uninstallDtr leaves no DTR container or volume on any machine; machines and UCP stay', async () => {
+  const removed = await uninstallDtr(config, { reporter: new StatusReporter(() => undefined) });
+  expect(removed.sort()).toEqual(cluster.info.dtr!.replicas.map((r) => r.id).sort());
+  for (const machine of cluster.handles) {
+    const docker = machine.getClient();
+    const containers = await docker.listContainers({ all: true });
+    expect(containers.flatMap((c) => c.Names).filter((n) => /^\/dtr-/.test(n))).toEqual([]);
+    const volumes = (await docker.listVolumes()).Volumes ?? [];
+    expect(volumes.map((v) => v.Name).filter((n) => n.startsWith('dtr-'))).toEqual([]);
+  }
+  expect((await cluster.handles[0].getClient().getContainer('ucp-controller').inspect()).State.Running).toBe(
+    true,
+  );
+  // DTR comes back for the next suite on the same machines.
+  const next = await up(config, { reporter: new StatusReporter(() => undefined), until: 'dtr' });
+  next.handles.forEach((m) => m.dispose());
+  expect(next.info.dtr?.replicas).toHaveLength(3);
+});
