@@ -7,25 +7,11 @@ import { deployHaproxy, haproxyContainer } from '../load-balancer/haproxy';
 import type { Machine } from '../machines/machine';
 import { machineSpecs, type EnsureResult } from '../machines/types';
 import { DtrApiClient } from '../products/dtr/dtr-client';
-import {
-  dtrDestroyArgs,
-  dtrInstallArgs,
-  dtrJoinArgs,
-  findReplicas,
-  newReplicaId,
-  runDtr,
-  type DtrAccess,
-  type DtrReplica,
-  type DtrSettings,
-} from '../products/dtr/dtr';
+import { type DtrAccess, type DtrReplica, type DtrSettings } from '../products/dtr/dtr';
+import { destroyAllReplicas, ensureReplicas } from '../products/dtr/replicas';
 import { ensureUcp, type UcpEndpoint } from '../products/ucp/ucp';
 import { readTextIfExists, writePrivateFile } from '../state/private-files';
-import {
-  ensureStorageServer,
-  prepareReplicaStorage,
-  releaseReplicaStorage,
-  type StorageMode,
-} from '../storage/shared-storage';
+import { ensureStorageServer, type StorageMode } from '../storage/shared-storage';
 import { ensureClusterTls, ensureServerCertificate } from '../tls';
 import { waitFor } from '../util/wait';
 import { adminPassword } from './admin-password';
@@ -206,7 +192,7 @@ async function ensureDtrCluster(
   });
   const replicas = await reporter.step(
     `Installing DTR on ${plan.replicaMachines.length} replicas`,
-    (detail) => ensureDtrReplicas(plan, controller, detail),
+    (detail) => ensureReplicas(plan, controller, detail),
   );
   await reporter.step(`Running HAProxy on ${plan.lbMachine.name}`, (detail) =>
     deployHaproxy(
@@ -235,46 +221,6 @@ async function ensureDtrCluster(
       url: `https://${r.machine.getIP()}:${dtrHttpsPort}`,
     })),
   };
-}
-
-/**
- * One replica per replica machine: kept when it is there, installed on the first machine (or joined
- * to an existing replica) when not. Each machine's registry volume is made shared storage first.
- */
-export async function ensureDtrReplicas(
-  plan: DtrPlan,
-  controller: Machine,
-  detail: (message: string) => void,
-): Promise<DtrReplica[]> {
-  const existing = await findReplicas(plan.replicaMachines);
-  const replicas: DtrReplica[] = [];
-  for (const machine of plan.replicaMachines) {
-    const found = existing.find((r) => r.machine === machine);
-    if (found) {
-      replicas.push(found);
-      continue;
-    }
-    const replica = { id: newReplicaId(), machine };
-    await prepareReplicaStorage(plan.storage, controller, machine, replica.id);
-    const anchor = replicas[0] ?? existing[0];
-    if (!anchor) {
-      detail(`installing replica ${replica.id} on ${machine.name}`);
-      await runDtr(
-        machine,
-        plan.settings.image,
-        dtrInstallArgs(plan.settings, { id: replica.id, node: machine.name }),
-      );
-    } else {
-      detail(`joining replica ${replica.id} on ${machine.name} to ${anchor.id}`);
-      await runDtr(
-        machine,
-        plan.settings.image,
-        dtrJoinArgs(plan.settings, { id: replica.id, node: machine.name }, anchor.id),
-      );
-    }
-    replicas.push(replica);
-  }
-  return replicas;
 }
 
 /** Every engine trusts DTR's CA for the load balancer's and each replica's address; then health. */
@@ -322,12 +268,7 @@ async function trustAndWait(plan: DtrPlan, machines: Machine[], replicas: DtrRep
  * machines stay, as after each of the seed's test suites.
  */
 export async function removeDtr(access: DtrAccess, machines: Machine[]): Promise<string[]> {
-  const replicas = await findReplicas(machines);
-  for (const replica of replicas) {
-    await releaseReplicaStorage(replica.machine, replica.id, { unmountOnly: true });
-    await runDtr(replica.machine, access.image, dtrDestroyArgs(access, replica.id));
-    await releaseReplicaStorage(replica.machine, replica.id);
-  }
+  const removed = await destroyAllReplicas(access, machines);
   await Promise.all(
     machines.map((m) =>
       m
@@ -337,7 +278,7 @@ export async function removeDtr(access: DtrAccess, machines: Machine[]): Promise
         .catch(() => undefined),
     ),
   );
-  return replicas.map((r) => r.id);
+  return removed;
 }
 
 /**

@@ -22,6 +22,13 @@ export interface RunResult {
  * (which may hold passwords) visible to `docker inspect`.
  */
 export async function runToCompletion(docker: Docker, spec: RunSpec): Promise<RunResult> {
+  if (spec.name) {
+    // A run that died mid-way leaves its installer container behind: it is ours, and in the way.
+    await docker
+      .getContainer(spec.name)
+      .remove({ force: true })
+      .catch(() => undefined);
+  }
   const container = await docker.createContainer({
     name: spec.name,
     Image: spec.image,

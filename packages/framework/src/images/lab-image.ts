@@ -121,7 +121,9 @@ async function buildIfMissing(
     .split('\n')
     .map((line) => line.replace(/#.*/, '').trim())
     .filter(Boolean);
-  const root = await fs.mkdtemp(path.join(os.tmpdir(), `dtrha-${name}-rootfs-`));
+  await reapAbandonedRootfs();
+  // The builder's pid in the name lets a later build tell an abandoned folder from one in use.
+  const root = await fs.mkdtemp(path.join(os.tmpdir(), `dtrha-${name}-rootfs-${process.pid}-`));
   try {
     progress(`building ${tag}: debootstrap ${debianSuite} with ${packages.join(', ')}`);
     await runCommand('debootstrap', [
@@ -153,6 +155,27 @@ async function buildIfMissing(
     return { tag, built: true };
   } finally {
     await fs.rm(root, { recursive: true, force: true });
+  }
+}
+
+/** Rootfs folders of builds whose process died (killed mid-debootstrap): hundreds of MB each. */
+export async function reapAbandonedRootfs(dir = os.tmpdir()): Promise<string[]> {
+  const reaped: string[] = [];
+  for (const entry of await fs.readdir(dir)) {
+    const pid = Number(/^dtrha-.+-rootfs-(\d+)-/.exec(entry)?.[1]);
+    if (!pid || processAlive(pid)) continue;
+    await fs.rm(path.join(dir, entry), { recursive: true, force: true });
+    reaped.push(entry);
+  }
+  return reaped;
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 

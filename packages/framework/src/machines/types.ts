@@ -65,6 +65,9 @@ export interface Provider {
   list(): Promise<FoundMachine[]>;
   remove(names?: string[]): Promise<string[]>;
   collectLogs(dir: string): Promise<string[]>;
+  /** Powers a machine off and on again (for faults); providers that cannot leave these out. */
+  stopMachine?(name: string): Promise<void>;
+  startMachine?(name: string): Promise<void>;
 }
 
 export interface EnsureResult {

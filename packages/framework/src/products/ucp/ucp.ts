@@ -89,6 +89,22 @@ async function runUcp(machine: Machine, image: string, args: string[]): Promise<
   return result.stdout;
 }
 
+/** Volumes UCP's install creates on the controller (UCP 1.1 reference, "UCP architecture"). */
+const ucpControllerVolumes = ['ucp-cluster-root-ca', 'ucp-controller-server-certs', 'ucp-kv'];
+
+async function ucpLeftovers(controller: Machine): Promise<boolean> {
+  const docker = controller.getClient();
+  if (
+    await docker
+      .getContainer('ucp-controller')
+      .inspect()
+      .catch(() => undefined)
+  )
+    return true;
+  for (const volume of ucpControllerVolumes) if (await volumeExists(controller, volume)) return true;
+  return false;
+}
+
 async function volumeExists(machine: Machine, name: string): Promise<boolean> {
   const info = await machine
     .getClient()
@@ -122,12 +138,12 @@ export async function ensureUcp(
   const url = `https://${controller.getIP()}:${settings.controllerPort}`;
   let endpoint: UcpEndpoint | undefined;
   if (!(await containerRunning(controller, 'ucp-controller'))) {
-    detail(`installing UCP on ${controller.name}`);
-    await runUcp(
-      controller,
-      settings.image,
-      ucpInstallArgs(settings, { name: controller.name, ip: controller.getIP() }),
-    );
+    // UCP's volumes or a stopped controller without a running one: an install that died half-way.
+    // --fresh-install (documented for exactly this) makes the installer start over, not refuse.
+    const leftovers = await ucpLeftovers(controller);
+    detail(`installing UCP on ${controller.name}${leftovers ? ' (over a half-done earlier attempt)' : ''}`);
+    const args = ucpInstallArgs(settings, { name: controller.name, ip: controller.getIP() });
+    await runUcp(controller, settings.image, leftovers ? [...args, '--fresh-install'] : args);
   } else if (options.trustedCaPem) {
     // A CA checked against `ucp fingerprint` on an earlier run: still the one served, so no
     // installer container has to run to check it again (warm runs stay fast).

@@ -60,10 +60,13 @@ export class LocalLabProvider implements Provider {
   async ensure(specs: MachineSpec[], progress: Progress = () => undefined): Promise<EnsureResult> {
     const found = new Map((await this.list()).map((m) => [m.name, m]));
     await this.refuseForeignContainers(specs, found);
-    const needsImage = specs.some((spec) => !found.has(spec.name));
-    const image = needsImage
-      ? (await ensureLabImage(this.docker, 'node', { debianMirror: this.options.debianMirror, progress })).tag
-      : '';
+    let image: Promise<string> | undefined;
+    const nodeImage = () =>
+      (image ??= ensureLabImage(this.docker, 'node', {
+        debianMirror: this.options.debianMirror,
+        progress,
+      }).then((built) => built.tag));
+    if (specs.some((spec) => !found.has(spec.name))) await nodeImage();
     await this.ensureNetwork();
 
     const actions: EnsureResult['actions'] = {};
@@ -73,31 +76,26 @@ export class LocalLabProvider implements Provider {
       specs.map((spec) =>
         limit(async (): Promise<MachineRecord> => {
           const existing = found.get(spec.name);
-          let id: string;
+          let record: MachineRecord;
           if (!existing) {
-            id = await this.createNode(spec, image);
+            record = await this.readyNode(spec, await this.createNode(spec, await nodeImage()), 'created');
             actions[spec.name] = 'created';
-          } else if (existing.state !== 'running') {
-            id = existing.providerId!;
-            await this.docker.getContainer(id).start();
-            actions[spec.name] = 'started';
           } else {
-            id = existing.providerId!;
-            actions[spec.name] = 'reused';
+            const action = existing.state === 'running' ? 'reused' : 'started';
+            try {
+              if (action === 'started') await this.docker.getContainer(existing.providerId!).start();
+              record = await this.readyNode(spec, existing.providerId!, action);
+              actions[spec.name] = action;
+            } catch (error) {
+              // A node left half-made by a run that died (no key yet, never started, broken
+              // engine setup) cannot be repaired from outside: it holds nothing worth keeping.
+              progress(`${spec.name} does not answer (${(error as Error).message}): recreating it`);
+              await this.removeNode(spec.name, existing.providerId!);
+              record = await this.readyNode(spec, await this.createNode(spec, await nodeImage()), 'created');
+              actions[spec.name] = 'created';
+            }
           }
-          const ip = await this.nodeIp(id);
-          const record = await prepareHost(
-            spec,
-            {
-              ip,
-              providerId: id,
-              ssh: { host: ip, port: 22, user: 'root', privateKeyPath: this.options.identity.privateKeyPath },
-            },
-            this.options,
-            // A restarted node's init starts dockerd again with the args it kept: give it a moment.
-            { engineGraceMs: actions[spec.name] === 'started' ? 20_000 : 0 },
-          );
-          progress(`${spec.name} ${actions[spec.name]} (${ip})`);
+          progress(`${spec.name} ${actions[spec.name]} (${record.ip})`);
           return record;
         }),
       ),
@@ -105,21 +103,37 @@ export class LocalLabProvider implements Provider {
     return { machines, actions };
   }
 
+  /** SSH answers and the engine answers over TLS with this cluster's certificates. */
+  private async readyNode(spec: MachineSpec, id: string, action: 'created' | 'started' | 'reused') {
+    const ip = await this.nodeIp(id);
+    return prepareHost(
+      spec,
+      {
+        ip,
+        providerId: id,
+        ssh: { host: ip, port: 22, user: 'root', privateKeyPath: this.options.identity.privateKeyPath },
+      },
+      this.options,
+      // A restarted node's init starts dockerd again with the args it kept: give it a moment.
+      { engineGraceMs: action === 'started' ? 20_000 : 0 },
+    );
+  }
+
+  private async removeNode(name: string, id: string): Promise<void> {
+    await this.docker.getContainer(id).remove({ force: true, v: true });
+    await this.docker
+      .getVolume(this.volumeName(name))
+      .remove()
+      .catch((error: { statusCode?: number }) => {
+        if (error.statusCode !== 404) throw error;
+      });
+    await this.options.knownHosts.forget(name);
+  }
+
   async remove(names?: string[]): Promise<string[]> {
     const all = await this.list();
     const doomed = names ? all.filter((m) => names.includes(m.name)) : all;
-    await Promise.all(
-      doomed.map(async (m) => {
-        await this.docker.getContainer(m.providerId!).remove({ force: true, v: true });
-        await this.docker
-          .getVolume(this.volumeName(m.name))
-          .remove()
-          .catch((error: { statusCode?: number }) => {
-            if (error.statusCode !== 404) throw error;
-          });
-        await this.options.knownHosts.forget(m.name);
-      }),
-    );
+    await Promise.all(doomed.map((m) => this.removeNode(m.name, m.providerId!)));
     if (doomed.length === all.length) {
       const ignoreMissing = (error: { statusCode?: number }) => {
         if (error.statusCode !== 404) throw error;
@@ -149,6 +163,15 @@ export class LocalLabProvider implements Provider {
 
   get sharedVolumeName(): string {
     return `${this.options.prefix}-shared`;
+  }
+
+  async stopMachine(name: string): Promise<void> {
+    await this.docker.getContainer(name).stop({ t: 2 });
+  }
+
+  /** Starts a stopped node; its init starts sshd and dockerd (with the TLS arguments it kept) again. */
+  async startMachine(name: string): Promise<void> {
+    await this.docker.getContainer(name).start();
   }
 
   private volumeName(machine: string): string {
@@ -188,6 +211,7 @@ export class LocalLabProvider implements Provider {
   private async createNode(spec: MachineSpec, image: string): Promise<string> {
     await this.options.knownHosts.forget(spec.name);
     const volume = this.volumeName(spec.name);
+    // createVolume returns the existing volume when a run that died made it already.
     await this.docker.createVolume({
       Name: volume,
       Labels: { [labels.cluster]: this.options.prefix, [labels.machine]: spec.name },

@@ -1,0 +1,122 @@
+import Docker from 'dockerode';
+import { spawn } from 'node:child_process';
+import { promises as fs } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { loadConfig, type Config } from '../config';
+import { DtrApiClient } from '../products/dtr/dtr-client';
+import { adminPassword } from './admin-password';
+import { StatusReporter } from './status';
+import { down, up } from './up';
+
+// `dtr-ha up` killed (SIGKILL: no cleanup runs at all) at several points, then run again: it must end
+// with a whole, healthy cluster and nothing left over from the dead runs.
+const repoRoot = path.resolve(__dirname, '../../../..');
+const hostDocker = new Docker();
+let stateDir: string;
+let config: Config;
+let env: NodeJS.ProcessEnv;
+
+beforeAll(async () => {
+  stateDir = await fs.mkdtemp(path.join(os.tmpdir(), 'dtrha-crash-test-'));
+  env = {
+    ...process.env,
+    MACHINE_PREFIX: `crash${process.pid}`,
+    NUM_MACHINES: '4',
+    DTR_HA_STATE_DIR: stateDir,
+  };
+  config = loadConfig({ env, cwd: stateDir });
+});
+
+afterAll(async () => {
+  if (config) await down(config, { reporter: new StatusReporter(() => undefined) });
+  await fs.rm(stateDir, { recursive: true, force: true });
+});
+
+/** Runs `dtr-ha up` and kills it `afterMs` after a status line containing `marker` appears. */
+function killUpDuring(marker: string, afterMs: number): Promise<{ killed: boolean; output: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      [
+        '-r',
+        require.resolve('ts-node/register/transpile-only'),
+        path.join(__dirname, '../cli/main.ts'),
+        'up',
+      ],
+      {
+        env: { ...env, TS_NODE_PROJECT: path.join(repoRoot, 'packages/framework/tsconfig.json') },
+        cwd: stateDir,
+      },
+    );
+    let output = '';
+    let armed = false;
+    child.stderr.on('data', (chunk) => {
+      output += chunk;
+      if (!armed && output.includes(marker)) {
+        armed = true;
+        setTimeout(() => child.kill('SIGKILL'), afterMs);
+      }
+    });
+    child.on('error', reject);
+    child.on('close', (_code, signal) => resolve({ killed: signal === 'SIGKILL', output }));
+  });
+}
+
+test('up killed while creating machines, installing UCP and installing DTR, then run again: whole and clean', async () => {
+  const points: Array<[string, number]> = [
+    [' • Ensuring 4 machines', 1_500],
+    [' • Installing UCP', 1_500],
+    [' • Installing DTR', 4_000],
+  ];
+  for (const [marker, afterMs] of points) {
+    const run = await killUpDuring(marker, afterMs);
+    expect({ marker, killed: run.killed, output: run.killed ? '' : run.output }).toEqual({
+      marker,
+      killed: true,
+      output: '',
+    });
+  }
+
+  const result = await up(config, { reporter: new StatusReporter(() => undefined), until: 'dtr' });
+  try {
+    // Healthy: every replica OK through the load balancer.
+    const ca = await fs.readFile(result.info.dtr!.caPath, 'utf8');
+    const password = await adminPassword(config, result.context.dir);
+    const api = new DtrApiClient(result.info.loadBalancer!.url, ca, {
+      username: config.admin.username,
+      password,
+    });
+    const health = (await api.clusterStatus()).replica_health;
+    const ids = result.info.dtr!.replicas.map((r) => r.id);
+    expect(ids).toHaveLength(3);
+    for (const id of ids) expect(health[id]).toBe('OK');
+
+    // Nothing left over on the host: the cluster's 4 nodes, their volumes and the shared one, one network.
+    const label = { label: [`dtr-ha.cluster=${config.machinePrefix}`] };
+    const containers = await hostDocker.listContainers({ all: true, filters: label });
+    expect(containers.map((c) => c.Names[0]).sort()).toEqual(
+      [1, 2, 3, 4].map((n) => `/${config.machinePrefix}-${n}`),
+    );
+    const volumes = (await hostDocker.listVolumes({ filters: label })).Volumes ?? [];
+    expect(volumes).toHaveLength(5);
+    expect(await hostDocker.listNetworks({ filters: label })).toHaveLength(1);
+
+    // Nothing left over on the nodes: no installer containers, DTR containers and registry volumes
+    // only of the replicas that exist.
+    for (const machine of result.handles) {
+      const docker = machine.getClient();
+      const names = (await docker.listContainers({ all: true })).flatMap((c) => c.Names);
+      expect(names.filter((n) => n === '/ucp' || n.startsWith('/dtr-phase2-'))).toEqual([]);
+      const dtrIds = new Set(names.flatMap((n) => /^\/dtr-[a-z0-9-]+-([0-9a-f]{12})$/.exec(n)?.[1] ?? []));
+      const registryIds = ((await docker.listVolumes()).Volumes ?? []).flatMap(
+        (v) => /^dtr-registry-([0-9a-f]{12})$/.exec(v.Name)?.[1] ?? [],
+      );
+      const mine = result.info.dtr!.replicas.filter((r) => r.machine === machine.name).map((r) => r.id);
+      expect([...dtrIds].sort()).toEqual(mine);
+      expect(registryIds.sort()).toEqual(mine);
+    }
+  } finally {
+    result.handles.forEach((m) => m.dispose());
+  }
+});

@@ -1,0 +1,131 @@
+import type { Machine } from '../../machines/machine';
+import { prepareReplicaStorage, releaseReplicaStorage, type StorageMode } from '../../storage/shared-storage';
+import { waitFor } from '../../util/wait';
+import {
+  dtrDestroyArgs,
+  dtrInstallArgs,
+  dtrJoinArgs,
+  findReplicas,
+  newReplicaId,
+  runDtr,
+  type DtrAccess,
+  type DtrReplica,
+  type DtrSettings,
+} from './dtr';
+import { DtrApiClient } from './dtr-client';
+
+export interface ReplicaPlan {
+  settings: DtrSettings;
+  replicaMachines: Machine[];
+  storage: StorageMode;
+}
+
+const dtrName = /^\/dtr-[a-z0-9-]+-([0-9a-f]{12})$/;
+
+/**
+ * Containers and registry volumes of replicas that have no front container: what an install or join
+ * that died half-way leaves. They belong to no replica, so they go (volumes unmounted first).
+ */
+export async function reapOrphans(machine: Machine, detail: (message: string) => void): Promise<string[]> {
+  const docker = machine.getClient();
+  const containers = await docker.listContainers({ all: true });
+  const fronts = new Set(
+    containers.flatMap((c) => c.Names).flatMap((n) => /^\/dtr-nginx-([0-9a-f]{12})$/.exec(n)?.[1] ?? []),
+  );
+  const reaped = new Set<string>();
+  for (const c of containers) {
+    const id = c.Names.map((n) => dtrName.exec(n)?.[1]).find(Boolean);
+    if (id && !fronts.has(id)) {
+      await docker.getContainer(c.Id).remove({ force: true });
+      reaped.add(id);
+    }
+  }
+  for (const volume of (await docker.listVolumes()).Volumes ?? []) {
+    const id = /^dtr-registry-([0-9a-f]{12})$/.exec(volume.Name)?.[1];
+    if (id && !fronts.has(id)) {
+      await releaseReplicaStorage(machine, id);
+      reaped.add(id);
+    }
+  }
+  if (reaped.size)
+    detail(`removed what half-made replicas ${[...reaped].join(', ')} left on ${machine.name}`);
+  return [...reaped];
+}
+
+async function healthy(replica: DtrReplica, settings: DtrSettings, timeoutMs: number): Promise<boolean> {
+  const client = new DtrApiClient(
+    `https://${replica.machine.getIP()}:${settings.httpsPort}`,
+    settings.tls.caPem,
+  );
+  return waitFor(`replica ${replica.id}`, async () => (await client.ping(), true), {
+    timeoutMs,
+    intervalMs: 500,
+  }).catch(() => false);
+}
+
+/** Destroys one replica on its machine and releases its registry volume (unmounted before removal). */
+export async function destroyReplica(access: DtrAccess, replica: DtrReplica): Promise<void> {
+  await releaseReplicaStorage(replica.machine, replica.id, { unmountOnly: true });
+  await runDtr(replica.machine, access.image, dtrDestroyArgs(access, replica.id));
+  await releaseReplicaStorage(replica.machine, replica.id);
+}
+
+/**
+ * One replica per replica machine: kept when it is there and healthy, installed on the first machine
+ * (or joined to a healthy replica) when not. Each machine's registry volume is made shared storage
+ * first. Leftovers of runs that died are reaped, and a replica that stays unhealthy is destroyed and
+ * made again, so `up` after a crash ends with a whole cluster.
+ */
+export async function ensureReplicas(
+  plan: ReplicaPlan,
+  controller: Machine,
+  detail: (message: string) => void,
+) {
+  await Promise.all(plan.replicaMachines.map((m) => reapOrphans(m, detail)));
+  const existing: DtrReplica[] = [];
+  for (const replica of await findReplicas(plan.replicaMachines)) {
+    if (await healthy(replica, plan.settings, 30_000)) existing.push(replica);
+    else {
+      detail(
+        `replica ${replica.id} on ${replica.machine.name} is not healthy: destroying it to make it again`,
+      );
+      await destroyReplica(plan.settings, replica);
+    }
+  }
+  const replicas: DtrReplica[] = [];
+  for (const machine of plan.replicaMachines) {
+    const found = existing.find((r) => r.machine === machine);
+    if (found) {
+      replicas.push(found);
+      continue;
+    }
+    const replica = { id: newReplicaId(), machine };
+    await prepareReplicaStorage(plan.storage, controller, machine, replica.id);
+    const anchor = replicas[0] ?? existing[0];
+    if (!anchor) {
+      detail(`installing replica ${replica.id} on ${machine.name}`);
+      await runDtr(
+        machine,
+        plan.settings.image,
+        dtrInstallArgs(plan.settings, { id: replica.id, node: machine.name }),
+      );
+    } else {
+      detail(`joining replica ${replica.id} on ${machine.name} to ${anchor.id}`);
+      await runDtr(
+        machine,
+        plan.settings.image,
+        dtrJoinArgs(plan.settings, { id: replica.id, node: machine.name }, anchor.id),
+      );
+    }
+    replicas.push(replica);
+  }
+  return replicas;
+}
+
+/** Every replica on these machines destroyed, all at once (each on its own machine). */
+export async function destroyAllReplicas(access: DtrAccess, machines: Machine[]): Promise<string[]> {
+  const replicas = await findReplicas(machines);
+  await Promise.all(replicas.map((replica) => destroyReplica(access, replica)));
+  await Promise.all(machines.map((m) => reapOrphans(m, () => undefined)));
+  return replicas.map((r) => r.id);
+}
