@@ -16,5 +16,5 @@ export { readMachinesFile, readClusterFile, machinesFilePath } from './cluster/m
 export { adminPassword } from './cluster/admin-password';
 export { StatusReporter, silentWriter, stderrWriter } from './cluster/status';
 export * from './tls';
-export { Faults, partitionRules, type ReplicaRef, type MachinePower } from './faults/faults';
+export { Faults, providerPower, partitionRules, type ReplicaRef, type MachinePower } from './faults/faults';
 export { collectDiagnostics, diagnosticsDir, redact } from './diagnostics/collect';

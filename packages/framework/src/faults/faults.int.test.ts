@@ -4,7 +4,8 @@ import * as path from 'node:path';
 import { loadConfig, type Config } from '../config';
 import { down, up, type UpResult } from '../cluster/up';
 import { silentWriter, StatusReporter } from '../cluster/status';
-import { Faults } from './faults';
+import { engineAnswers } from '../engine/engine-client';
+import { Faults, providerPower } from './faults';
 
 // Faults on real lab nodes: iptables in each node's own network namespace, over SSH.
 const quiet = () => new StatusReporter(silentWriter);
@@ -66,4 +67,14 @@ test('undoAll heals even when a test failed in the middle, and reports nothing l
   await faults.undoAll();
   expect(await reaches(b, a.getIP())).toBe(true);
   await expect(faults.undoAll()).resolves.toBeUndefined();
+});
+
+test('a stopped machine is unreachable until started again; its engine then answers with the same TLS', async () => {
+  const [, , c] = cluster.handles;
+  const faults = new Faults(cluster.handles, providerPower(cluster.context.provider));
+  await faults.stopMachine(c);
+  expect(await engineAnswers(c.record.engine, 2_000)).toBe(false);
+  await faults.undoAll();
+  await expect(c.getClient().ping()).resolves.toBeTruthy();
+  expect((await c.ssh('hostname')).stdout).toBe(c.name);
 });

@@ -1,4 +1,7 @@
+import { engineAnswers } from '../engine/engine-client';
 import type { Machine } from '../machines/machine';
+import type { Provider } from '../machines/types';
+import { waitFor } from '../util/wait';
 
 /** Which containers make up a DTR replica on its machine: DTR names them `dtr-<part>-<replica id>`. */
 export function replicaContainerPattern(replicaId: string): RegExp {
@@ -14,6 +17,24 @@ export interface ReplicaRef {
 export interface MachinePower {
   stop(machine: Machine): Promise<void>;
   start(machine: Machine): Promise<void>;
+}
+
+/** Power from a provider that can stop and start machines; starting waits until the engine answers. */
+export function providerPower(provider: Provider): MachinePower | undefined {
+  if (!provider.stopMachine || !provider.startMachine) return undefined;
+  return {
+    stop: (machine) => provider.stopMachine!(machine.name),
+    start: async (machine) => {
+      await provider.startMachine!(machine.name);
+      await waitFor(
+        `${machine.name}'s engine after power-on`,
+        async () => ((await engineAnswers(machine.record.engine, 1_000)) ? true : undefined),
+        {
+          timeoutMs: 60_000,
+        },
+      );
+    },
+  };
 }
 
 const partitionTag = 'dtr-ha-partition';
