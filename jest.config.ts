@@ -36,6 +36,10 @@ const config: Config = {
       // The HA suites: one shared cluster, so never run two files at once against it.
       testMatch: ['<rootDir>/examples/ha/**/*.test.ts'],
       setupFilesAfterEnv: ['<rootDir>/jest/long-timeout.ts'],
+      // What a user's `preset: '@dtr-ha/jest-preset'` sets up: the cluster is built or reused once,
+      // before any HA file runs, and handed to each file through DTR_HA_HANDOFF.
+      globalSetup: '<rootDir>/packages/jest-preset/src/global-setup.ts',
+      globalTeardown: '<rootDir>/packages/jest-preset/src/global-teardown.ts',
     },
   ],
 };

@@ -76,6 +76,7 @@ async function main() {
       .up(clusterConfig, { reporter: quiet(), until: 'ucp' })
       .then((r) => r.handles.forEach((m) => m.dispose()));
     await cluster.fullUpBench(tools);
+    await require('./bench-preset').presetBench({ ...tools, stateDir });
   } finally {
     await fw.down(clusterConfig, { reporter: quiet() }).catch(() => undefined);
     fs.rmSync(stateDir, { recursive: true, force: true });

@@ -18,3 +18,5 @@ export { StatusReporter, silentWriter, stderrWriter } from './cluster/status';
 export * from './tls';
 export { Faults, providerPower, partitionRules, type ReplicaRef, type MachinePower } from './faults/faults';
 export { collectDiagnostics, diagnosticsDir, redact } from './diagnostics/collect';
+export * from './handoff/handoff';
+export * from './util/lock';

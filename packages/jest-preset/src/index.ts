@@ -1,2 +1,34 @@
-// The preset's globalSetup, teardown and DTRHATestSuite arrive with the jest-preset issue.
-export {};
+/**
+ * @dtr-ha/jest-preset: `preset: '@dtr-ha/jest-preset'` in a jest config builds or reuses the cluster
+ * once per run (globalSetup) and hands it to every test file, which loads it as a DTRHATestSuite.
+ */
+export {
+  DTRHATestSuite,
+  KEEP_DTR_ENV,
+  type HAFramework,
+  type LoadBalancer,
+  type LoadOptions,
+  type SuiteReplica,
+} from './suite';
+export { SuiteUtil, shellQuote, waitFor, type DockerResult, type WaitOptions } from './suite-util';
+export {
+  QUIET_ENV,
+  UNTIL_ENV,
+  setup,
+  teardown,
+  untilFromEnv,
+  type SetupOptions,
+  type SetupResult,
+  type TeardownOptions,
+} from './run';
+export {
+  HANDOFF_ENV,
+  HANDOFF_VERSION,
+  HandoffError,
+  readHandoff,
+  readHandoffSync,
+  type Handoff,
+  type HandoffMachine,
+  type HandoffTarget,
+  type ReadHandoffOptions,
+} from '@dtr-ha/framework';

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import https from 'node:https';
 import Docker from 'dockerode';
 import type { EngineEndpoint } from '../machines/types';
 
@@ -8,7 +9,8 @@ import type { EngineEndpoint } from '../machines/types';
  * the CA), and the engine verifies ours.
  */
 export function engineClient(endpoint: EngineEndpoint, options: { timeoutMs?: number } = {}): Docker {
-  return new Docker({
+  // docker-modem takes an `agent`; @types/dockerode does not list it.
+  const dockerOptions: Docker.DockerOptions & { agent: https.Agent } = {
     protocol: 'https',
     host: endpoint.host,
     port: endpoint.port,
@@ -16,7 +18,11 @@ export function engineClient(endpoint: EngineEndpoint, options: { timeoutMs?: nu
     cert: readFileSync(endpoint.certPath),
     key: readFileSync(endpoint.keyPath),
     timeout: options.timeoutMs,
-  });
+    // No idle keep-alive sockets: Node's default agent keeps them open for seconds after the last
+    // call, which keeps test processes and the CLI alive after their work is done.
+    agent: new https.Agent({ keepAlive: false }),
+  };
+  return new Docker(dockerOptions);
 }
 
 /** True when the engine answers a ping over verified TLS within the timeout. */

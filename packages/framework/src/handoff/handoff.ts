@@ -6,7 +6,7 @@
  * It holds addresses and PATHS only — never a password, a token or key material. Test processes read
  * secrets again from the environment / `.env` and the cluster's state directory.
  */
-import { existsSync, promises as fs } from 'node:fs';
+import { existsSync, readFileSync, promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { ClusterInfo } from '../cluster/cluster-info';
@@ -92,8 +92,8 @@ export class HandoffError extends Error {
 }
 
 const HOW_TO_GET_ONE =
-  "run jest with the dtr-ha preset (preset: '@dtr-ha/jest-preset' in the jest config), " +
-  `or set ${HANDOFF_ENV} to the handoff file of a run that is still going`;
+  `run jest with the dtr-ha preset, or set ${HANDOFF_ENV} to the handoff file of a run that is still ` +
+  "going (the preset: `preset: '@dtr-ha/jest-preset'` in the jest config)";
 
 /** A fresh, unique run id: time, process, randomness (file-name safe). */
 export function newRunId(): string {
@@ -184,7 +184,8 @@ export function handoffClusterInfo(handoff: Handoff): ClusterInfo {
   const info: ClusterInfo = { machines: handoffRecords(handoff) };
   if (handoff.ucp) info.ucp = { ...handoff.ucp };
   if (handoff.loadBalancer) info.loadBalancer = { ...handoff.loadBalancer };
-  if (handoff.dtr) info.dtr = { caPath: handoff.dtr.caPath, replicas: handoff.dtr.replicas.map((r) => ({ ...r })) };
+  if (handoff.dtr)
+    info.dtr = { caPath: handoff.dtr.caPath, replicas: handoff.dtr.replicas.map((r) => ({ ...r })) };
   return info;
 }
 
@@ -242,6 +243,41 @@ export interface ReadHandoffOptions {
  * whose message says what to do.
  */
 export async function readHandoff(file?: string, options: ReadHandoffOptions = {}): Promise<Handoff> {
+  const target = handoffTarget(file);
+  let text: string;
+  try {
+    text = await fs.readFile(target, 'utf8');
+  } catch (error) {
+    throw readError(error, target);
+  }
+  const handoff = parseHandoff(text, target);
+  if (options.checkFiles ?? true) checkHandoffFiles(handoff, target);
+  if (options.checkEngines)
+    await checkHandoffEngines(handoff, { file: target, timeoutMs: options.engineTimeoutMs });
+  return handoff;
+}
+
+/**
+ * readHandoff without the engine check, synchronously: for a test file that loads its suite at the top
+ * level of a CommonJS module (no top-level await there).
+ */
+export function readHandoffSync(
+  file?: string,
+  options: Pick<ReadHandoffOptions, 'checkFiles'> = {},
+): Handoff {
+  const target = handoffTarget(file);
+  let text: string;
+  try {
+    text = readFileSync(target, 'utf8');
+  } catch (error) {
+    throw readError(error, target);
+  }
+  const handoff = parseHandoff(text, target);
+  if (options.checkFiles ?? true) checkHandoffFiles(handoff, target);
+  return handoff;
+}
+
+function handoffTarget(file: string | undefined): string {
   const target = file ?? process.env[HANDOFF_ENV];
   if (target === undefined || target.trim() === '') {
     throw new HandoffError(
@@ -249,30 +285,24 @@ export async function readHandoff(file?: string, options: ReadHandoffOptions = {
       'unset',
     );
   }
-  let text: string;
-  try {
-    text = await fs.readFile(target, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') {
-      throw new HandoffError(
-        `The handoff file ${target} does not exist (its run may have ended: globalTeardown removes it): ` +
-          `${HOW_TO_GET_ONE}.`,
-        'missing',
-        target,
-      );
-    }
-    throw new HandoffError(
-      `The handoff file ${target} cannot be read (${(error as Error).message}): it is written 0600 for the ` +
-        'user who ran jest; run the tests as that user.',
-      'unreadable',
+  return target;
+}
+
+function readError(error: unknown, target: string): HandoffError {
+  if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+    return new HandoffError(
+      `The handoff file ${target} does not exist (its run may have ended: globalTeardown removes it): ` +
+        `${HOW_TO_GET_ONE}.`,
+      'missing',
       target,
     );
   }
-  const handoff = parseHandoff(text, target);
-  if (options.checkFiles ?? true) checkHandoffFiles(handoff, target);
-  if (options.checkEngines) await checkHandoffEngines(handoff, { file: target, timeoutMs: options.engineTimeoutMs });
-  return handoff;
+  return new HandoffError(
+    `The handoff file ${target} cannot be read (${(error as Error).message}): it is written 0600 for the ` +
+      'user who ran jest; run the tests as that user.',
+    'unreadable',
+    target,
+  );
 }
 
 /** Parses and validates the text of a handoff (`source` names it in messages). */
@@ -388,7 +418,8 @@ class Checker {
 
   absolutePath(obj: Json, key: string, at: string): void {
     const v = obj[key];
-    if (typeof v !== 'string' || !path.isAbsolute(v)) this.problems.push(`${at}.${key} must be an absolute path`);
+    if (typeof v !== 'string' || !path.isAbsolute(v))
+      this.problems.push(`${at}.${key} must be an absolute path`);
   }
 
   port(obj: Json, key: string, at: string): void {
@@ -406,7 +437,8 @@ class Checker {
 
   url(obj: Json, key: string, at: string): void {
     const v = obj[key];
-    if (typeof v !== 'string' || !/^https?:\/\/[^\s/]+/.test(v)) this.problems.push(`${at}.${key} must be an http(s) URL`);
+    if (typeof v !== 'string' || !/^https?:\/\/[^\s/]+/.test(v))
+      this.problems.push(`${at}.${key} must be an http(s) URL`);
   }
 }
 
@@ -498,7 +530,8 @@ function validate(h: Json): string[] {
       }
     }
   }
-  if (h.built === 'ucp' && h.ucp === undefined) c.problems.push('handoff.ucp is required when built is "ucp"');
+  if (h.built === 'ucp' && h.ucp === undefined)
+    c.problems.push('handoff.ucp is required when built is "ucp"');
   if (h.built === 'dtr') {
     for (const key of ['ucp', 'loadBalancer', 'dtr']) {
       if (h[key] === undefined) c.problems.push(`handoff.${key} is required when built is "dtr"`);

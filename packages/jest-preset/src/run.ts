@@ -1,0 +1,204 @@
+/**
+ * What the preset's globalSetup and globalTeardown do, as two functions a user with a globalSetup of
+ * their own can call: `setup()` builds or reuses the cluster under its run lock and writes the
+ * handoff; `teardown()` removes the handoff, purges the machines when PURGE_MACHINES says so, and
+ * releases the lock.
+ */
+import { rmSync } from 'node:fs';
+import {
+  StatusReporter,
+  down,
+  loadConfig,
+  silentWriter,
+  stderrWriter,
+  up,
+  type Config,
+  type UpTarget,
+} from '@dtr-ha/framework';
+import {
+  HANDOFF_ENV,
+  acquireClusterLock,
+  buildHandoff,
+  handoffPath,
+  newRunId,
+  removeHandoff,
+  removeStaleHandoffs,
+  writeHandoff,
+  type Handoff,
+  type HeldLock,
+} from '@dtr-ha/framework';
+
+/** How far globalSetup builds the cluster; DTR itself is installed per test file by `suite.setup()`. */
+export const UNTIL_ENV = 'DTR_HA_UNTIL';
+/** Set (1/true/yes/on) to silence the status lines of globalSetup, globalTeardown and suite.setup(). */
+export const QUIET_ENV = 'DTR_HA_QUIET';
+
+const TARGETS: readonly UpTarget[] = ['machines', 'ucp', 'dtr'];
+
+export interface SetupOptions {
+  /** How far to build: `machines`, `ucp` (the default) or `dtr`. Defaults to $DTR_HA_UNTIL, then `ucp`. */
+  until?: UpTarget;
+  /** The environment the configuration is read from (default `process.env`). DTR_HA_HANDOFF is set in `process.env`. */
+  env?: NodeJS.ProcessEnv;
+  /** Where `.env` is looked for (default `process.cwd()`). */
+  cwd?: string;
+  /** Status lines (default: stderr, or silent with DTR_HA_QUIET). */
+  reporter?: StatusReporter;
+  /** How long to wait for another run of the same MACHINE_PREFIX (default 30 min; 0 = forever). */
+  lockTimeoutMs?: number;
+  /** Lock staleness (default 10 s): a holder that stopped refreshing for this long is taken over. */
+  lockStaleMs?: number;
+}
+
+export interface SetupResult {
+  handoffPath: string;
+  handoff: Handoff;
+  config: Config;
+  /** What `up` did per machine (empty when an earlier watch run's handoff was reused). */
+  actions: Record<string, 'reused' | 'started' | 'created'>;
+  /** True when nothing was done because this process already set the cluster up (watch mode). */
+  alreadySetUp: boolean;
+  /** Milliseconds spent in setup, lock wait included. */
+  ms: number;
+}
+
+export interface TeardownOptions {
+  /** Jest's watch mode: keep everything for the next run (the lock goes with the process). */
+  watch?: boolean;
+  reporter?: StatusReporter;
+  /** Force (or prevent) removing the machines; defaults to the configuration's PURGE_MACHINES. */
+  purge?: boolean;
+}
+
+interface RunState {
+  config: Config;
+  handoffPath: string;
+  handoff: Handoff;
+  lock: HeldLock;
+  reporter: StatusReporter;
+  exitHook: () => void;
+}
+
+// Kept on globalThis, not in a module variable: Jest may load globalSetup and globalTeardown through
+// separate module registries, and in watch mode it calls them again in the same process.
+const STATE_KEY = Symbol.for('@dtr-ha/jest-preset.run-state');
+type WithState = typeof globalThis & { [STATE_KEY]?: RunState };
+
+function runState(): RunState | undefined {
+  return (globalThis as WithState)[STATE_KEY];
+}
+
+function setRunState(state: RunState | undefined): void {
+  if (state) (globalThis as WithState)[STATE_KEY] = state;
+  else delete (globalThis as WithState)[STATE_KEY];
+}
+
+export function isQuiet(env: NodeJS.ProcessEnv = process.env): boolean {
+  return /^(1|true|yes|on)$/i.test(env[QUIET_ENV]?.trim() ?? '');
+}
+
+export function defaultReporter(env: NodeJS.ProcessEnv = process.env): StatusReporter {
+  return new StatusReporter(isQuiet(env) ? silentWriter : stderrWriter);
+}
+
+/** The build target from $DTR_HA_UNTIL (default `ucp`); an unknown value is an error, not a silent default. */
+export function untilFromEnv(env: NodeJS.ProcessEnv = process.env): UpTarget {
+  const value = env[UNTIL_ENV]?.trim();
+  if (!value) return 'ucp';
+  if (!TARGETS.includes(value as UpTarget)) {
+    throw new Error(`${UNTIL_ENV}=${JSON.stringify(value)}: must be one of ${TARGETS.join(', ')}`);
+  }
+  return value as UpTarget;
+}
+
+/**
+ * globalSetup: configuration → run lock of MACHINE_PREFIX → build or reuse the cluster → handoff
+ * (0600, one per run) → `process.env.DTR_HA_HANDOFF`. Called again in the same process (watch mode,
+ * or several projects using the preset) it only sets DTR_HA_HANDOFF again.
+ */
+export async function setup(options: SetupOptions = {}): Promise<SetupResult> {
+  const started = Date.now();
+  const env = options.env ?? process.env;
+  const existing = runState();
+  if (existing) {
+    process.env[HANDOFF_ENV] = existing.handoffPath;
+    return {
+      handoffPath: existing.handoffPath,
+      handoff: existing.handoff,
+      config: existing.config,
+      actions: {},
+      alreadySetUp: true,
+      ms: Date.now() - started,
+    };
+  }
+  const reporter = options.reporter ?? defaultReporter(env);
+  const config = loadConfig({ env, cwd: options.cwd });
+  const until = options.until ?? untilFromEnv(env);
+  const lock = await acquireClusterLock(config.stateDir, config.machinePrefix, {
+    purpose: `jest run (${until})`,
+    timeoutMs: options.lockTimeoutMs,
+    staleMs: options.lockStaleMs,
+    onWait: (message) => reporter.info(` … ${message}`),
+  });
+  try {
+    const result = await up(config, { until, reporter });
+    result.handles.forEach((m) => m.dispose());
+    const runId = newRunId();
+    const file = handoffPath(result.context.dir, runId);
+    // Holding the run lock, no other run of this cluster is going: older handoffs are leftovers.
+    await removeStaleHandoffs(result.context.dir, file);
+    const handoff = buildHandoff({
+      config,
+      clusterDir: result.context.dir,
+      info: result.info,
+      built: until,
+      runId,
+    });
+    await writeHandoff(file, handoff);
+    process.env[HANDOFF_ENV] = file;
+    // Should the process end without globalTeardown (Ctrl-C in watch mode), the handoff goes with it;
+    // the lock is released by proper-lockfile's own exit hook.
+    const exitHook = () => removeHandoffSync(file);
+    process.once('exit', exitHook);
+    setRunState({ config, handoffPath: file, handoff, lock, reporter, exitHook });
+    return {
+      handoffPath: file,
+      handoff,
+      config,
+      actions: result.actions,
+      alreadySetUp: false,
+      ms: Date.now() - started,
+    };
+  } catch (error) {
+    await lock.release().catch(() => undefined);
+    throw error;
+  }
+}
+
+/**
+ * globalTeardown: removes this run's handoff, removes the machines with PURGE_MACHINES (otherwise the
+ * cluster stays for the next run), releases the run lock. In watch mode it keeps everything.
+ */
+export async function teardown(options: TeardownOptions = {}): Promise<{ purged: string[] }> {
+  const state = runState();
+  if (!state || options.watch) return { purged: [] };
+  const reporter = options.reporter ?? state.reporter;
+  setRunState(undefined);
+  process.removeListener('exit', state.exitHook);
+  try {
+    await removeHandoff(state.handoffPath);
+    if (process.env[HANDOFF_ENV] === state.handoffPath) delete process.env[HANDOFF_ENV];
+    const purge = options.purge ?? state.config.purgeMachines;
+    return { purged: purge ? await down(state.config, { reporter }) : [] };
+  } finally {
+    await state.lock.release();
+  }
+}
+
+function removeHandoffSync(file: string): void {
+  try {
+    rmSync(file, { force: true });
+  } catch {
+    // best effort at exit
+  }
+}

@@ -1,0 +1,278 @@
+import { promises as fs } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { Faults, type Machine } from '@dtr-ha/framework';
+import { buildHandoff, handoffPath, newRunId, writeHandoff, type Handoff } from '@dtr-ha/framework';
+import { untilFromEnv } from './run';
+import { DTRHATestSuite } from './suite';
+import { SuiteUtil, shellQuote, waitFor, type SuiteForUtil } from './suite-util';
+
+let stateDir: string;
+let clusterDir: string;
+
+beforeEach(async () => {
+  stateDir = await fs.mkdtemp(path.join(os.tmpdir(), 'dtrha-suite-'));
+  clusterDir = path.join(stateDir, 'unit');
+  await fs.mkdir(path.join(clusterDir, 'tls'), { recursive: true });
+  for (const file of ['ca.pem', 'cert.pem', 'key.pem', 'id_ed25519', 'ucp-ca.pem']) {
+    await fs.writeFile(path.join(clusterDir, 'tls', file), 'not a real pem\n');
+  }
+  await fs.writeFile(path.join(clusterDir, 'tls', 'dtr-ca.pem'), 'DTR CA PEM\n');
+});
+
+afterEach(async () => {
+  await fs.rm(stateDir, { recursive: true, force: true });
+});
+
+const baseEnv = (): NodeJS.ProcessEnv => ({ HOME: stateDir, DTR_HA_QUIET: '1' });
+
+async function writeFixture(built: Handoff['built']): Promise<string> {
+  const tls = path.join(clusterDir, 'tls');
+  const machine = (n: number) => ({
+    name: `unit-${n}`,
+    role: n === 1 ? ('controller' as const) : ('replica' as const),
+    ip: `10.0.0.${n}`,
+    providerId: `c${n}`,
+    ssh: { host: `10.0.0.${n}`, port: 22, user: 'root', privateKeyPath: path.join(tls, 'id_ed25519') },
+    engine: {
+      host: `10.0.0.${n}`,
+      port: 2376,
+      caPath: path.join(tls, 'ca.pem'),
+      certPath: path.join(tls, 'cert.pem'),
+      keyPath: path.join(tls, 'key.pem'),
+    },
+  });
+  const info =
+    built === 'dtr'
+      ? {
+          machines: [machine(1), machine(2), machine(3)],
+          ucp: { url: 'https://10.0.0.1:8443', caPath: path.join(tls, 'ucp-ca.pem') },
+          loadBalancer: { machine: 'unit-1', host: '10.0.0.1', port: 443, url: 'https://10.0.0.1' },
+          dtr: {
+            caPath: path.join(tls, 'dtr-ca.pem'),
+            replicas: [
+              { id: 'aaaaaaaaaaaa', machine: 'unit-2', url: 'https://10.0.0.2:443' },
+              { id: 'bbbbbbbbbbbb', machine: 'unit-3', url: 'https://10.0.0.3:443' },
+            ],
+          },
+        }
+      : { machines: [machine(1), machine(2), machine(3)] };
+  // The configuration of the "globalSetup" process: another prefix than the test process would pick.
+  const { loadConfig } = await import('@dtr-ha/framework');
+  const config = loadConfig({
+    env: { ...baseEnv(), MACHINE_PREFIX: 'unit', NUM_MACHINES: '3', DTR_HA_STATE_DIR: stateDir },
+    cwd: stateDir,
+  });
+  const runId = newRunId();
+  const file = handoffPath(clusterDir, runId);
+  await writeHandoff(file, buildHandoff({ config, clusterDir, info, built, runId }));
+  return file;
+}
+
+describe('DTRHATestSuite.load', () => {
+  test('reads the handoff fast, names the cluster from it, and connects to nothing', async () => {
+    const file = await writeFixture('machines');
+    const started = process.hrtime.bigint();
+    const suite = await DTRHATestSuite.load({
+      handoffPath: file,
+      env: { ...baseEnv(), UCP_ADMIN_PASSWORD: 'from-the-env-1' },
+      cwd: stateDir,
+    });
+    const ms = Number(process.hrtime.bigint() - started) / 1e6;
+    expect(ms).toBeLessThan(100);
+    expect(suite.framework.config.machinePrefix).toBe('unit');
+    expect(suite.framework.config.numMachines).toBe(3);
+    expect(suite.framework.clusterDir).toBe(clusterDir);
+    expect(suite.framework.machines.map((m) => m.name)).toEqual(['unit-1', 'unit-2', 'unit-3']);
+    expect(suite.controller.name).toBe('unit-1');
+    expect(suite.admin).toEqual({ username: 'admin', password: 'from-the-env-1' });
+    expect(suite.hasDtr).toBe(false);
+    expect(suite.faults).toBeInstanceOf(Faults);
+    expect(() => suite.api).toThrow(/call `await suite.setup\(\)` in beforeAll .*until "machines"/);
+    expect(() => suite.replicas).toThrow(/DTR is not installed/);
+    expect(() => suite.lb).toThrow(/DTR is not installed/);
+    await suite.teardown();
+  });
+
+  test('the admin password comes from the cluster’s state directory when the environment has none', async () => {
+    const file = await writeFixture('machines');
+    await fs.writeFile(path.join(clusterDir, 'admin-password'), 'kept-in-state-dir\n', { mode: 0o600 });
+    const suite = await DTRHATestSuite.load({ handoffPath: file, env: baseEnv(), cwd: stateDir });
+    expect(suite.admin.password).toBe('kept-in-state-dir');
+    await suite.teardown();
+  });
+
+  test('loadSync: the same, for the top level of a CommonJS test file; no password yet before UCP', async () => {
+    const file = await writeFixture('machines');
+    const started = process.hrtime.bigint();
+    const suite = DTRHATestSuite.loadSync({ handoffPath: file, env: baseEnv(), cwd: stateDir });
+    expect(Number(process.hrtime.bigint() - started) / 1e6).toBeLessThan(100);
+    expect(suite.framework.machines).toHaveLength(3);
+    expect(suite.admin).toEqual({ username: 'admin', password: '' });
+    // Reading never creates the password file: that is up()'s job when it builds UCP.
+    await expect(fs.stat(path.join(clusterDir, 'admin-password'))).rejects.toMatchObject({ code: 'ENOENT' });
+    expect(() =>
+      DTRHATestSuite.loadSync({ handoffPath: path.join(stateDir, 'gone.json'), env: baseEnv() }),
+    ).toThrow(/does not exist .*run jest with the dtr-ha preset/);
+    await suite.teardown();
+  });
+
+  test('with DTR in the handoff: replicas, per-replica APIs and the load balancer are there at once', async () => {
+    const file = await writeFixture('dtr');
+    const suite = await DTRHATestSuite.load({
+      handoffPath: file,
+      env: { ...baseEnv(), UCP_ADMIN_PASSWORD: 'from-the-env-1' },
+      cwd: stateDir,
+    });
+    expect(suite.hasDtr).toBe(true);
+    expect(suite.lb).toMatchObject({ host: '10.0.0.1', port: 443, url: 'https://10.0.0.1' });
+    expect(suite.lb.machine).toBe(suite.controller);
+    expect(suite.api.baseURL).toBe('https://10.0.0.1');
+    expect(suite.replicas.map((r) => [r.id, r.machine.name, r.api.baseURL])).toEqual([
+      ['aaaaaaaaaaaa', 'unit-2', 'https://10.0.0.2:443'],
+      ['bbbbbbbbbbbb', 'unit-3', 'https://10.0.0.3:443'],
+    ]);
+    expect(suite.replica('bbbbbbbbbbbb').machine.name).toBe('unit-3');
+    expect(suite.replica(suite.machine('unit-2')).id).toBe('aaaaaaaaaaaa');
+    expect(suite.dtrCaPem).toBe('DTR CA PEM\n');
+    expect(suite.api.axios.defaults.auth).toEqual({ username: 'admin', password: 'from-the-env-1' });
+    expect(suite.util.registry).toBe('10.0.0.1');
+    expect(suite.util.imageRef('app', 'v1')).toBe('10.0.0.1/admin/app:v1');
+    await suite.teardown();
+  });
+
+  test('a different machine driver in the test process is an error that says why', async () => {
+    const file = await writeFixture('machines');
+    await expect(
+      DTRHATestSuite.load({
+        handoffPath: file,
+        env: { ...baseEnv(), MACHINE_DRIVER: 'amazonec2' },
+        cwd: stateDir,
+      }),
+    ).rejects.toThrow(
+      /MACHINE_DRIVER is amazonec2 in this test process but the cluster unit was set up with local/,
+    );
+  });
+
+  test('no handoff: the error says to use the preset', async () => {
+    await expect(
+      DTRHATestSuite.load({ handoffPath: path.join(stateDir, 'nope.json'), env: baseEnv(), cwd: stateDir }),
+    ).rejects.toThrow(/run jest with the dtr-ha preset, or set DTR_HA_HANDOFF/);
+  });
+});
+
+describe('suite.util', () => {
+  function fakeMachine(
+    name: string,
+    answer: (command: string) => { stdout?: string; code?: number } = () => ({}),
+  ) {
+    const calls: Array<{ command: string; stdin?: string }> = [];
+    const machine = {
+      name,
+      ssh: async (command: string, options: { stdin?: string } = {}) => {
+        calls.push({ command, stdin: options.stdin });
+        const { stdout = '', code = 0 } = answer(command);
+        return { stdout, stderr: code ? 'failed' : '', code };
+      },
+    } as unknown as Machine;
+    return { machine, calls };
+  }
+
+  function util(port = 443): SuiteUtil {
+    const suite = {
+      admin: { username: 'admin', password: "p@ss w'rd" },
+      lb: { host: '10.0.0.1', port, url: 'https://10.0.0.1' },
+    } as unknown as SuiteForUtil;
+    return new SuiteUtil(suite);
+  }
+
+  test('push logs in with the password on stdin only, then pushes', async () => {
+    const { machine, calls } = fakeMachine('unit-2');
+    await util().pushImage(machine, '10.0.0.1/admin/app:v1');
+    expect(calls).toEqual([
+      { command: 'docker login --username admin --password-stdin 10.0.0.1', stdin: "p@ss w'rd" },
+      { command: 'docker push 10.0.0.1/admin/app:v1', stdin: undefined },
+    ]);
+    expect(calls.every((c) => !c.command.includes("w'rd") && !c.command.includes('p@ss'))).toBe(true);
+  });
+
+  test('pull returns the image id; imageId is undefined for an image the node lacks', async () => {
+    const { machine } = fakeMachine('unit-3', (command) =>
+      command.includes('inspect') && command.includes(':v1')
+        ? { stdout: 'sha256:abc\n' }
+        : command.includes('inspect')
+          ? { code: 1 }
+          : {},
+    );
+    expect(await util().pullImage(machine, '10.0.0.1/admin/app:v1', { login: false })).toBe('sha256:abc');
+    expect(await util().imageId(machine, '10.0.0.1/admin/app:v2')).toBeUndefined();
+  });
+
+  test('a failing docker command names the machine and the command', async () => {
+    const { machine } = fakeMachine('unit-2', () => ({ code: 1 }));
+    await expect(util().pushImage(machine, 'x/y:z', { login: false })).rejects.toThrow(
+      /on unit-2: `docker push x\/y:z` exited with 1: failed/,
+    );
+  });
+
+  test('createImage imports a one-file image from stdin content', async () => {
+    const { machine, calls } = fakeMachine('unit-1', (command) =>
+      command.includes('inspect') ? { stdout: 'sha256:new' } : {},
+    );
+    expect(await util().createImage(machine, '10.0.0.1/admin/app:v1', 'hello')).toBe('sha256:new');
+    expect(calls[0].command).toContain('docker import - 10.0.0.1/admin/app:v1');
+    expect(calls[0].stdin).toBe('hello');
+  });
+
+  test('registry address carries the port unless it is 443', () => {
+    expect(util(443).registry).toBe('10.0.0.1');
+    expect(util(8443).registry).toBe('10.0.0.1:8443');
+    expect(util().uniqueName('repo')).toMatch(/^repo-[a-z0-9]+$/);
+  });
+
+  test('shellQuote', () => {
+    expect(shellQuote('plain-arg:1.0')).toBe('plain-arg:1.0');
+    expect(shellQuote('{{.Id}}')).toBe("'{{.Id}}'");
+    expect(shellQuote("it's")).toBe("'it'\\''s'");
+  });
+
+  test('waitFor returns the first real value and reports the last error at the deadline', async () => {
+    let n = 0;
+    expect(await waitFor('n to reach 3', () => (++n >= 3 ? n : false), { intervalMs: 1 })).toBe(3);
+    await expect(
+      waitFor(
+        'never',
+        () => {
+          throw new Error('still down');
+        },
+        { timeoutMs: 30, intervalMs: 5 },
+      ),
+    ).rejects.toThrow(/timed out after 0.03 s waiting for never; last error: still down/);
+  });
+});
+
+describe('build target', () => {
+  test('DTR_HA_UNTIL picks how far globalSetup builds; ucp by default', () => {
+    expect(untilFromEnv({})).toBe('ucp');
+    expect(untilFromEnv({ DTR_HA_UNTIL: 'machines' })).toBe('machines');
+    expect(untilFromEnv({ DTR_HA_UNTIL: ' dtr ' })).toBe('dtr');
+    expect(() => untilFromEnv({ DTR_HA_UNTIL: 'all' })).toThrow(/must be one of machines, ucp, dtr/);
+  });
+});
+
+describe('jest-preset.js', () => {
+  test('absolute paths to the compiled hooks, ts-jest for TypeScript, one worker', () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const preset = require('../jest-preset.js') as Record<string, unknown> & {
+      transform: Record<string, [string, unknown]>;
+    };
+    const root = path.resolve(__dirname, '..');
+    expect(preset.globalSetup).toBe(path.join(root, 'dist', 'global-setup.js'));
+    expect(preset.globalTeardown).toBe(path.join(root, 'dist', 'global-teardown.js'));
+    expect(path.isAbsolute(preset.globalSetup as string)).toBe(true);
+    expect(preset.testEnvironment).toBe('node');
+    expect(preset.maxWorkers).toBe(1);
+    const [transformer] = preset.transform['^.+\\.tsx?$'];
+    expect(transformer).toBe(require.resolve('ts-jest'));
+  });
+});

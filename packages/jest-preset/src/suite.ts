@@ -1,0 +1,330 @@
+/**
+ * DTRHATestSuite: what a test file holds (the seed's DTRHATestSuite). `load()` reads the handoff that
+ * globalSetup wrote and the configuration (for secrets); `setup()` installs DTR for the file, `teardown()`
+ * removes it again — machines and UCP stay for the next file.
+ */
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import Docker from 'dockerode';
+import {
+  DtrApiClient,
+  Faults,
+  adminPassword,
+  engineAnswers,
+  loadConfig,
+  uninstallDtr,
+  up,
+  type ClusterInfo,
+  type Config,
+  type Machine,
+  type MachinePower,
+  type StatusReporter,
+} from '@dtr-ha/framework';
+import {
+  acquireLock,
+  handoffMachines,
+  readHandoff,
+  readHandoffSync,
+  type Handoff,
+  type HeldLock,
+  type ReadHandoffOptions,
+} from '@dtr-ha/framework';
+import { defaultReporter } from './run';
+import { SuiteUtil } from './suite-util';
+
+/** Set (1/true/yes/on) to keep DTR installed after a test file (quicker reruns from an IDE). */
+export const KEEP_DTR_ENV = 'DTR_HA_KEEP_DTR';
+
+/** The seed's HAFramework: the cluster's machines, and what it was built from. */
+export interface HAFramework {
+  /** Every machine, the controller first. Nothing connects before first use. */
+  readonly machines: Machine[];
+  readonly config: Config;
+  /** `<DTR_HA_STATE_DIR>/<MACHINE_PREFIX>`. */
+  readonly clusterDir: string;
+}
+
+export interface SuiteReplica {
+  id: string;
+  machine: Machine;
+  /** This replica's own API (not through the load balancer). */
+  api: DtrApiClient;
+  url: string;
+}
+
+export interface LoadBalancer {
+  host: string;
+  port: number;
+  url: string;
+  machine: Machine;
+}
+
+export interface LoadOptions extends ReadHandoffOptions {
+  /** The handoff file; defaults to $DTR_HA_HANDOFF. */
+  handoffPath?: string;
+  /** Where secrets are read from (default `process.env`, then `.env`). */
+  env?: NodeJS.ProcessEnv;
+  cwd?: string;
+  reporter?: StatusReporter;
+}
+
+interface DtrState {
+  replicas: SuiteReplica[];
+  api: DtrApiClient;
+  lb: LoadBalancer;
+  caPem: string;
+}
+
+export class DTRHATestSuite {
+  readonly framework: HAFramework;
+  /**
+   * The UCP admin, for the DTR API and `docker login`. The password comes from the environment or the
+   * state dir (empty before UCP exists; `setup()` fills it in).
+   */
+  readonly admin: { username: string; password: string };
+  readonly util: SuiteUtil;
+  /**
+   * Faults a test causes on purpose (kill, stop, pause a replica; partition a machine; stop a whole
+   * machine on the local lab). `teardown()` undoes whatever is still in place, also after a failure.
+   */
+  readonly faults: Faults;
+  private dtr: DtrState | undefined;
+  private suiteLock: HeldLock | undefined;
+  private installed = false;
+  private readonly reporter: StatusReporter;
+
+  private constructor(
+    readonly handoff: Handoff,
+    config: Config,
+    password: string,
+    machines: Machine[],
+    private readonly env: NodeJS.ProcessEnv,
+    reporter?: StatusReporter,
+  ) {
+    this.framework = { machines, config, clusterDir: handoff.cluster.dir };
+    this.admin = { username: config.admin.username, password };
+    this.util = new SuiteUtil(this);
+    this.faults = new Faults(machines, config.machineDriver === 'local' ? labPower() : undefined);
+    this.reporter = reporter ?? defaultReporter(env);
+    if (handoff.dtr && handoff.loadBalancer) {
+      this.dtr = this.dtrState({ dtr: handoff.dtr, loadBalancer: handoff.loadBalancer });
+    }
+  }
+
+  /**
+   * Reads the handoff ($DTR_HA_HANDOFF) and the configuration. No network unless `checkEngines`:
+   * machines connect on first use. The handoff names the cluster (prefix, state dir, number of machines,
+   * admin user); passwords come from the environment / `.env` or the cluster's state directory, never
+   * from the handoff.
+   */
+  static async load(options: LoadOptions = {}): Promise<DTRHATestSuite> {
+    const handoff = await readHandoff(options.handoffPath, options);
+    return DTRHATestSuite.fromHandoff(handoff, options);
+  }
+
+  /**
+   * `load()` without the engine check, synchronously, for the top level of a CommonJS test file:
+   * `const suite = DTRHATestSuite.loadSync();` then `beforeAll(() => suite.setup())`.
+   */
+  static loadSync(options: Omit<LoadOptions, 'checkEngines' | 'engineTimeoutMs'> = {}): DTRHATestSuite {
+    return DTRHATestSuite.fromHandoff(readHandoffSync(options.handoffPath, options), options);
+  }
+
+  private static fromHandoff(handoff: Handoff, options: LoadOptions): DTRHATestSuite {
+    const env = options.env ?? process.env;
+    const config = loadConfig({
+      cwd: options.cwd,
+      env: {
+        ...env,
+        MACHINE_PREFIX: handoff.cluster.prefix,
+        DTR_HA_STATE_DIR: handoff.cluster.stateDir,
+        NUM_MACHINES: String(handoff.cluster.numMachines),
+        UCP_ADMIN_USERNAME: handoff.cluster.adminUsername,
+      },
+    });
+    if (config.machineDriver !== handoff.cluster.driver) {
+      throw new Error(
+        `MACHINE_DRIVER is ${config.machineDriver} in this test process but the cluster ${handoff.cluster.prefix} ` +
+          `was set up with ${handoff.cluster.driver}: run the tests with the environment (and .env) jest's ` +
+          'globalSetup saw.',
+      );
+    }
+    const password = readAdminPassword(config, handoff.cluster.dir);
+    return new DTRHATestSuite(handoff, config, password, handoffMachines(handoff), env, options.reporter);
+  }
+
+  /** The UCP controller (the first machine). */
+  get controller(): Machine {
+    const controller = this.framework.machines.find((m) => m.role === 'controller');
+    if (!controller) throw new Error('the cluster has no controller machine');
+    return controller;
+  }
+
+  /** One entry per DTR replica, each with its own API client. After `setup()`. */
+  get replicas(): SuiteReplica[] {
+    return this.requireDtr('suite.replicas').replicas;
+  }
+
+  /** The DTR API through the load balancer, as the admin. After `setup()`. */
+  get api(): DtrApiClient {
+    return this.requireDtr('suite.api').api;
+  }
+
+  /** The load balancer in front of the replicas. After `setup()`. */
+  get lb(): LoadBalancer {
+    return this.requireDtr('suite.lb').lb;
+  }
+
+  /** DTR's CA certificate (PEM), trusted by every node's engine. After `setup()`. */
+  get dtrCaPem(): string {
+    return this.requireDtr('suite.dtrCaPem').caPem;
+  }
+
+  /** Whether DTR is there for this file (after `setup()`, or when globalSetup built it). */
+  get hasDtr(): boolean {
+    return this.dtr !== undefined;
+  }
+
+  /** The machine called `name`. */
+  machine(name: string): Machine {
+    const machine = this.framework.machines.find((m) => m.name === name);
+    if (!machine) {
+      throw new Error(`no machine ${name} in ${this.framework.machines.map((m) => m.name).join(', ')}`);
+    }
+    return machine;
+  }
+
+  /** The replica with this ID, or the one on this machine. */
+  replica(idOrMachine: string | Machine): SuiteReplica {
+    const found = this.replicas.find((r) =>
+      typeof idOrMachine === 'string' ? r.id === idOrMachine : r.machine.name === idOrMachine.name,
+    );
+    if (!found)
+      throw new Error(
+        `no DTR replica ${typeof idOrMachine === 'string' ? idOrMachine : `on ${idOrMachine.name}`}`,
+      );
+    return found;
+  }
+
+  /**
+   * Installs DTR for this test file: replicas, HAProxy and shared storage on top of the machines and
+   * UCP that globalSetup made ready (what is there already is reused). HA files never run at the same
+   * time: this waits for the cluster's suite lock, which `teardown()` releases.
+   */
+  async setup(): Promise<void> {
+    if (!this.suiteLock) {
+      this.suiteLock = await acquireLock(path.join(this.handoff.cluster.dir, 'suite.lock'), {
+        what: `the HA suites of cluster ${this.handoff.cluster.prefix}`,
+        purpose: `test file ${currentTestPath() ?? `pid ${process.pid}`}`,
+        timeoutMs: 0,
+        onWait: (message) => this.reporter.info(` … ${message}`),
+      });
+    }
+    this.installed = true;
+    const result = await up(this.framework.config, { until: 'dtr', reporter: this.reporter });
+    // `up` may have replaced machines (recreated, new host keys): use its handles from now on.
+    const old = this.framework.machines.splice(0, this.framework.machines.length, ...result.handles);
+    old.forEach((m) => m.dispose());
+    // The password may have been generated by `up` (a cluster set up only to its machines so far).
+    this.admin.password = await adminPassword(this.framework.config, this.handoff.cluster.dir);
+    this.dtr = this.dtrState(result.info);
+  }
+
+  /**
+   * Removes DTR again when `setup()` installed it (machines and UCP stay; DTR_HA_KEEP_DTR keeps it too),
+   * closes the machines' connections and lets the next HA file go.
+   */
+  async teardown(): Promise<void> {
+    const problems: unknown[] = [];
+    await this.faults.undoAll().catch((error: unknown) => problems.push(error));
+    try {
+      if (this.installed && !isOn(this.env[KEEP_DTR_ENV])) {
+        await uninstallDtr(this.framework.config, { reporter: this.reporter });
+        this.dtr = undefined;
+      }
+      this.installed = false;
+    } finally {
+      this.framework.machines.forEach((m) => m.dispose());
+      const lock = this.suiteLock;
+      this.suiteLock = undefined;
+      await lock?.release();
+    }
+    if (problems.length) throw problems[0];
+  }
+
+  private requireDtr(what: string): DtrState {
+    if (!this.dtr) {
+      throw new Error(
+        `${what}: DTR is not installed for this test file — call \`await suite.setup()\` in beforeAll ` +
+          `(globalSetup built the cluster until "${this.handoff.built}")`,
+      );
+    }
+    return this.dtr;
+  }
+
+  private dtrState(info: Pick<ClusterInfo, 'dtr' | 'loadBalancer'>): DtrState | undefined {
+    if (!info.dtr || !info.loadBalancer) return undefined;
+    const caPem = readFileSync(info.dtr.caPath, 'utf8');
+    const auth = { username: this.admin.username, password: this.admin.password };
+    const replicas = info.dtr.replicas.map((r) => ({
+      id: r.id,
+      machine: this.machine(r.machine),
+      url: r.url,
+      api: new DtrApiClient(r.url, caPem, auth),
+    }));
+    const lbInfo = info.loadBalancer;
+    return {
+      caPem,
+      replicas,
+      api: new DtrApiClient(lbInfo.url, caPem, auth),
+      lb: { host: lbInfo.host, port: lbInfo.port, url: lbInfo.url, machine: this.machine(lbInfo.machine) },
+    };
+  }
+}
+
+/**
+ * The admin password as `adminPassword()` of the framework keeps it — UCP_ADMIN_PASSWORD, else the
+ * cluster's `admin-password` file — but only read: when neither is there yet (a cluster not built
+ * to UCP so far) it is empty until `setup()` builds UCP and reads it again.
+ */
+function readAdminPassword(config: Config, clusterDir: string): string {
+  if (config.admin.password) return config.admin.password;
+  try {
+    return readFileSync(path.join(clusterDir, 'admin-password'), 'utf8').trim();
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return '';
+    throw error;
+  }
+}
+
+/**
+ * Powering a lab machine off and on: its node container on this host's engine (the record's provider
+ * ID). Back on, the machine counts once its engine answers over verified TLS again.
+ */
+function labPower(): MachinePower {
+  const docker = new Docker();
+  return {
+    stop: async (machine) => {
+      await docker.getContainer(machine.record.providerId).stop({ t: 5 });
+    },
+    start: async (machine) => {
+      await docker.getContainer(machine.record.providerId).start();
+      const deadline = Date.now() + 60_000;
+      while (!(await engineAnswers(machine.record.engine, 2_000))) {
+        if (Date.now() > deadline)
+          throw new Error(`${machine.name} did not answer within 60 s of starting again`);
+        await new Promise((resolve) => setTimeout(resolve, 250));
+      }
+    },
+  };
+}
+
+function isOn(value: string | undefined): boolean {
+  return /^(1|true|yes|on)$/i.test(value?.trim() ?? '');
+}
+
+/** The test file being run, when called inside Jest. */
+function currentTestPath(): string | undefined {
+  const jestExpect = (globalThis as { expect?: { getState?: () => { testPath?: string } } }).expect;
+  return jestExpect?.getState?.().testPath;
+}
