@@ -20,7 +20,7 @@ const config: Config = {
       ...common,
       displayName: 'unit',
       // Pure logic: no Docker engine, no network. Runs anywhere in seconds.
-      testMatch: ['<rootDir>/packages/*/src/**/*.test.ts'],
+      testMatch: ['<rootDir>/packages/*/src/**/*.test.ts', '<rootDir>/scripts/**/*.test.ts'],
       testPathIgnorePatterns: ['\\.int\\.test\\.ts$', '/node_modules/'],
     },
     {
@@ -38,6 +38,7 @@ const config: Config = {
       setupFilesAfterEnv: ['<rootDir>/jest/long-timeout.ts'],
       // What a user's `preset: '@dtr-ha/jest-preset'` sets up: the cluster is built or reused once,
       // before any HA file runs, and handed to each file through DTR_HA_HANDOFF.
+      testEnvironment: '<rootDir>/packages/jest-preset/src/environment.ts',
       globalSetup: '<rootDir>/packages/jest-preset/src/global-setup.ts',
       globalTeardown: '<rootDir>/packages/jest-preset/src/global-teardown.ts',
     },

@@ -14,9 +14,12 @@ test('images pushed while a replica dies are all there afterwards', async () => 
   const acknowledged = new Map<string, string>();
   let retries = 0;
 
-  const pushOne = async (i: number) => {
-    const ref = suite.util.imageRef(name, `n${i}`);
-    const id = await suite.util.createImage(pusher, ref, `image number ${i}`);
+  const refs = Array.from({ length: 12 }, (_, i) => suite.util.imageRef(name, `n${i}`));
+  const ids = new Map<string, string>();
+  for (const [i, ref] of refs.entries())
+    ids.set(ref, await suite.util.createImage(pusher, ref, `image number ${i}`));
+
+  const pushOne = async (ref: string) => {
     // The docker client's own retries, then ours: a push that failed mid-way is simply pushed again.
     for (let attempt = 1; ; attempt++) {
       const result = await suite.util.docker(pusher, ['push', ref], { allowFailure: true });
@@ -25,16 +28,18 @@ test('images pushed while a replica dies are all there afterwards', async () => 
       retries++;
       await new Promise((resolve) => setTimeout(resolve, 1_000));
     }
-    acknowledged.set(ref, id);
+    acknowledged.set(ref, ids.get(ref)!);
   };
 
+  // A few pushes before anything happens, then eight at once, with the replica killed while they
+  // are in flight.
+  for (const ref of refs.slice(0, 4)) await pushOne(ref);
   const victim = suite.replicas[suite.replicas.length - 1];
-  const total = 12;
-  for (let i = 0; i < total; i++) {
-    if (i === 4) await suite.faults.killReplica(victim);
-    await pushOne(i);
-  }
-  expect(acknowledged.size).toBe(total);
+  const inFlight = Promise.all(refs.slice(4).map(pushOne));
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  await suite.faults.killReplica(victim);
+  await inFlight;
+  expect(acknowledged.size).toBe(refs.length);
 
   const puller = suite.replicas[0].machine;
   await suite.util.login(puller);
@@ -44,5 +49,5 @@ test('images pushed while a replica dies are all there afterwards', async () => 
     expect(await suite.util.imageId(puller, ref)).toBe(id);
   }
   // Reported for the record: how many pushes had to be retried while the replica was going away.
-  console.log(`pushed ${total} images, ${retries} push retries while replica ${victim.id} died`);
+  console.log(`pushed ${refs.length} images, ${retries} push retries while replica ${victim.id} died`);
 });

@@ -4,7 +4,8 @@
 const path = require('node:path');
 
 module.exports = {
-  testEnvironment: 'node',
+  // Node's environment, counting failures so a failing file's teardown collects diagnostics.
+  testEnvironment: path.join(__dirname, 'dist', 'environment.js'),
   globalSetup: path.join(__dirname, 'dist', 'global-setup.js'),
   globalTeardown: path.join(__dirname, 'dist', 'global-teardown.js'),
   transform: {

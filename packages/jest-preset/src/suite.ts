@@ -10,6 +10,8 @@ import {
   DtrApiClient,
   Faults,
   adminPassword,
+  collectDiagnostics,
+  diagnosticsDir,
   engineAnswers,
   loadConfig,
   uninstallDtr,
@@ -31,6 +33,7 @@ import {
 } from '@dtr-ha/framework';
 import { defaultReporter } from './run';
 import { SuiteUtil } from './suite-util';
+import { failureFlag } from './failure-flag';
 
 /** Set (1/true/yes/on) to keep DTR installed after a test file (quicker reruns from an IDE). */
 export const KEEP_DTR_ENV = 'DTR_HA_KEEP_DTR';
@@ -234,8 +237,26 @@ export class DTRHATestSuite {
    * Removes DTR again when `setup()` installed it (machines and UCP stay; DTR_HA_KEEP_DTR keeps it too),
    * closes the machines' connections and lets the next HA file go.
    */
+  /**
+   * Every machine's dockerd log and the logs and inspect of every UCP, DTR and HAProxy container, in
+   * one folder of the cluster's state directory (secrets removed); prints and returns its path.
+   */
+  async collectDiagnostics(): Promise<string> {
+    const name = path.basename(currentTestPath() ?? 'suite').replace(/[^A-Za-z0-9._-]/g, '_');
+    const result = await collectDiagnostics(this.framework.machines, {
+      dir: diagnosticsDir(this.framework.clusterDir, name),
+      secrets: [this.admin.password, this.framework.config.registry.password],
+    });
+    process.stderr.write(`dtr-ha: a test failed; diagnostics of the cluster are in ${result.dir}\n`);
+    return result.dir;
+  }
+
   async teardown(): Promise<void> {
     const problems: unknown[] = [];
+    // Diagnostics first, while the failed state is still there (before faults are undone, DTR removed).
+    if ((globalThis as unknown as Record<string, number>)[failureFlag]) {
+      await this.collectDiagnostics().catch((error: unknown) => problems.push(error));
+    }
     await this.faults.undoAll().catch((error: unknown) => problems.push(error));
     try {
       if (this.installed && !isOn(this.env[KEEP_DTR_ENV])) {

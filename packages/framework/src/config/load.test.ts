@@ -50,6 +50,7 @@ describe('loadConfig: defaults', () => {
     expect(config).toEqual({
       numMachines: 4,
       testArgs: [],
+      tests: { until: 'ucp', keepDtr: false, quiet: false },
       machineDriver: 'local',
       machineCreateFlags: [],
       machinePrefix: 'dtrha',
@@ -523,4 +524,10 @@ describe('secrets stay out of serialised configuration', () => {
       expect(text).not.toContain('admin-secret-22');
     }
   });
+});
+
+test('DTR_HA_UNTIL must be one of the build targets', () => {
+  expect(() =>
+    loadConfig({ env: { DTR_HA_UNTIL: 'everything' }, cwd: '/nonexistent-dir-for-dotenv' }),
+  ).toThrow(/DTR_HA_UNTIL="everything": must be machines, ucp or dtr/);
 });

@@ -52,6 +52,8 @@ export interface Config {
   ucpPullImages: boolean;
   dtrPullImages: boolean;
   purgeMachines: boolean;
+  /** How the Jest preset runs: DTR_HA_UNTIL, DTR_HA_KEEP_DTR, DTR_HA_QUIET. */
+  tests: { until: 'machines' | 'ucp' | 'dtr'; keepDtr: boolean; quiet: boolean };
   registry: { username?: string; password?: string; email?: string };
   ucp: ImageConfig;
   dtr: ImageConfig;
@@ -362,6 +364,13 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
   const args = splitShellWords(get('TEST_ARGS'));
   if (!args.ok) for (const error of args.errors) problem('TEST_ARGS', error);
   const testArgs = args.ok ? args.words : [];
+  const until = get('DTR_HA_UNTIL');
+  if (!['machines', 'ucp', 'dtr'].includes(until)) problem('DTR_HA_UNTIL', 'must be machines, ucp or dtr');
+  const tests = {
+    until: until as 'machines' | 'ucp' | 'dtr',
+    keepDtr: bool('DTR_HA_KEEP_DTR'),
+    quiet: bool('DTR_HA_QUIET'),
+  };
 
   // Project
   const stateDirExpanded = expandHome(get('DTR_HA_STATE_DIR'), home);
@@ -389,6 +398,7 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
     ucpPullImages,
     dtrPullImages,
     purgeMachines,
+    tests,
     registry: hideSecret(dropUndefined(registry), 'password'),
     ucp,
     dtr,

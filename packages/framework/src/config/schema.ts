@@ -24,6 +24,9 @@ export type VariableName =
   | 'DTR_LB_CONSTRAINTS'
   | 'DTR_CONSTRAINTS'
   | 'TEST_ARGS'
+  | 'DTR_HA_UNTIL'
+  | 'DTR_HA_KEEP_DTR'
+  | 'DTR_HA_QUIET'
   | 'DTR_HA_STATE_DIR'
   | 'DTR_HA_DEBIAN_MIRROR'
   | 'DTR_HA_ENV_FILE';
@@ -286,6 +289,33 @@ export const variables: readonly VariableSpec[] = [
     secret: false,
     group: 'Tests',
     example: "--testNamePattern 'survives the loss of a replica'",
+  },
+  {
+    name: 'DTR_HA_UNTIL',
+    kind: 'string',
+    default: 'ucp',
+    description:
+      "How far the Jest preset's globalSetup builds the cluster before the test files run: `machines`, " +
+      '`ucp` (the seed: machines and UCP stay, DTR is installed per test file) or `dtr` (everything).',
+    secret: false,
+    group: 'Tests',
+    example: 'machines',
+  },
+  {
+    name: 'DTR_HA_KEEP_DTR',
+    kind: 'boolean',
+    default: 'off',
+    description: `Leave DTR installed when a test file ends (a quicker next run from the IDE) instead of removing it as the seed does. ${booleanValues}`,
+    secret: false,
+    group: 'Tests',
+  },
+  {
+    name: 'DTR_HA_QUIET',
+    kind: 'boolean',
+    default: 'off',
+    description: `Do not print the status lines of the cluster's steps during tests. ${booleanValues}`,
+    secret: false,
+    group: 'Tests',
   },
   // Project
   {

@@ -29,6 +29,9 @@ function request(url, options = {}) {
         path: target.pathname + target.search,
         headers,
         agent: false,
+        // As a request option the timeout also covers connecting (req.setTimeout only starts once
+        // the socket is connected, so a peer that drops SYNs would hang the caller for minutes).
+        timeout,
         ...(secure
           ? {
               ca: options.ca || undefined,
@@ -54,7 +57,7 @@ function request(url, options = {}) {
         res.on('error', reject);
       },
     );
-    req.setTimeout(timeout, () => req.destroy(new Error(`no answer within ${timeout / 1000} s`)));
+    req.on('timeout', () => req.destroy(new Error(`no answer within ${timeout / 1000} s`)));
     req.on('error', reject);
     if (body) req.write(body);
     req.end();

@@ -1,0 +1,56 @@
+#!/usr/bin/env node
+// `npm run ha-integration`: the seed's `make ha-integration`. Runs the HA suites with Jest, taking the
+// seed's TEST_ARGS (Ginkgo flags such as `-trace -notify -v ./ha-integration -focus '…'`) and turning
+// each into Jest's own option. Flags Jest has no use for are said and dropped; anything else passes on.
+const { spawnSync } = require('node:child_process');
+const path = require('node:path');
+const { loadConfig, ConfigError } = require('../packages/framework/dist');
+
+/** Ginkgo flag → Jest arguments (a function receives the flag's value). */
+const ginkgo = {
+  '-v': () => ['--verbose'],
+  '-notify': () => ['--notify'],
+  '-focus': (value) => ['--testNamePattern', value],
+  '-skip': (value) => ['--testNamePattern', `^(?!.*(${value}))`],
+  '-failFast': () => ['--bail'],
+  '-trace': null, // Jest always prints the full stack of a failure.
+  '-progress': null,
+  '-noColor': () => ['--colors=false'],
+};
+const takesValue = new Set(['-focus', '-skip']);
+
+function toJestArgs(words) {
+  const out = [];
+  const dropped = [];
+  for (let i = 0; i < words.length; i++) {
+    const [flag, inline] = words[i].split(/=(.*)/s, 2);
+    if (flag in ginkgo) {
+      const value = takesValue.has(flag) ? (inline ?? words[++i]) : undefined;
+      const map = ginkgo[flag];
+      if (map) out.push(...map(value));
+      else dropped.push(flag);
+    } else if (/^\.?\/?ha-integration\/?$/.test(words[i])) {
+      dropped.push(words[i]); // the seed's package path: the `ha` project is where the suites are
+    } else out.push(words[i]);
+  }
+  return { args: out, dropped };
+}
+
+module.exports = { toJestArgs };
+
+if (require.main === module) {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    console.error(error instanceof ConfigError ? error.message : error);
+    process.exit(1);
+  }
+  const { args, dropped } = toJestArgs(config.testArgs);
+  if (dropped.length) console.error(`TEST_ARGS: not needed with Jest, ignored: ${dropped.join(' ')}`);
+  const jest = require.resolve('jest/bin/jest');
+  const command = [jest, '--selectProjects', 'ha', ...args, ...process.argv.slice(2)];
+  console.error(`jest ${command.slice(1).join(' ')}`);
+  const result = spawnSync(process.execPath, command, { stdio: 'inherit', cwd: path.join(__dirname, '..') });
+  process.exit(result.status ?? 1);
+}
