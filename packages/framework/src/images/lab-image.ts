@@ -152,6 +152,7 @@ async function buildIfMissing(
     }
     progress(`importing ${tag}`);
     await importRootfs(docker, root, tag, manifest);
+    await removeOlderBuilds(docker, manifest.repository, tag);
     return { tag, built: true };
   } finally {
     await fs.rm(root, { recursive: true, force: true });
@@ -176,6 +177,24 @@ function processAlive(pid: number): boolean {
     return true;
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Earlier builds of the same recipe (`<repository>:<older hash>`) are of no use once a new one exists;
+ * each is a few hundred MB. One still used by a container stays (the engine refuses to remove it).
+ */
+async function removeOlderBuilds(docker: Docker, repository: string, current: string): Promise<void> {
+  const images = await docker.listImages({ filters: { reference: [`${repository}:*`] } });
+  for (const image of images) {
+    for (const ref of image.RepoTags ?? []) {
+      if (ref !== current && ref.startsWith(`${repository}:`)) {
+        await docker
+          .getImage(ref)
+          .remove()
+          .catch(() => undefined);
+      }
+    }
   }
 }
 
