@@ -1,17 +1,16 @@
 import { promises as fs } from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
 import https from 'node:https';
-import { loadConfig, type Config } from '../config';
+import type { Config } from '../config';
+import { TempClusters } from '../testing/temp-cluster';
 import { haproxyContainer } from '../load-balancer/haproxy';
 import type { Machine } from '../machines/machine';
 import { DtrApiClient } from '../products/dtr/dtr-client';
 import { adminPassword } from './admin-password';
 import { StatusReporter } from './status';
-import { down, uninstallDtr, up, type UpResult } from './up';
+import { uninstallDtr, up, type UpResult } from './up';
 
 // The whole pipeline on a real lab: machines → images → UCP → storage → DTR → HAProxy → trust.
-let stateDir: string;
+let clusters: TempClusters;
 let config: Config;
 let cluster: UpResult;
 let password: string;
@@ -19,24 +18,15 @@ const lines: string[] = [];
 const reporter = () => new StatusReporter((line) => lines.push(line));
 
 beforeAll(async () => {
-  stateDir = await fs.mkdtemp(path.join(os.tmpdir(), 'dtrha-cluster-test-'));
-  config = loadConfig({
-    env: {
-      ...process.env,
-      MACHINE_PREFIX: `cluster${process.pid}`,
-      NUM_MACHINES: '4',
-      DTR_HA_STATE_DIR: stateDir,
-    },
-    cwd: stateDir,
-  });
+  clusters = await TempClusters.create('cluster');
+  config = clusters.config('cluster');
   cluster = await up(config, { reporter: reporter(), until: 'dtr' });
   password = await adminPassword(config, cluster.context.dir);
 });
 
 afterAll(async () => {
   cluster?.handles.forEach((m) => m.dispose());
-  if (config) await down(config, { reporter: new StatusReporter(() => undefined) });
-  await fs.rm(stateDir, { recursive: true, force: true });
+  await clusters?.remove();
 });
 
 async function sh(machine: Machine, command: string, stdin?: string): Promise<string> {

@@ -1,36 +1,30 @@
 import Docker from 'dockerode';
 import { spawn } from 'node:child_process';
 import { promises as fs } from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import { loadConfig, type Config } from '../config';
+import type { Config } from '../config';
+import { TempClusters } from '../testing/temp-cluster';
 import { DtrApiClient } from '../products/dtr/dtr-client';
 import { adminPassword } from './admin-password';
 import { StatusReporter } from './status';
-import { down, up } from './up';
+import { up } from './up';
 
 // `dtr-ha up` killed (SIGKILL: no cleanup runs at all) at several points, then run again: it must end
 // with a whole, healthy cluster and nothing left over from the dead runs.
 const repoRoot = path.resolve(__dirname, '../../../..');
 const hostDocker = new Docker();
-let stateDir: string;
+let clusters: TempClusters;
 let config: Config;
 let env: NodeJS.ProcessEnv;
 
 beforeAll(async () => {
-  stateDir = await fs.mkdtemp(path.join(os.tmpdir(), 'dtrha-crash-test-'));
-  env = {
-    ...process.env,
-    MACHINE_PREFIX: `crash${process.pid}`,
-    NUM_MACHINES: '4',
-    DTR_HA_STATE_DIR: stateDir,
-  };
-  config = loadConfig({ env, cwd: stateDir });
+  clusters = await TempClusters.create('crash');
+  env = clusters.env('crash');
+  config = clusters.config('crash');
 });
 
 afterAll(async () => {
-  if (config) await down(config, { reporter: new StatusReporter(() => undefined) });
-  await fs.rm(stateDir, { recursive: true, force: true });
+  await clusters?.remove();
 });
 
 /** Runs `dtr-ha up` and kills it `afterMs` after a status line containing `marker` appears. */
@@ -46,7 +40,7 @@ function killUpDuring(marker: string, afterMs: number): Promise<{ killed: boolea
       ],
       {
         env: { ...env, TS_NODE_PROJECT: path.join(repoRoot, 'packages/framework/tsconfig.json') },
-        cwd: stateDir,
+        cwd: clusters.stateDir,
       },
     );
     let output = '';

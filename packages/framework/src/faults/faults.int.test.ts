@@ -1,36 +1,25 @@
-import { promises as fs } from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
-import { loadConfig, type Config } from '../config';
-import { down, up, type UpResult } from '../cluster/up';
+import type { Config } from '../config';
+import { TempClusters } from '../testing/temp-cluster';
+import { up, type UpResult } from '../cluster/up';
 import { silentWriter, StatusReporter } from '../cluster/status';
 import { engineAnswers } from '../engine/engine-client';
 import { Faults, providerPower } from './faults';
 
 // Faults on real lab nodes: iptables in each node's own network namespace, over SSH.
 const quiet = () => new StatusReporter(silentWriter);
-let stateDir: string;
+let clusters: TempClusters;
 let config: Config;
 let cluster: UpResult;
 
 beforeAll(async () => {
-  stateDir = await fs.mkdtemp(path.join(os.tmpdir(), 'dtrha-faults-test-'));
-  config = loadConfig({
-    env: {
-      ...process.env,
-      MACHINE_PREFIX: `faults${process.pid}`,
-      NUM_MACHINES: '3',
-      DTR_HA_STATE_DIR: stateDir,
-    },
-    cwd: stateDir,
-  });
+  clusters = await TempClusters.create('faults');
+  config = clusters.config('faults', { NUM_MACHINES: '3' });
   cluster = await up(config, { reporter: quiet(), until: 'machines' });
 });
 
 afterAll(async () => {
   cluster?.handles.forEach((m) => m.dispose());
-  if (config) await down(config, { reporter: quiet() });
-  await fs.rm(stateDir, { recursive: true, force: true });
+  await clusters?.remove();
 });
 
 async function reaches(from: (typeof cluster.handles)[number], ip: string, port = 2376): Promise<boolean> {

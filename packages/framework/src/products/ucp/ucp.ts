@@ -1,8 +1,8 @@
-import { createHash, X509Certificate } from 'node:crypto';
 import https from 'node:https';
 import axios from 'axios';
 import type { Machine } from '../../machines/machine';
 import { describeCommand, runToCompletion } from '../../engine/run-to-completion';
+import { certificateFingerprint } from '../../tls';
 import { waitFor } from '../../util/wait';
 
 /** What the UCP installer needs, from the configuration. */
@@ -64,15 +64,6 @@ export function parseFingerprint(output: string): string {
   if (!match)
     throw new Error(`ucp fingerprint printed no SHA-256 fingerprint: ${output.trim().slice(0, 200)}`);
   return match[1].toUpperCase();
-}
-
-export function pemFingerprint(pem: string): string {
-  const der = new X509Certificate(pem).raw;
-  return createHash('sha256')
-    .update(der)
-    .digest('hex')
-    .toUpperCase()
-    .replace(/(..)(?!$)/g, '$1:');
 }
 
 async function runUcp(machine: Machine, image: string, args: string[]): Promise<string> {
@@ -149,7 +140,7 @@ export async function ensureUcp(
     // installer container has to run to check it again (warm runs stay fast).
     const served = await fetchCa(url).catch(() => undefined);
     if (served?.trim() === options.trustedCaPem.trim()) {
-      endpoint = { url, caPem: served, fingerprint: pemFingerprint(served) };
+      endpoint = { url, caPem: served, fingerprint: certificateFingerprint(served) };
     }
   }
   if (!endpoint) {
@@ -188,7 +179,7 @@ export async function fetchTrustedCa(url: string, fingerprint: string): Promise<
     timeoutMs: 60_000,
     intervalMs: 500,
   });
-  const seen = pemFingerprint(caPem);
+  const seen = certificateFingerprint(caPem);
   if (seen !== fingerprint) {
     throw new Error(
       `UCP at ${url} served a CA with fingerprint ${seen}, but ucp fingerprint says ${fingerprint}`,

@@ -129,6 +129,26 @@ test('a stopped machine is started again and its engine answers; a missing one i
   expect((await machines[2].ssh('hostname')).stdout).toBe(third.name);
 });
 
+test('a node made again never inherits a leftover volume’s engine state', async () => {
+  const [, second] = first.machines;
+  const [, machine] = machines;
+  // Something in the node's engine, then the container (not its volume) removed, as by hand.
+  await machine.getClient().createVolume({ Name: 'left-behind' });
+  await hostDocker.getContainer(second.providerId).remove({ force: true });
+  const again = await up(config, { reporter: quiet() });
+  expect(again.actions[second.name]).toBe('created');
+  const fresh = toMachines(again.context, again.machines);
+  try {
+    const volumes = (await fresh[1].getClient().listVolumes()).Volumes ?? [];
+    expect(volumes.map((v) => v.Name)).not.toContain('left-behind');
+  } finally {
+    fresh.forEach((m) => m.dispose());
+  }
+  machines.forEach((m) => m.dispose());
+  machines = toMachines(again.context, again.machines);
+  first = again;
+});
+
 test('two prefixes on one host never touch each other', async () => {
   const otherConfig = labConfig(`labother${process.pid}`, { NUM_MACHINES: '2' });
   try {

@@ -16,6 +16,11 @@ export const labels = {
   index: 'dtr-ha.index',
 } as const;
 
+/** Removing what is already gone is fine; anything else is an error. */
+const ignoreMissing = (error: { statusCode?: number }) => {
+  if (error.statusCode !== 404) throw error;
+};
+
 /** Where every lab node sees the cluster's shared volume. */
 export const labSharedDir = '/srv/dtr-ha-shared';
 
@@ -67,6 +72,10 @@ export class LocalLabProvider implements Provider {
         progress,
       }).then((built) => built.tag));
     if (specs.some((spec) => !found.has(spec.name))) await nodeImage();
+    if (found.size === 0) {
+      // A new cluster: a shared volume left by an earlier one of this name holds its registry data.
+      await this.removeVolume(this.sharedVolumeName);
+    }
     await this.ensureNetwork();
 
     const actions: EnsureResult['actions'] = {};
@@ -121,12 +130,7 @@ export class LocalLabProvider implements Provider {
 
   private async removeNode(name: string, id: string): Promise<void> {
     await this.docker.getContainer(id).remove({ force: true, v: true });
-    await this.docker
-      .getVolume(this.volumeName(name))
-      .remove()
-      .catch((error: { statusCode?: number }) => {
-        if (error.statusCode !== 404) throw error;
-      });
+    await this.removeVolume(this.volumeName(name));
     await this.options.knownHosts.forget(name);
   }
 
@@ -135,11 +139,8 @@ export class LocalLabProvider implements Provider {
     const doomed = names ? all.filter((m) => names.includes(m.name)) : all;
     await Promise.all(doomed.map((m) => this.removeNode(m.name, m.providerId!)));
     if (doomed.length === all.length) {
-      const ignoreMissing = (error: { statusCode?: number }) => {
-        if (error.statusCode !== 404) throw error;
-      };
       await this.docker.getNetwork(this.networkName).remove().catch(ignoreMissing);
-      await this.docker.getVolume(this.sharedVolumeName).remove().catch(ignoreMissing);
+      await this.removeVolume(this.sharedVolumeName);
     }
     return doomed.map((m) => m.name);
   }
@@ -172,6 +173,10 @@ export class LocalLabProvider implements Provider {
   /** Starts a stopped node; its init starts sshd and dockerd (with the TLS arguments it kept) again. */
   async startMachine(name: string): Promise<void> {
     await this.docker.getContainer(name).start();
+  }
+
+  private async removeVolume(name: string): Promise<void> {
+    await this.docker.getVolume(name).remove().catch(ignoreMissing);
   }
 
   private volumeName(machine: string): string {
@@ -211,7 +216,10 @@ export class LocalLabProvider implements Provider {
   private async createNode(spec: MachineSpec, image: string): Promise<string> {
     await this.options.knownHosts.forget(spec.name);
     const volume = this.volumeName(spec.name);
-    // createVolume returns the existing volume when a run that died made it already.
+    // A node volume without its container is a leftover (a run that died between the two, a container
+    // removed by hand). A new node must not start with an old node's engine state: its containers
+    // (an old UCP controller, say) would come back with the wrong addresses.
+    await this.removeVolume(volume);
     await this.docker.createVolume({
       Name: volume,
       Labels: { [labels.cluster]: this.options.prefix, [labels.machine]: spec.name },
