@@ -84,6 +84,26 @@ test('up makes 4 machines, each printed with its role and IP; ssh and status rea
   expect(status.stdout.match(/engine ok/g)).toHaveLength(4);
 });
 
+test('fault partition cuts a machine off and heal restores it; bad faults are named', async () => {
+  // The machine's address on the cluster network, as `up` recorded it (the node has others, e.g. docker0).
+  const recorded = JSON.parse(await fs.readFile(path.join(stateDir, prefix, 'cluster.json'), 'utf8'));
+  const ip: string = recorded.machines[1].ip;
+  const reach = async () =>
+    (
+      await dtrHa(['ssh', `${prefix}-1`, `timeout 2 bash -c '</dev/tcp/${ip}/22' && echo open || echo cut`])
+    ).stdout.trim();
+  expect(await reach()).toBe('open');
+  expect((await dtrHa(['fault', 'partition', `${prefix}-2`])).code).toBe(0);
+  expect(await reach()).toBe('cut');
+  expect((await dtrHa(['fault', 'heal', `${prefix}-2`])).code).toBe(0);
+  expect(await reach()).toBe('open');
+  const unknown = await dtrHa(['fault', 'melt', `${prefix}-2`]);
+  expect(unknown.code).toBe(1);
+  expect(unknown.stderr).toMatch(/unknown fault melt: one of kill-replica/);
+  const noReplica = await dtrHa(['fault', 'kill-replica', '0123456789ab']);
+  expect(noReplica.stderr).toMatch(/no DTR replica 0123456789ab/);
+});
+
 test('env lists every variable with its source and never prints a secret', async () => {
   const result = await dtrHa(['env'], { UCP_ADMIN_PASSWORD: 'admin-secret-value' });
   expect(result.code).toBe(0);

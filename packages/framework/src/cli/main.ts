@@ -8,6 +8,8 @@ import { Machine } from '../machines/machine';
 import { openCluster, toMachines } from '../cluster/cluster-context';
 import { adminPassword } from '../cluster/admin-password';
 import { collectDiagnostics, diagnosticsDir } from '../diagnostics/collect';
+import { Faults, providerPower } from '../faults/faults';
+import { findReplicas } from '../products/dtr/dtr';
 import { readMachinesFile } from '../cluster/machines-file';
 import { down, up, type UpTarget } from '../cluster/up';
 
@@ -111,6 +113,67 @@ program
       });
       for (const problem of result.problems) process.stderr.write(`warning: ${problem}\n`);
       process.stdout.write(`${result.dir}\n`);
+    } finally {
+      machines.forEach((m) => m.dispose());
+    }
+  });
+
+const faultActions = {
+  'kill-replica': 'SIGKILL every container of a DTR replica',
+  'stop-replica': "stop a DTR replica's containers",
+  'start-replica': "start (or unpause) a DTR replica's containers again",
+  'pause-replica': "freeze a DTR replica's containers",
+  'unpause-replica': 'unfreeze a DTR replica',
+  'restart-replica': "restart a DTR replica's containers",
+  'stop-machine': 'power a machine off (local lab, docker-machine)',
+  'start-machine': 'power a machine on again',
+  partition: 'cut a machine off from the other machines (iptables over SSH)',
+  heal: "remove a machine's partition",
+} as const;
+
+program
+  .command('fault <action> <target>')
+  .description(
+    'cause a fault by hand, as suite.faults does in tests; undo it with its opposite action. Actions:\n' +
+      Object.entries(faultActions)
+        .map(([name, what]) => `  ${name.padEnd(16)}${what}`)
+        .join('\n') +
+      '\n<target> is a replica ID (replica actions) or a machine name',
+  )
+  .action(async (action: string, target: string) => {
+    if (!(action in faultActions)) {
+      throw new Error(`unknown fault ${action}: one of ${Object.keys(faultActions).join(', ')}`);
+    }
+    const config = loadConfig();
+    const context = await openCluster(config);
+    const records = (await readMachinesFile(context.dir)) ?? [];
+    const machines = toMachines(context, records);
+    try {
+      const faults = new Faults(machines, providerPower(context.provider));
+      const replica = async () => {
+        const found = (await findReplicas(machines)).find((r) => r.id === target);
+        if (!found) throw new Error(`no DTR replica ${target} on the machines of ${config.machinePrefix}`);
+        return found;
+      };
+      const machine = () => {
+        const found = machines.find((m) => m.name === target);
+        if (!found) throw new Error(`no machine named ${target} in cluster ${config.machinePrefix}`);
+        return found;
+      };
+      const runs: Record<keyof typeof faultActions, () => Promise<void>> = {
+        'kill-replica': async () => faults.killReplica(await replica()),
+        'stop-replica': async () => faults.stopReplica(await replica()),
+        'start-replica': async () => faults.startReplicaNow(await replica()),
+        'pause-replica': async () => faults.pauseReplica(await replica()),
+        'unpause-replica': async () => faults.unpauseReplica(await replica()),
+        'restart-replica': async () => faults.restartReplica(await replica()),
+        'stop-machine': () => faults.stopMachine(machine()),
+        'start-machine': () => faults.startMachine(machine()),
+        partition: () => faults.partition(machine()),
+        heal: () => faults.heal(machine()),
+      };
+      await runs[action as keyof typeof faultActions]();
+      process.stderr.write(`${action} ${target}: done\n`);
     } finally {
       machines.forEach((m) => m.dispose());
     }
