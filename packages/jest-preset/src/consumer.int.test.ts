@@ -204,7 +204,9 @@ test(`a project outside the workspace with only { preset: '@dtr-ha/jest-preset' 
   expect(configs[0].globalSetup).toBe(
     path.join(consumer, 'node_modules', '@dtr-ha', 'jest-preset', 'dist', 'global-setup.js'),
   );
-  expect(configs[0].testEnvironment).toMatch(/jest-environment-node/);
+  expect(configs[0].testEnvironment).toBe(
+    path.join(consumer, 'node_modules', '@dtr-ha', 'jest-preset', 'dist', 'environment.js'),
+  );
 
   // 3. Run it, with a cluster of its own that the run purges at the end.
   const env: NodeJS.ProcessEnv = { ...process.env };

@@ -270,7 +270,8 @@ describe('jest-preset.js', () => {
     expect(preset.globalSetup).toBe(path.join(root, 'dist', 'global-setup.js'));
     expect(preset.globalTeardown).toBe(path.join(root, 'dist', 'global-teardown.js'));
     expect(path.isAbsolute(preset.globalSetup as string)).toBe(true);
-    expect(preset.testEnvironment).toBe('node');
+    // Node's environment, counting failures so that a failing file's teardown collects diagnostics.
+    expect(preset.testEnvironment).toBe(path.join(root, 'dist', 'environment.js'));
     expect(preset.maxWorkers).toBe(1);
     const [transformer] = preset.transform['^.+\\.tsx?$'];
     expect(transformer).toBe(require.resolve('ts-jest'));
