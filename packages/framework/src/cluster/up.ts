@@ -2,7 +2,7 @@ import Docker from 'dockerode';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { Config } from '../config';
-import { ensureClusterImages, type ClusterImages } from '../images/cluster-images';
+import { deliverImage, prepareClusterImages, type ClusterImages } from '../images/cluster-images';
 import { deployHaproxy, haproxyContainer } from '../load-balancer/haproxy';
 import type { Machine } from '../machines/machine';
 import { machineSpecs, type EnsureResult } from '../machines/types';
@@ -92,9 +92,17 @@ async function buildProducts(
   hostDocker: Docker,
   until: UpTarget,
 ): Promise<void> {
-  const images = await reporter.step('Getting the UCP, DTR and HAProxy images to every machine', (detail) =>
-    ensureClusterImages(config, machines, detail, hostDocker),
-  );
+  const images = await reporter.step('Preparing images; UCP’s to every machine', async (detail) => {
+    const prepared = await prepareClusterImages(config, detail, hostDocker);
+    await deliverImage(
+      config,
+      { image: prepared.ucp, pull: config.ucpPullImages },
+      machines,
+      detail,
+      hostDocker,
+    );
+    return prepared;
+  });
   const password = await adminPassword(config, context.dir);
   const ucpCaPath = path.join(context.dir, 'ucp-ca.pem');
   const trustedCaPem = await readTextIfExists(ucpCaPath);
@@ -114,7 +122,7 @@ async function buildProducts(
   if (ucp.caPem !== trustedCaPem) await writePrivateFile(ucpCaPath, ucp.caPem);
   info.ucp = { url: ucp.url, caPath: ucpCaPath };
   if (until === 'ucp') return;
-  await ensureDtrCluster(config, context, machines, info, reporter, { images, ucp, password });
+  await ensureDtrCluster(config, context, machines, info, reporter, { images, ucp, password, hostDocker });
 }
 
 /** Everything DTR needs to be installed or removed, derived again on every run. */
@@ -176,7 +184,7 @@ async function ensureDtrCluster(
   machines: Machine[],
   info: ClusterInfo,
   reporter: StatusReporter,
-  deps: { images: ClusterImages; ucp: UcpEndpoint; password: string },
+  deps: { images: ClusterImages; ucp: UcpEndpoint; password: string; hostDocker: Docker },
 ): Promise<void> {
   const plan = await planDtr(config, context, machines, deps);
   const controller = machines[0];
@@ -192,17 +200,24 @@ async function ensureDtrCluster(
   });
   const replicas = await reporter.step(
     `Installing DTR on ${plan.replicaMachines.length} replicas`,
-    (detail) => ensureReplicas(plan, controller, detail),
+    async (detail) => {
+      // The DTR image goes only where replicas run.
+      const dtrImage = { image: deps.images.dtr, pull: config.dtrPullImages };
+      await deliverImage(config, dtrImage, plan.replicaMachines, detail, deps.hostDocker);
+      return ensureReplicas(plan, controller, detail);
+    },
   );
-  await reporter.step(`Running HAProxy on ${plan.lbMachine.name}`, (detail) =>
-    deployHaproxy(
+  await reporter.step(`Running HAProxy on ${plan.lbMachine.name}`, async (detail) => {
+    const haproxyImage = { image: plan.haproxyImage, pull: false };
+    await deliverImage(config, haproxyImage, [plan.lbMachine], detail, deps.hostDocker);
+    return deployHaproxy(
       plan.lbMachine,
       plan.haproxyImage,
       replicas.map((r) => ({ id: r.id, ip: r.machine.getIP(), port: dtrHttpsPort })),
       plan.settings.tls.caPem,
       { port: loadBalancerPort, detail },
-    ),
-  );
+    );
+  });
   await reporter.step('Trusting DTR on every machine and waiting for a healthy cluster', () =>
     trustAndWait(plan, machines, replicas),
   );

@@ -12,24 +12,27 @@ export interface ClusterImages {
   haproxy: string;
 }
 
+export interface ImageDelivery {
+  image: string;
+  /** UCP_PULL_IMAGES / DTR_PULL_IMAGES: the machines pull it with the registry credentials. */
+  pull: boolean;
+}
+
 /**
- * Gets the UCP, DTR and HAProxy images onto every machine. With UCP_PULL_IMAGES / DTR_PULL_IMAGES each
- * machine pulls with the registry credentials; otherwise the images go from the engine the framework
- * runs on to all machines at once (the stand-ins and HAProxy are built there first when missing).
+ * Makes sure the engine the framework runs on has the images it will send: the lab's stand-ins and
+ * HAProxy are built there when missing; other images must be there already unless they are pulled.
  */
-export async function ensureClusterImages(
+export async function prepareClusterImages(
   config: Config,
-  machines: Machine[],
   progress: Progress,
   hostDocker: Docker = new Docker(),
 ): Promise<ClusterImages> {
   const haproxy = (
     await ensureLabImage(hostDocker, 'haproxy', { debianMirror: config.debianMirror, progress })
   ).tag;
-  const wanted: Array<{ image: string; pull: boolean }> = [
+  const wanted: ImageDelivery[] = [
     { image: config.ucp.image, pull: config.ucpPullImages },
     { image: config.dtr.image, pull: config.dtrPullImages },
-    { image: haproxy, pull: false },
   ];
   const standins = [`${standinRepo}/ucp:${standinTag}`, `${standinRepo}/dtr:${standinTag}`];
   if (wanted.some(({ image, pull }) => !pull && standins.includes(image))) {
@@ -44,12 +47,26 @@ export async function ensureClusterImages(
       );
     }
   }
-  const targets = machines.map((m) => ({ name: m.name, docker: m.getClient() }));
-  for (const { image, pull } of wanted) {
-    if (pull) await pullEverywhere(config, machines, image, progress);
-    else await transferImage(hostDocker, image, targets, progress);
-  }
   return { ucp: config.ucp.image, dtr: config.dtr.image, haproxy };
+}
+
+/**
+ * Gets one image onto the machines that run it (UCP's onto all, DTR's onto the replicas, HAProxy onto
+ * the load balancer's machine): pulled there, or sent from the engine the framework runs on to all of
+ * them at once, skipping machines that have it already.
+ */
+export async function deliverImage(
+  config: Config,
+  delivery: ImageDelivery,
+  machines: Machine[],
+  progress: Progress,
+  hostDocker: Docker = new Docker(),
+): Promise<void> {
+  if (delivery.pull) await pullEverywhere(config, machines, delivery.image, progress);
+  else {
+    const targets = machines.map((m) => ({ name: m.name, docker: m.getClient() }));
+    await transferImage(hostDocker, delivery.image, targets, progress);
+  }
 }
 
 async function pullEverywhere(config: Config, machines: Machine[], image: string, progress: Progress) {
