@@ -52,6 +52,11 @@ test('up ends with 3 DTR replicas behind HAProxy on the controller, each step on
   ]) {
     expect(lines.some((l) => l.startsWith(' ✓ ') && l.includes(step))).toBe(true);
   }
+  // No kernel NFS in the lab: said so, and the NFS server side checked for real in userspace.
+  expect(lines.some((l) => l.includes('no kernel NFS on lab nodes'))).toBe(true);
+  expect(lines.some((l) => /NFS-Ganesha on .* exports the shared storage; .* wrote through it/.test(l))).toBe(
+    true,
+  );
   // The admin password never reaches the output.
   expect(lines.join('\n')).not.toContain(password);
 });

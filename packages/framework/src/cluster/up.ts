@@ -12,6 +12,7 @@ import { destroyAllReplicas, ensureReplicas } from '../products/dtr/replicas';
 import { ensureUcp, type UcpEndpoint } from '../products/ucp/ucp';
 import { readTextIfExists, writePrivateFile } from '../state/private-files';
 import { ensureStorageServer, type StorageMode } from '../storage/shared-storage';
+import { ensureUserspaceNfsServer, verifyUserspaceNfs } from '../storage/userspace-nfs';
 import { ensureClusterTls, ensureServerCertificate } from '../tls';
 import { waitFor } from '../util/wait';
 import { adminPassword } from './admin-password';
@@ -189,14 +190,21 @@ async function ensureDtrCluster(
   const plan = await planDtr(config, context, machines, deps);
   const controller = machines[0];
   await reporter.step('Preparing shared storage for the registry', async (detail) => {
-    if (plan.storage === 'lab-shared-volume') {
+    const replicaIps = plan.replicaMachines.map((m) => m.getIP());
+    await ensureStorageServer(plan.storage, controller, replicaIps);
+    if (plan.storage === 'lab-shared-volume' && deps.images.nfs) {
       detail('no kernel NFS on lab nodes: every replica binds the cluster’s shared volume instead');
+      // The server side of NFS still runs for real, in userspace, and a replica writes through it.
+      const [probe] = plan.replicaMachines;
+      const nfsImage = { image: deps.images.nfs, pull: false };
+      await deliverImage(config, nfsImage, [controller, probe], detail, deps.hostDocker);
+      if (await ensureUserspaceNfsServer(controller, deps.images.nfs, replicaIps)) {
+        await verifyUserspaceNfs(controller, probe, deps.images.nfs);
+        detail(
+          `NFS-Ganesha on ${controller.name} exports the shared storage; ${probe.name} wrote through it`,
+        );
+      }
     }
-    await ensureStorageServer(
-      plan.storage,
-      controller,
-      plan.replicaMachines.map((m) => m.getIP()),
-    );
   });
   const replicas = await reporter.step(
     `Installing DTR on ${plan.replicaMachines.length} replicas`,

@@ -4,8 +4,8 @@ import type { Machine } from '../machines/machine';
 import type { Provider } from '../machines/types';
 import { ensurePrivateDir, writePrivateFile } from '../state/private-files';
 
-/** Containers worth collecting: UCP's, DTR's and the load balancer's. */
-const productContainer = /^\/?(ucp-|dtr-)/;
+/** Containers worth collecting: UCP's, DTR's, the load balancer's and the lab's NFS server. */
+const productContainer = /^\/?(ucp-|dtr-|nfs-ganesha$)/;
 
 /** Replaces every secret value by a mask, wherever it appears (logs, inspect output, errors). */
 export function redact(text: string, secrets: Array<string | undefined>): string {

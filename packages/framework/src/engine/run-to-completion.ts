@@ -8,6 +8,10 @@ export interface RunSpec {
   binds?: string[];
   env?: string[];
   name?: string;
+  /** Replaces the image's entrypoint. */
+  entrypoint?: string[];
+  /** `host` to use the machine's own network, as the NFS check does. */
+  networkMode?: string;
 }
 
 export interface RunResult {
@@ -33,10 +37,11 @@ export async function runToCompletion(docker: Docker, spec: RunSpec): Promise<Ru
     name: spec.name,
     Image: spec.image,
     Cmd: spec.cmd,
+    Entrypoint: spec.entrypoint,
     Env: spec.env,
     AttachStdout: true,
     AttachStderr: true,
-    HostConfig: { Binds: spec.binds },
+    HostConfig: { Binds: spec.binds, NetworkMode: spec.networkMode },
   });
   try {
     const stream = await container.attach({ stream: true, stdout: true, stderr: true });

@@ -10,6 +10,8 @@ export interface ClusterImages {
   ucp: string;
   dtr: string;
   haproxy: string;
+  /** The lab's userspace NFS server and client (local driver only). */
+  nfs?: string;
 }
 
 export interface ImageDelivery {
@@ -47,7 +49,11 @@ export async function prepareClusterImages(
       );
     }
   }
-  return { ucp: config.ucp.image, dtr: config.dtr.image, haproxy };
+  const nfs =
+    config.machineDriver === 'local'
+      ? (await ensureLabImage(hostDocker, 'nfs-ganesha', { debianMirror: config.debianMirror, progress })).tag
+      : undefined;
+  return { ucp: config.ucp.image, dtr: config.dtr.image, haproxy, nfs };
 }
 
 /**
