@@ -12,7 +12,7 @@ export { up, down, uninstallDtr, type UpResult, type UpTarget } from './cluster/
 export type { ClusterInfo } from './cluster/cluster-info';
 export { DtrApiClient, DtrApiError, type ReplicaHealth, type Repository } from './products/dtr/dtr-client';
 export { renderHaproxyConfig } from './load-balancer/haproxy';
-export { readMachinesFile, readClusterFile, machinesFilePath } from './cluster/machines-file';
+export { readMachinesFile, readClusterFile, clusterFilePath } from './cluster/cluster-file';
 export { adminPassword } from './cluster/admin-password';
 export { StatusReporter, silentWriter, stderrWriter } from './cluster/status';
 export * from './tls';

@@ -10,7 +10,7 @@ import { adminPassword } from '../cluster/admin-password';
 import { collectDiagnostics, diagnosticsDir } from '../diagnostics/collect';
 import { Faults, providerPower } from '../faults/faults';
 import { findReplicas } from '../products/dtr/dtr';
-import { readMachinesFile } from '../cluster/machines-file';
+import { readMachinesFile } from '../cluster/cluster-file';
 import { down, up, type UpTarget } from '../cluster/up';
 
 const program = new Command('dtr-ha')

@@ -18,7 +18,7 @@ import { waitFor } from '../util/wait';
 import { adminPassword } from './admin-password';
 import type { ClusterInfo } from './cluster-info';
 import { openCluster, toMachines, type ClusterContext } from './cluster-context';
-import { machinesFilePath, readClusterFile, writeMachinesFile } from './machines-file';
+import { clusterFilePath, readClusterFile, writeClusterFile } from './cluster-file';
 import { allowedMachines } from './placement';
 import { StatusReporter } from './status';
 
@@ -78,7 +78,7 @@ export async function up(config: Config, options: UpOptions = {}): Promise<UpRes
     handles.forEach((m) => m.dispose());
     throw error;
   } finally {
-    await writeMachinesFile(context.dir, info);
+    await writeClusterFile(context.dir, info);
     await context.knownHosts.flush();
   }
   return { ...ensured, context, info, handles };
@@ -327,7 +327,7 @@ export async function uninstallDtr(
       };
       const removed = await removeDtr(access, machines);
       detail(removed.length ? `destroyed replicas ${removed.join(', ')}` : 'no DTR replica found');
-      await writeMachinesFile(context.dir, { machines: info.machines, ucp: info.ucp });
+      await writeClusterFile(context.dir, { machines: info.machines, ucp: info.ucp });
       return removed;
     });
   } finally {
@@ -344,7 +344,7 @@ export async function down(config: Config, options: { reporter?: StatusReporter;
     detail(names.length ? `removed ${names.join(', ')}` : 'no machines found');
     return names;
   });
-  await fs.rm(machinesFilePath(context.dir), { force: true });
+  await fs.rm(clusterFilePath(context.dir), { force: true });
   await context.knownHosts.flush();
   return removed;
 }
