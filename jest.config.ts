@@ -10,6 +10,8 @@ const tsJest: Config['transform'] = {
 const moduleNameMapper = {
   '^@dtr-ha/framework$': '<rootDir>/packages/framework/src/index.ts',
   '^@dtr-ha/jest-preset$': '<rootDir>/packages/jest-preset/src/index.ts',
+  // The stand-ins' shared code, found through NODE_PATH=/opt in their images.
+  '^standin-common/(.*)$': '<rootDir>/packages/framework/lab/standin-base/rootfs/opt/standin-common/$1',
 };
 
 const common = { rootDir: __dirname, transform: tsJest, moduleNameMapper, testEnvironment: 'node' };

@@ -1,7 +1,7 @@
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { reapAbandonedRootfs, recipeHash } from './lab-image';
+import { labImageTag, reapAbandonedRootfs, recipeHash } from './lab-image';
 
 test('abandoned rootfs folders of dead builders are reaped; live ones and others are kept', async () => {
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'reap-test-'));
@@ -33,5 +33,28 @@ test('the recipe hash changes with any file’s content or mode, and not otherwi
     expect(await recipeHash(dir)).not.toBe(second);
   } finally {
     await fs.rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('an image built on another gets a new tag when its base’s recipe changes; a loop is refused', async () => {
+  const lab = await fs.mkdtemp(path.join(os.tmpdir(), 'recipes-test-'));
+  const write = async (name: string, manifest: object, packages?: string) => {
+    await fs.mkdir(path.join(lab, name), { recursive: true });
+    await fs.writeFile(path.join(lab, name, 'image.json'), JSON.stringify(manifest));
+    if (packages) await fs.writeFile(path.join(lab, name, 'packages.txt'), packages);
+  };
+  try {
+    await write('base', { repository: 'lab/base' }, 'nodejs\n');
+    await write('thin', { repository: 'lab/thin', from: 'base' });
+    const before = await labImageTag('thin', lab);
+    expect(before).toMatch(/^lab\/thin:[0-9a-f]{12}$/);
+    expect(await labImageTag('thin', lab)).toBe(before);
+    await write('base', { repository: 'lab/base' }, 'nodejs\nprocps\n');
+    expect(await labImageTag('thin', lab)).not.toBe(before);
+
+    await write('base', { repository: 'lab/base', from: 'thin' });
+    await expect(labImageTag('thin', lab)).rejects.toThrow('in a loop: thin → base → thin');
+  } finally {
+    await fs.rm(lab, { recursive: true, force: true });
   }
 });

@@ -5,19 +5,27 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type Docker from 'dockerode';
 import { runCommand } from '../util/run-command';
+import { followToEnd } from './image-transfer';
 import type { Progress } from '../machines/types';
 
 /**
  * Lab images are built offline (no registry can be reached on our machines): a recipe folder under
- * `packages/framework/lab/<name>/` holds `packages.txt` (Debian packages), `image.json` (repository,
- * entrypoint, cmd, env) and an optional `rootfs/` overlay copied over the debootstrapped tree. The tag
- * is a hash of the whole folder, so an image is rebuilt only when its recipe changes.
+ * `packages/framework/lab/<name>/` holds `image.json` (repository, entrypoint, cmd, env), an optional
+ * `rootfs/` overlay and either `packages.txt` (Debian packages, debootstrapped into one layer) or, in
+ * `image.json`, `from`: another recipe whose image it is built on, adding its `rootfs/` as one thin
+ * layer. Images built on one base share its layer, so a node that has one of them loads only the thin
+ * layer of the other. The tag is a hash of the folder (and of the base's tag), so an image is rebuilt
+ * only when its recipe changes.
  */
 export const labRecipesDir = path.resolve(__dirname, '../../lab');
 const debianSuite = 'bookworm';
 
 interface ImageManifest {
   repository: string;
+  /** The recipe this image is built on (its rootfs becomes one layer over that image). */
+  from?: string;
+  /** Prune what a runtime-only image never uses (see `slimPruned`). */
+  slim?: boolean;
   entrypoint?: string[];
   cmd?: string[];
   env?: string[];
@@ -33,6 +41,24 @@ const alwaysPruned = [
   'usr/share/doc',
   'usr/share/man',
   'usr/share/info',
+];
+
+/**
+ * What `slim` images drop on top of `alwaysPruned`: they run one program and never apt, dpkg, perl or
+ * a locale. Loading an image costs a node's engine per file, and these are most of the files.
+ */
+const slimPruned = [
+  'usr/share/locale',
+  'usr/share/i18n',
+  'usr/share/zoneinfo',
+  'usr/share/common-licenses',
+  'usr/share/lintian',
+  'usr/share/bash-completion',
+  'usr/share/perl5',
+  'usr/lib/x86_64-linux-gnu/perl-base',
+  'usr/lib/x86_64-linux-gnu/gconv',
+  'var/lib/dpkg/info',
+  'var/cache/debconf',
 ];
 
 export function recipeDir(name: string): string {
@@ -61,10 +87,30 @@ export async function recipeHash(dir: string): Promise<string> {
   return hash.digest('hex').slice(0, 12);
 }
 
-export async function labImageTag(name: string): Promise<string> {
-  const dir = recipeDir(name);
+interface Recipe {
+  name: string;
+  dir: string;
+  manifest: ImageManifest;
+  tag: string;
+}
+
+async function readRecipe(name: string, labDir = labRecipesDir, seen: string[] = []): Promise<Recipe> {
+  if (seen.includes(name))
+    throw new Error(`lab image recipes build on each other in a loop: ${[...seen, name].join(' → ')}`);
+  const dir = path.join(labDir, name);
   const manifest = await readManifest(dir);
-  return `${manifest.repository}:${await recipeHash(dir)}`;
+  let hash = await recipeHash(dir);
+  if (manifest.from) {
+    // A new base makes a new image on it, even when this folder did not change.
+    const base = await readRecipe(manifest.from, labDir, [...seen, name]);
+    hash = createHash('sha256').update(`${hash} on ${base.tag}`).digest('hex').slice(0, 12);
+  }
+  return { name, dir, manifest, tag: `${manifest.repository}:${hash}` };
+}
+
+/** `<repository>:<hash>` of the recipe `name` (in `labDir`, the framework's own by default). */
+export async function labImageTag(name: string, labDir = labRecipesDir): Promise<string> {
+  return (await readRecipe(name, labDir)).tag;
 }
 
 /**
@@ -90,9 +136,8 @@ export async function findDebianMirror(explicit?: string): Promise<string> {
 const building = new Map<string, Promise<{ tag: string; built: boolean }>>();
 
 /**
- * Makes sure the lab image of recipe `name` exists on `docker`, building it when its recipe changed:
- * debootstrap a minimal Debian with the recipe's packages, lay the rootfs overlay over it, import.
- * Concurrent calls in one process share one build.
+ * Makes sure the lab image of recipe `name` exists on `docker`, building it (and its base) when its
+ * recipe changed. Concurrent calls in one process share one build.
  */
 export function ensureLabImage(
   docker: Docker,
@@ -110,20 +155,32 @@ async function buildIfMissing(
   name: string,
   options: { debianMirror?: string; progress?: Progress },
 ): Promise<{ tag: string; built: boolean }> {
-  const dir = recipeDir(name);
-  const manifest = await readManifest(dir);
-  const tag = `${manifest.repository}:${await recipeHash(dir)}`;
-  if (await imageExists(docker, tag)) return { tag, built: false };
+  const recipe = await readRecipe(name);
+  if (await imageExists(docker, recipe.tag)) return { tag: recipe.tag, built: false };
+  await reapAbandonedRootfs();
+  if (recipe.manifest.from) {
+    const base = await ensureLabImage(docker, recipe.manifest.from, options);
+    await buildOnBase(docker, recipe, base.tag, options.progress ?? (() => undefined));
+  } else {
+    await bootstrapImage(docker, recipe, options);
+  }
+  await removeOlderBuilds(docker, recipe.manifest.repository, recipe.tag);
+  return { tag: recipe.tag, built: true };
+}
 
+/** debootstrap a minimal Debian with the recipe's packages, lay the rootfs overlay over it, import. */
+async function bootstrapImage(
+  docker: Docker,
+  { name, dir, manifest, tag }: Recipe,
+  options: { debianMirror?: string; progress?: Progress },
+): Promise<void> {
   const progress = options.progress ?? (() => undefined);
   const mirror = await findDebianMirror(options.debianMirror);
   const packages = (await fs.readFile(path.join(dir, 'packages.txt'), 'utf8'))
     .split('\n')
     .map((line) => line.replace(/#.*/, '').trim())
     .filter(Boolean);
-  await reapAbandonedRootfs();
-  // The builder's pid in the name lets a later build tell an abandoned folder from one in use.
-  const root = await fs.mkdtemp(path.join(os.tmpdir(), `dtrha-${name}-rootfs-${process.pid}-`));
+  const root = await builderTempDir(name);
   try {
     progress(`building ${tag}: debootstrap ${debianSuite} with ${packages.join(', ')}`);
     await runCommand('debootstrap', [
@@ -143,7 +200,8 @@ async function buildIfMissing(
         if (file.startsWith('ssh_host_')) await fs.rm(path.join(root, 'etc/ssh', file));
       }
     }
-    for (const prune of [...alwaysPruned, ...(manifest.prune ?? [])]) {
+    const pruned = [...alwaysPruned, ...(manifest.slim ? slimPruned : []), ...(manifest.prune ?? [])];
+    for (const prune of pruned) {
       await fs.rm(path.join(root, prune), { recursive: true, force: true });
     }
     const overlay = path.join(dir, 'rootfs');
@@ -152,11 +210,52 @@ async function buildIfMissing(
     }
     progress(`importing ${tag}`);
     await importRootfs(docker, root, tag, manifest);
-    await removeOlderBuilds(docker, manifest.repository, tag);
-    return { tag, built: true };
   } finally {
     await fs.rm(root, { recursive: true, force: true });
   }
+}
+
+/**
+ * Builds the recipe's `rootfs/` as one layer over its base image, with the engine's own builder (no
+ * network: the Dockerfile only copies). The base's older builds go once nothing is built on them.
+ */
+async function buildOnBase(
+  docker: Docker,
+  { name, dir, manifest, tag }: Recipe,
+  baseTag: string,
+  progress: Progress,
+) {
+  const context = await builderTempDir(name);
+  try {
+    progress(`building ${tag} on ${baseTag}`);
+    const lines = [`FROM ${baseTag}`, ...imageSettings(tag, manifest)];
+    if (await fs.stat(path.join(dir, 'rootfs')).catch(() => undefined)) {
+      await fs.cp(path.join(dir, 'rootfs'), path.join(context, 'rootfs'), { recursive: true });
+      lines.splice(1, 0, 'COPY rootfs/ /');
+    }
+    await fs.writeFile(path.join(context, 'Dockerfile'), `${lines.join('\n')}\n`);
+    const tar = spawn('tar', ['-C', context, '-c', '.'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const response = await docker.buildImage(tar.stdout, { t: tag, rm: true, forcerm: true });
+    await followToEnd(docker, response, `building ${tag}`);
+  } finally {
+    await fs.rm(context, { recursive: true, force: true });
+  }
+  const [baseRepository] = baseTag.split(':');
+  await removeOlderBuilds(docker, baseRepository, baseTag);
+}
+
+/** The builder's pid in the name lets a later build tell an abandoned folder from one in use. */
+function builderTempDir(name: string): Promise<string> {
+  return fs.mkdtemp(path.join(os.tmpdir(), `dtrha-${name}-rootfs-${process.pid}-`));
+}
+
+/** The Dockerfile instructions of the manifest's settings (also `docker import`'s `changes`). */
+function imageSettings(tag: string, manifest: ImageManifest): string[] {
+  const settings = [`LABEL dtr-ha.recipe=${tag}`];
+  if (manifest.entrypoint) settings.push(`ENTRYPOINT ${JSON.stringify(manifest.entrypoint)}`);
+  if (manifest.cmd) settings.push(`CMD ${JSON.stringify(manifest.cmd)}`);
+  for (const env of manifest.env ?? []) settings.push(`ENV ${env}`);
+  return settings;
 }
 
 /** Rootfs folders of builds whose process died (killed mid-debootstrap): hundreds of MB each. */
@@ -221,10 +320,7 @@ async function importRootfs(
   manifest: ImageManifest,
 ): Promise<void> {
   const [repo, version] = tag.split(':');
-  const changes = [`LABEL dtr-ha.recipe=${tag}`];
-  if (manifest.entrypoint) changes.push(`ENTRYPOINT ${JSON.stringify(manifest.entrypoint)}`);
-  if (manifest.cmd) changes.push(`CMD ${JSON.stringify(manifest.cmd)}`);
-  for (const env of manifest.env ?? []) changes.push(`ENV ${env}`);
+  const changes = imageSettings(tag, manifest);
   // tar keeps numeric owners and device nodes as debootstrap made them; the engine reads the stream.
   const tar = spawn('tar', ['--numeric-owner', '-C', root, '-c', '.'], { stdio: ['ignore', 'pipe', 'pipe'] });
   let tarError = '';

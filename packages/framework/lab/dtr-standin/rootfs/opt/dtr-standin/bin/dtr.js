@@ -3,8 +3,8 @@
 // Entry point of the DTR stand-in image: `docker run --rm -v /var/run/docker.sock:/var/run/docker.sock
 // <DTR_REPO>/dtr:<DTR_TAG> install|join|remove|destroy [flags]`.
 
-const { createLogger } = require('../lib/common/log');
-const { run } = require('../lib/common/cli');
+const { createLogger } = require('standin-common/log');
+const { run } = require('standin-common/cli');
 const { app } = require('../lib/app');
 
 const logger = createLogger();

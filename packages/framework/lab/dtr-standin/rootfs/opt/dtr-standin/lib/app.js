@@ -12,10 +12,10 @@ const { spawn, execFileSync } = require('node:child_process');
 const { Buffer } = require('node:buffer');
 const { URL } = require('node:url');
 const { setTimeout: delay } = require('node:timers/promises');
-const { Engine } = require('./common/engine');
-const { Fatal } = require('./common/log');
-const { request, reason } = require('./common/client');
-const pki = require('./common/pki');
+const { Engine } = require('standin-common/engine');
+const { Fatal } = require('standin-common/log');
+const { request, reason } = require('standin-common/client');
+const pki = require('standin-common/pki');
 const meta = require('./meta');
 const { names, labels, replicaIdPattern, belongsTo, replicaIdsOf } = require('./names');
 

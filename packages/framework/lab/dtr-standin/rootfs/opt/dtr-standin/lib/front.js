@@ -24,8 +24,8 @@ const { Buffer } = require('node:buffer');
 const { URL } = require('node:url');
 const { setImmediate } = require('node:timers');
 const { setTimeout: delay } = require('node:timers/promises');
-const { request, reason } = require('./common/client');
-const pki = require('./common/pki');
+const { request, reason } = require('standin-common/client');
+const pki = require('standin-common/pki');
 const meta = require('./meta');
 const { names } = require('./names');
 

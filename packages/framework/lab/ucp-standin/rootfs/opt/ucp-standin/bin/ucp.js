@@ -3,8 +3,8 @@
 // Entry point of the UCP stand-in image: `docker run --rm -v /var/run/docker.sock:/var/run/docker.sock
 // <UCP_REPO>/ucp:<UCP_TAG> install|join|fingerprint|id|uninstall [flags]`.
 
-const { createLogger } = require('../lib/common/log');
-const { run } = require('../lib/common/cli');
+const { createLogger } = require('standin-common/log');
+const { run } = require('standin-common/cli');
 const { app } = require('../lib/app');
 
 const logger = createLogger();

@@ -7,10 +7,10 @@ const crypto = require('node:crypto');
 const net = require('node:net');
 const { URL } = require('node:url');
 const { setTimeout: delay } = require('node:timers/promises');
-const { Engine } = require('./common/engine');
-const { Fatal } = require('./common/log');
-const { request, reason } = require('./common/client');
-const pki = require('./common/pki');
+const { Engine } = require('standin-common/engine');
+const { Fatal } = require('standin-common/log');
+const { request, reason } = require('standin-common/client');
+const pki = require('standin-common/pki');
 const tar = require('./tar');
 const state = require('./state');
 
