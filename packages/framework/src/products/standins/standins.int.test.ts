@@ -187,6 +187,8 @@ async function leftovers(machine: Machine, id: string): Promise<string[]> {
 
 // ---- the cluster ---------------------------------------------------------------------------------
 
+const dtrTransferSaid: string[] = [];
+
 beforeAll(async () => {
   stateDir = await fs.mkdtemp(path.join(os.tmpdir(), 'dtrha-standins-test-'));
   config = loadConfig({
@@ -208,7 +210,8 @@ beforeAll(async () => {
   [controller, ...replicaNodes] = machines;
   const targets = machines.map((m) => ({ name: m.name, docker: m.getClient() }));
   await transferImage(hostDocker, images.ucp, targets);
-  await transferImage(hostDocker, images.dtr, targets);
+  // Built on the UCP stand-in's base: the machines get the DTR stand-in's own layer only.
+  await transferImage(hostDocker, images.dtr, targets, (line) => dtrTransferSaid.push(line));
   ucpUrl = `https://${controller.getIP()}:${controllerPort}`;
 });
 
@@ -226,7 +229,9 @@ test('ensureStandinImages tags the images as the default UCP_REPO/UCP_TAG and DT
     hostDocker.getImage(images.recipeTags.ucp).inspect(),
   ]);
   expect(a.Id).toBe(b.Id);
-  for (const m of machines) expect((await m.getClient().getImage(images.dtr).inspect()).Id).toBeTruthy();
+  const { Id: dtrId } = await hostDocker.getImage(images.dtr).inspect();
+  for (const m of machines) expect((await m.getClient().getImage(images.dtr).inspect()).Id).toBe(dtrId);
+  expect(dtrTransferSaid).toEqual([expect.stringMatching(/→ .* \(only the layers they lack\)$/)]);
 });
 
 test('UCP install leaves ucp-controller serving /_ping, /ca and /auth/login; fingerprint and id agree', async () => {
