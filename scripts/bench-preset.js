@@ -27,7 +27,7 @@ function requireMs() {
 }
 
 async function presetBench({ stateDir, time, record, quiet }) {
-  const until = preset.untilFromEnv(process.env);
+  const until = fw.loadConfig({ env: process.env }).tests.until;
   const env = {
     ...process.env,
     MACHINE_PREFIX: `benchp${process.pid}`,

@@ -97,6 +97,17 @@ test('the machines of the handoff answer over SSH and over verified TLS', async 
 });
 `;
 
+// A test file that fails on purpose: its suite must leave the cluster's diagnostics behind.
+const failingTest = `import { DTRHATestSuite } from '@dtr-ha/jest-preset';
+
+const suite = DTRHATestSuite.loadSync();
+afterAll(() => suite.teardown());
+
+test('fails on purpose', () => {
+  expect(suite.framework.machines).toHaveLength(0);
+});
+`;
+
 beforeAll(async () => {
   work = await fs.mkdtemp(path.join(os.tmpdir(), 'dtrha-consumer-'));
 });
@@ -182,6 +193,7 @@ test(`a project outside the workspace with only { preset: '@dtr-ha/jest-preset' 
     "module.exports = { preset: '@dtr-ha/jest-preset' };\n",
   );
   await fs.writeFile(path.join(consumer, 'test', 'cluster.test.ts'), consumerTest);
+  await fs.writeFile(path.join(consumer, 'test', 'fails-on-purpose.test.ts'), failingTest);
   timings.install = (
     await ok('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error'], consumer)
   ).ms;
@@ -208,19 +220,42 @@ test(`a project outside the workspace with only { preset: '@dtr-ha/jest-preset' 
     path.join(consumer, 'node_modules', '@dtr-ha', 'jest-preset', 'dist', 'environment.js'),
   );
 
-  // 3. Run it, with a cluster of its own that the run purges at the end.
+  // 3. Run it, with a cluster of its own. First the failing file alone (machines only, kept for the
+  // next run): the run fails, and the suite leaves diagnostics that name no secret.
   const env: NodeJS.ProcessEnv = { ...process.env };
   for (const name of Object.keys(env)) if (/^(JEST_|DTR_HA_HANDOFF$)/.test(name)) delete env[name];
   Object.assign(env, {
     MACHINE_PREFIX: prefix,
     NUM_MACHINES: '3',
     DTR_HA_STATE_DIR: path.join(work, 'state'),
-    DTR_HA_UNTIL: level === 'dtr' ? 'ucp' : 'machines',
-    PURGE_MACHINES: '1',
+    DTR_HA_UNTIL: 'machines',
+    PURGE_MACHINES: '',
+    UCP_ADMIN_PASSWORD: `consumer-${process.pid}-secret`,
     CONSUMER_LEVEL: level,
     CI: 'true',
   });
-  const jest = await run(path.join(consumer, 'node_modules', '.bin', 'jest'), [], consumer, env);
+  const jestBin = path.join(consumer, 'node_modules', '.bin', 'jest');
+  const failing = await run(jestBin, ['fails-on-purpose'], consumer, env);
+  timings.failingRun = failing.ms;
+  expect({ code: failing.code, tests: /Tests:.*/.exec(failing.output)?.[0] }).toEqual({
+    code: 1,
+    tests: 'Tests:       1 failed, 1 total',
+  });
+  const diagnostics = /diagnostics of the cluster are in (\S+)/.exec(failing.output)?.[1];
+  expect(diagnostics).toBeDefined();
+  expect(path.relative(path.join(work, 'state', prefix), diagnostics!).startsWith('..')).toBe(false);
+  const collected = await fs.readdir(diagnostics!, { recursive: true });
+  expect(collected.length).toBeGreaterThan(0);
+  for (const file of collected) {
+    const full = path.join(diagnostics!, file);
+    if ((await fs.stat(full)).isFile())
+      expect(await fs.readFile(full, 'utf8')).not.toContain(env.UCP_ADMIN_PASSWORD);
+  }
+
+  // Then the contract, on the same machines, with a run that purges them at the end.
+  env.DTR_HA_UNTIL = level === 'dtr' ? 'ucp' : 'machines';
+  env.PURGE_MACHINES = '1';
+  const jest = await run(jestBin, ['--testPathIgnorePatterns', 'fails-on-purpose'], consumer, env);
   timings.jest = jest.ms;
   process.stdout.write(`consumer (${level}) timings (ms): ${JSON.stringify(timings)}\n${jest.output}\n`);
   expect(jest.code).toBe(0);

@@ -16,7 +16,6 @@ export {
   UNTIL_ENV,
   setup,
   teardown,
-  untilFromEnv,
   type SetupOptions,
   type SetupResult,
   type TeardownOptions,

@@ -33,16 +33,14 @@ export const UNTIL_ENV = 'DTR_HA_UNTIL';
 /** Set (1/true/yes/on) to silence the status lines of globalSetup, globalTeardown and suite.setup(). */
 export const QUIET_ENV = 'DTR_HA_QUIET';
 
-const TARGETS: readonly UpTarget[] = ['machines', 'ucp', 'dtr'];
-
 export interface SetupOptions {
-  /** How far to build: `machines`, `ucp` (the default) or `dtr`. Defaults to $DTR_HA_UNTIL, then `ucp`. */
+  /** How far to build: `machines`, `ucp` or `dtr`. Defaults to the configuration's DTR_HA_UNTIL (`ucp`). */
   until?: UpTarget;
   /** The environment the configuration is read from (default `process.env`). DTR_HA_HANDOFF is set in `process.env`. */
   env?: NodeJS.ProcessEnv;
   /** Where `.env` is looked for (default `process.cwd()`). */
   cwd?: string;
-  /** Status lines (default: stderr, or silent with DTR_HA_QUIET). */
+  /** Status lines (default: stderr, or silent with the configuration's DTR_HA_QUIET). */
   reporter?: StatusReporter;
   /** How long to wait for another run of the same MACHINE_PREFIX (default 30 min; 0 = forever). */
   lockTimeoutMs?: number;
@@ -93,22 +91,9 @@ function setRunState(state: RunState | undefined): void {
   else delete (globalThis as WithState)[STATE_KEY];
 }
 
-export function isQuiet(env: NodeJS.ProcessEnv = process.env): boolean {
-  return /^(1|true|yes|on)$/i.test(env[QUIET_ENV]?.trim() ?? '');
-}
-
-export function defaultReporter(env: NodeJS.ProcessEnv = process.env): StatusReporter {
-  return new StatusReporter(isQuiet(env) ? silentWriter : stderrWriter);
-}
-
-/** The build target from $DTR_HA_UNTIL (default `ucp`); an unknown value is an error, not a silent default. */
-export function untilFromEnv(env: NodeJS.ProcessEnv = process.env): UpTarget {
-  const value = env[UNTIL_ENV]?.trim();
-  if (!value) return 'ucp';
-  if (!TARGETS.includes(value as UpTarget)) {
-    throw new Error(`${UNTIL_ENV}=${JSON.stringify(value)}: must be one of ${TARGETS.join(', ')}`);
-  }
-  return value as UpTarget;
+/** Status lines on stderr, or none with DTR_HA_QUIET (from the environment or `.env`, as all settings). */
+export function defaultReporter(config: Config): StatusReporter {
+  return new StatusReporter(config.tests.quiet ? silentWriter : stderrWriter);
 }
 
 /**
@@ -131,9 +116,9 @@ export async function setup(options: SetupOptions = {}): Promise<SetupResult> {
       ms: Date.now() - started,
     };
   }
-  const reporter = options.reporter ?? defaultReporter(env);
   const config = loadConfig({ env, cwd: options.cwd });
-  const until = options.until ?? untilFromEnv(env);
+  const reporter = options.reporter ?? defaultReporter(config);
+  const until = options.until ?? config.tests.until;
   const lock = await acquireClusterLock(config.stateDir, config.machinePrefix, {
     purpose: `jest run (${until})`,
     timeoutMs: options.lockTimeoutMs,

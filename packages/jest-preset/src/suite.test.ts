@@ -2,8 +2,15 @@ import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Faults, type Machine } from '@dtr-ha/framework';
-import { buildHandoff, handoffPath, newRunId, writeHandoff, type Handoff } from '@dtr-ha/framework';
-import { untilFromEnv } from './run';
+import {
+  buildHandoff,
+  handoffPath,
+  loadConfig,
+  newRunId,
+  writeHandoff,
+  type Handoff,
+} from '@dtr-ha/framework';
+import { defaultReporter } from './run';
 import { DTRHATestSuite } from './suite';
 import { SuiteUtil, shellQuote, waitFor, type SuiteForUtil } from './suite-util';
 
@@ -251,12 +258,25 @@ describe('suite.util', () => {
   });
 });
 
-describe('build target', () => {
-  test('DTR_HA_UNTIL picks how far globalSetup builds; ucp by default', () => {
-    expect(untilFromEnv({})).toBe('ucp');
-    expect(untilFromEnv({ DTR_HA_UNTIL: 'machines' })).toBe('machines');
-    expect(untilFromEnv({ DTR_HA_UNTIL: ' dtr ' })).toBe('dtr');
-    expect(() => untilFromEnv({ DTR_HA_UNTIL: 'all' })).toThrow(/must be one of machines, ucp, dtr/);
+describe('preset settings', () => {
+  test('DTR_HA_UNTIL and DTR_HA_QUIET come from the configuration, .env included', async () => {
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'preset-settings-'));
+    try {
+      await fs.writeFile(path.join(dir, '.env'), 'DTR_HA_UNTIL=machines\nDTR_HA_QUIET=1\n');
+      const config = loadConfig({ env: {}, cwd: dir });
+      expect(config.tests).toMatchObject({ until: 'machines', quiet: true });
+      const written = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+      try {
+        defaultReporter(config).info('quiet, please');
+        expect(written).not.toHaveBeenCalled();
+        defaultReporter(loadConfig({ env: {}, cwd: '/nonexistent-dir-for-dotenv' })).info('loud');
+        expect(written).toHaveBeenCalledWith('loud\n');
+      } finally {
+        written.mockRestore();
+      }
+    } finally {
+      await fs.rm(dir, { recursive: true, force: true });
+    }
   });
 });
 

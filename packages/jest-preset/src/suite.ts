@@ -101,14 +101,13 @@ export class DTRHATestSuite {
     config: Config,
     password: string,
     machines: Machine[],
-    private readonly env: NodeJS.ProcessEnv,
     reporter?: StatusReporter,
   ) {
     this.framework = { machines, config, clusterDir: handoff.cluster.dir };
     this.admin = { username: config.admin.username, password };
     this.util = new SuiteUtil(this);
     this.faults = new Faults(machines, config.machineDriver === 'local' ? labPower() : undefined);
-    this.reporter = reporter ?? defaultReporter(env);
+    this.reporter = reporter ?? defaultReporter(config);
     if (handoff.dtr && handoff.loadBalancer) {
       this.dtr = this.dtrState({ dtr: handoff.dtr, loadBalancer: handoff.loadBalancer });
     }
@@ -153,7 +152,7 @@ export class DTRHATestSuite {
       );
     }
     const password = readAdminPassword(config, handoff.cluster.dir);
-    return new DTRHATestSuite(handoff, config, password, handoffMachines(handoff), env, options.reporter);
+    return new DTRHATestSuite(handoff, config, password, handoffMachines(handoff), options.reporter);
   }
 
   /** The UCP controller (the first machine). */
@@ -259,7 +258,7 @@ export class DTRHATestSuite {
     }
     await this.faults.undoAll().catch((error: unknown) => problems.push(error));
     try {
-      if (this.installed && !isOn(this.env[KEEP_DTR_ENV])) {
+      if (this.installed && !this.framework.config.tests.keepDtr) {
         await uninstallDtr(this.framework.config, { reporter: this.reporter });
         this.dtr = undefined;
       }
@@ -338,10 +337,6 @@ function labPower(): MachinePower {
       }
     },
   };
-}
-
-function isOn(value: string | undefined): boolean {
-  return /^(1|true|yes|on)$/i.test(value?.trim() ?? '');
 }
 
 /** The test file being run, when called inside Jest. */
