@@ -126,6 +126,24 @@ async function buildProducts(
   await ensureDtrCluster(config, context, machines, info, reporter, { images, ucp, password, hostDocker });
 }
 
+/**
+ * Starts delivering an image now. The returned function, called from the step that needs the image,
+ * waits for it and reports there what the delivery said (or throws its error there).
+ */
+function deliverAhead(deliver: (detail: (line: string) => void) => Promise<void>) {
+  const said: string[] = [];
+  const delivered = deliver((line) => said.push(line));
+  // Awaited by its step; a step before it may fail first, and then nobody waits for this one.
+  delivered.catch(() => undefined);
+  return async (detail: (line: string) => void): Promise<void> => {
+    try {
+      await delivered;
+    } finally {
+      said.forEach((line) => detail(line));
+    }
+  };
+}
+
 /** Everything DTR needs to be installed or removed, derived again on every run. */
 export interface DtrPlan {
   settings: DtrSettings;
@@ -189,6 +207,26 @@ async function ensureDtrCluster(
 ): Promise<void> {
   const plan = await planDtr(config, context, machines, deps);
   const controller = machines[0];
+  // DTR's and HAProxy's images travel while the storage is set up (on 2 cores a transfer leaves a
+  // third of the CPU idle, waiting on the engines); their steps wait for them.
+  const dtrImageDelivered = deliverAhead((detail) =>
+    deliverImage(
+      config,
+      { image: deps.images.dtr, pull: config.dtrPullImages },
+      plan.replicaMachines,
+      detail,
+      deps.hostDocker,
+    ),
+  );
+  const haproxyImageDelivered = deliverAhead((detail) =>
+    deliverImage(
+      config,
+      { image: plan.haproxyImage, pull: false },
+      [plan.lbMachine],
+      detail,
+      deps.hostDocker,
+    ),
+  );
   await reporter.step('Preparing shared storage for the registry', async (detail) => {
     const replicaIps = plan.replicaMachines.map((m) => m.getIP());
     await ensureStorageServer(plan.storage, controller, replicaIps);
@@ -210,14 +248,12 @@ async function ensureDtrCluster(
     `Installing DTR on ${plan.replicaMachines.length} replicas`,
     async (detail) => {
       // The DTR image goes only where replicas run.
-      const dtrImage = { image: deps.images.dtr, pull: config.dtrPullImages };
-      await deliverImage(config, dtrImage, plan.replicaMachines, detail, deps.hostDocker);
+      await dtrImageDelivered(detail);
       return ensureReplicas(plan, controller, detail);
     },
   );
   await reporter.step(`Running HAProxy on ${plan.lbMachine.name}`, async (detail) => {
-    const haproxyImage = { image: plan.haproxyImage, pull: false };
-    await deliverImage(config, haproxyImage, [plan.lbMachine], detail, deps.hostDocker);
+    await haproxyImageDelivered(detail);
     return deployHaproxy(
       plan.lbMachine,
       plan.haproxyImage,

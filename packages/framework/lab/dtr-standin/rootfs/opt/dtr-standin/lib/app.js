@@ -593,7 +593,8 @@ async function startReplica(engine, p, caPem, logger) {
     } catch (error) {
       last = reason(error);
     }
-    await delay(500);
+    // The front answers a few hundred ms after it starts: a short poll saves most of a wait.
+    await delay(100);
   }
   throw new Fatal(`Replica ${p.replicaId} did not become healthy within 60 s: ${last}`);
 }
