@@ -57,9 +57,14 @@ async function machinesBench(stateDir) {
   }
 }
 
-function benchConfig(stateDir, prefix) {
+function benchConfig(stateDir, prefix, machines = 4) {
   return fw.loadConfig({
-    env: { ...process.env, MACHINE_PREFIX: prefix, NUM_MACHINES: '4', DTR_HA_STATE_DIR: stateDir },
+    env: {
+      ...process.env,
+      MACHINE_PREFIX: prefix,
+      NUM_MACHINES: String(machines),
+      DTR_HA_STATE_DIR: stateDir,
+    },
     cwd: stateDir,
   });
 }
@@ -67,7 +72,13 @@ function benchConfig(stateDir, prefix) {
 async function main() {
   const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'dtrha-bench-'));
   const clusterConfig = benchConfig(stateDir, `benchc${process.pid}`);
-  const tools = { config: clusterConfig, time, record, quiet };
+  const tools = {
+    config: clusterConfig,
+    configFor: (prefix, machines) => benchConfig(stateDir, prefix, machines),
+    time,
+    record,
+    quiet,
+  };
   try {
     await machinesBench(stateDir);
     await cluster.imageTransferBench(tools);
