@@ -161,10 +161,13 @@ async function buildIfMissing(
   if (recipe.manifest.from) {
     const base = await ensureLabImage(docker, recipe.manifest.from, options);
     await buildOnBase(docker, recipe, base.tag, options.progress ?? (() => undefined));
+    await removeOlderBuilds(docker, recipe.manifest.repository, recipe.tag);
+    // An older base goes once no image is built on it any more (the engine refuses before).
+    await removeOlderBuilds(docker, base.tag.split(':')[0], base.tag);
   } else {
     await bootstrapImage(docker, recipe, options);
+    await removeOlderBuilds(docker, recipe.manifest.repository, recipe.tag);
   }
-  await removeOlderBuilds(docker, recipe.manifest.repository, recipe.tag);
   return { tag: recipe.tag, built: true };
 }
 
@@ -217,7 +220,7 @@ async function bootstrapImage(
 
 /**
  * Builds the recipe's `rootfs/` as one layer over its base image, with the engine's own builder (no
- * network: the Dockerfile only copies). The base's older builds go once nothing is built on them.
+ * network: the Dockerfile only copies).
  */
 async function buildOnBase(
   docker: Docker,
@@ -234,14 +237,13 @@ async function buildOnBase(
       lines.splice(1, 0, 'COPY rootfs/ /');
     }
     await fs.writeFile(path.join(context, 'Dockerfile'), `${lines.join('\n')}\n`);
-    const tar = spawn('tar', ['-C', context, '-c', '.'], { stdio: ['ignore', 'pipe', 'inherit'] });
-    const response = await docker.buildImage(tar.stdout, { t: tag, rm: true, forcerm: true });
-    await followToEnd(docker, response, `building ${tag}`);
+    await sendTar(docker, tag, ['-C', context, '-c', '.'], 'build context', async (stream) => {
+      const response = await docker.buildImage(stream, { t: tag, rm: true, forcerm: true });
+      await followToEnd(docker, response, `building ${tag}`);
+    });
   } finally {
     await fs.rm(context, { recursive: true, force: true });
   }
-  const [baseRepository] = baseTag.split(':');
-  await removeOlderBuilds(docker, baseRepository, baseTag);
 }
 
 /** The builder's pid in the name lets a later build tell an abandoned folder from one in use. */
@@ -322,24 +324,39 @@ async function importRootfs(
   const [repo, version] = tag.split(':');
   const changes = imageSettings(tag, manifest);
   // tar keeps numeric owners and device nodes as debootstrap made them; the engine reads the stream.
-  const tar = spawn('tar', ['--numeric-owner', '-C', root, '-c', '.'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const args = ['--numeric-owner', '-C', root, '-c', '.'];
+  await sendTar(docker, tag, args, 'rootfs', async (stream) => {
+    const response = await docker.importImage(stream, {
+      repo,
+      tag: version,
+      changes,
+    } as unknown as Record<string, unknown>);
+    await followToEnd(docker, response, `importing ${tag}`);
+  });
+}
+
+/**
+ * Streams `tar <args>` into `consume` (an import or a build of `tag`). Should tar fail, a truncated
+ * stream may still have made an image: it is removed, so that the next run builds it again.
+ */
+async function sendTar(
+  docker: Docker,
+  tag: string,
+  args: string[],
+  what: string,
+  consume: (stream: NodeJS.ReadableStream) => Promise<void>,
+): Promise<void> {
+  const tar = spawn('tar', args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let tarError = '';
   tar.stderr.on('data', (chunk) => (tarError += chunk));
   const tarDone = new Promise<number>((resolve) => tar.on('close', (code) => resolve(code ?? -1)));
-  const response = await docker.importImage(tar.stdout, {
-    repo,
-    tag: version,
-    changes,
-  } as unknown as Record<string, unknown>);
-  await new Promise<void>((resolve, reject) =>
-    docker.modem.followProgress(response, (error: Error | null) => (error ? reject(error) : resolve())),
-  );
+  await consume(tar.stdout);
   const code = await tarDone;
   if (code !== 0) {
     await docker
       .getImage(tag)
       .remove()
       .catch(() => undefined);
-    throw new Error(`tar of the ${tag} rootfs failed (${code}): ${tarError.trim()}`);
+    throw new Error(`tar of the ${tag} ${what} failed (${code}): ${tarError.trim()}`);
   }
 }
