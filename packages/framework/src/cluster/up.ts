@@ -207,8 +207,8 @@ async function ensureDtrCluster(
 ): Promise<void> {
   const plan = await planDtr(config, context, machines, deps);
   const controller = machines[0];
-  // DTR's and HAProxy's images travel while the storage is set up (on 2 cores a transfer leaves a
-  // third of the CPU idle, waiting on the engines); their steps wait for them.
+  // DTR's and HAProxy's images travel while the storage is set up (a transfer to one or two machines
+  // leaves much of 2 cores idle, waiting on the engines); their steps wait for them.
   const dtrImageDelivered = deliverAhead((detail) =>
     deliverImage(
       config,

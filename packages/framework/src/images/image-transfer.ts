@@ -66,15 +66,9 @@ export async function transferImage(
         group.map((d) => d.target),
       ).catch(async (error: unknown) => {
         // Should a trimmed archive not load (a layer gone meanwhile, an archive layout we misread),
-        // the whole image still gets there.
-        if (!group[0].leaveOut.size) throw error;
-        await send(
-          source,
-          image,
-          id,
-          new Set(),
-          group.map((d) => d.target),
-        );
+        // the whole image still goes to the machines it failed on.
+        if (!group[0].leaveOut.size || !(error instanceof LoadFailure)) throw error;
+        await send(source, image, id, new Set(), error.failed);
       }),
     ),
   );
@@ -97,6 +91,19 @@ async function presentChains(docker: Docker): Promise<Set<string>> {
   return chains;
 }
 
+/** Loads that failed: which machines, and the first one's error. */
+class LoadFailure extends Error {
+  constructor(
+    image: string,
+    readonly failed: TransferTarget[],
+    first: unknown,
+  ) {
+    const reason = first instanceof Error ? first.message : String(first);
+    super(`${image} did not load on ${failed.map((t) => t.name).join(', ')}: ${reason}`);
+  }
+}
+
+/** One save stream, teed to every target's load; throws a LoadFailure once every load has ended. */
 async function send(
   source: Docker,
   image: string,
@@ -112,17 +119,34 @@ async function send(
     error && branches.forEach((branch) => branch.destroy(error));
   if (leaveOut.size) pipeline(withoutEntries(saved, leaveOut), chunks, broken);
   else pipeline(saved, chunks, broken);
-  await Promise.all(
+  const results = await Promise.allSettled(
     targets.map(async (target, index) => {
       const branch = branches[index];
       chunks.pipe(branch);
-      const response = await target.docker.loadImage(branch, { quiet: true });
-      await followToEnd(target.docker, response, `loading ${image} on ${target.name}`);
+      try {
+        const response = await target.docker.loadImage(branch, { quiet: true });
+        await followToEnd(target.docker, response, `loading ${image} on ${target.name}`);
+      } catch (error) {
+        // The tee goes at its slowest branch's pace: one nobody reads any more would stop the rest.
+        chunks.unpipe(branch);
+        branch.destroy();
+        throw error;
+      }
       const loaded = await target.docker.getImage(image).inspect();
       if (loaded.Id !== id)
         throw new Error(`${image} on ${target.name} has ID ${loaded.Id} after load, not ${id}`);
     }),
   );
+  const failures = results.flatMap((result, index) =>
+    result.status === 'rejected' ? [{ target: targets[index], error: result.reason as unknown }] : [],
+  );
+  if (failures.length) {
+    throw new LoadFailure(
+      image,
+      failures.map((f) => f.target),
+      failures[0].error,
+    );
+  }
 }
 
 /** The archive without the named entries, every other entry as it was. */

@@ -1,0 +1,43 @@
+import Docker from 'dockerode';
+import { StatusReporter } from '../cluster/status';
+import { up, type UpResult } from '../cluster/up';
+import type { Config } from '../config';
+import { TempClusters } from '../testing/temp-cluster';
+import { ensureLabImage } from './lab-image';
+import { transferImage } from './image-transfer';
+
+// Transfers to real lab machines, one of which loses its engine in the middle of the load.
+let clusters: TempClusters;
+let config: Config;
+let cluster: UpResult;
+const hostDocker = new Docker();
+
+beforeAll(async () => {
+  clusters = await TempClusters.create('transfer');
+  config = clusters.config('transfer', { NUM_MACHINES: '3' });
+  cluster = await up(config, { reporter: new StatusReporter(() => undefined), until: 'machines' });
+});
+
+afterAll(async () => {
+  cluster?.handles.forEach((m) => m.dispose());
+  await clusters?.remove();
+});
+
+test('a machine whose engine dies mid-load fails the transfer without holding up the others', async () => {
+  const { tag: image } = await ensureLabImage(hostDocker, 'haproxy', { debianMirror: config.debianMirror });
+  const { Id: id } = await hostDocker.getImage(image).inspect();
+  const [dying, ...others] = cluster.handles;
+  const targets = cluster.handles.map((m) => ({ name: m.name, docker: m.getClient() }));
+  let killed: Promise<unknown> | undefined;
+  // The progress line comes as the stream starts; the engine goes down while the image is on its way.
+  const transfer = transferImage(hostDocker, image, targets, () => {
+    killed = new Promise((resolve) => setTimeout(resolve, 300)).then(() => dying.ssh('pkill -9 dockerd'));
+  });
+  // Whether the engine was already down when its load connected, or died during it, only that
+  // machine fails; the tee does not wait for it.
+  await expect(transfer).rejects.toThrow(`${image} did not load on ${dying.name}: `);
+  await killed;
+  for (const machine of others) {
+    expect((await machine.getClient().getImage(image).inspect()).Id).toBe(id);
+  }
+});
