@@ -137,6 +137,9 @@ async function send(
         throw new Error(`${image} on ${target.name} has ID ${loaded.Id} after load, not ${id}`);
     }),
   );
+  // Every load has ended; should all have failed, nothing reads the save any more: let it go.
+  chunks.destroy();
+  (saved as Readable).destroy();
   const failures = results.flatMap((result, index) =>
     result.status === 'rejected' ? [{ target: targets[index], error: result.reason as unknown }] : [],
   );
