@@ -6,10 +6,9 @@
 // - an unknown flag prints `Incorrect Usage: flag provided but not defined: -name` and the command's
 //   help, and exits 1; an unknown command prints `No help topic for 'name'` and exits 3.
 // - a flag can fall back to environment variables (`[$UCP_URL]` in the help), as documented.
-// This file is shared, byte for byte, by the UCP and DTR stand-ins (a unit test checks it).
 
 const readline = require('node:readline');
-const { Fatal } = require('./log');
+const { Fatal, createLogger } = require('./log');
 
 class UsageError extends Error {}
 
@@ -266,4 +265,18 @@ async function run(app, argv, logger, env = process.env) {
   }
 }
 
-module.exports = { run, parse, commandHelp, appHelp, UsageError };
+/** A stand-in's entry point: runs the command line of `makeApp(logger)` and exits with its code. */
+function main(makeApp) {
+  const logger = createLogger();
+  run(makeApp(logger), process.argv.slice(2), logger).then(
+    // Exit at once: an interactive prompt may still hold stdin open. (Writes to pipes and files are
+    // synchronous on Linux, so nothing logged is lost.)
+    (code) => process.exit(code),
+    (error) => {
+      logger.fatal(error && error.stack ? error.stack : String(error));
+      process.exit(1);
+    },
+  );
+}
+
+module.exports = { run, main, parse, commandHelp, appHelp, UsageError };

@@ -1,7 +1,6 @@
 'use strict';
 // HTTP(S) requests for the stand-ins: to UCP (login, nodes), between DTR replicas (health probes),
 // and to local services. TLS is verified against the given CA unless `insecure` is set.
-// This file is shared, byte for byte, by the UCP and DTR stand-ins (a unit test checks it).
 
 const http = require('node:http');
 const https = require('node:https');

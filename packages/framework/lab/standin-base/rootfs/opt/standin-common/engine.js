@@ -2,7 +2,6 @@
 // A small Docker Engine API client over the mounted socket (/var/run/docker.sock), with Node's `http`
 // only: the stand-ins carry no docker CLI and no npm packages. Paths are unversioned, so the engine
 // answers in its own API version, as the real installers' clients negotiate.
-// This file is shared, byte for byte, by the UCP and DTR stand-ins (a unit test checks it).
 
 const http = require('node:http');
 const fs = require('node:fs');

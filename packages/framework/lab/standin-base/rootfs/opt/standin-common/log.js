@@ -1,7 +1,6 @@
 'use strict';
 // Logging in the style of the real installers, which log with logrus to stderr: `INFO[0003] message`
 // on a terminal, `time="…" level=info msg="…"` otherwise, one JSON object a line with --jsonlog.
-// This file is shared, byte for byte, by the UCP and DTR stand-ins (a unit test checks it).
 
 const levels = { debug: 'DEBU', info: 'INFO', warning: 'WARN', error: 'ERRO', fatal: 'FATA' };
 

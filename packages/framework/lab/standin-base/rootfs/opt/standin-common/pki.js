@@ -4,7 +4,6 @@
 // SHA-256. Enough for a CA and TLS server certificates that Go (dockerd, the docker CLI) and OpenSSL
 // verify: version 3, basic constraints, key usage, extended key usage, subject/authority key IDs and
 // subject alternative names (DNS names and IP addresses).
-// This file is shared, byte for byte, by the UCP and DTR stand-ins (a unit test checks it).
 
 const crypto = require('node:crypto');
 const net = require('node:net');

@@ -3,17 +3,7 @@
 // Entry point of the DTR stand-in image: `docker run --rm -v /var/run/docker.sock:/var/run/docker.sock
 // <DTR_REPO>/dtr:<DTR_TAG> install|join|remove|destroy [flags]`.
 
-const { createLogger } = require('standin-common/log');
-const { run } = require('standin-common/cli');
+const { main } = require('standin-common/cli');
 const { app } = require('../lib/app');
 
-const logger = createLogger();
-run(app(logger), process.argv.slice(2), logger).then(
-  // Exit at once: an interactive prompt may still hold stdin open. (Writes to pipes and files are
-  // synchronous on Linux, so nothing logged is lost.)
-  (code) => process.exit(code),
-  (error) => {
-    logger.fatal(error && error.stack ? error.stack : String(error));
-    process.exit(1);
-  },
-);
+main(app);

@@ -599,6 +599,16 @@ async function startReplica(engine, p, caPem, logger) {
   throw new Fatal(`Replica ${p.replicaId} did not become healthy within 60 s: ${last}`);
 }
 
+/** Starts the replica recorded in the cluster; should it not come up, takes it out again. */
+async function startOrRollBack(engine, p, caPem, logger) {
+  try {
+    await startReplica(engine, p, caPem, logger);
+  } catch (error) {
+    await rollback(engine, p, logger);
+    throw error;
+  }
+}
+
 async function rollback(engine, p, logger) {
   logger.warn(`Rolling back replica ${p.replicaId}`);
   for (const name of [names.registry(p.replicaId), names.nginx(p.replicaId)]) {
@@ -656,12 +666,7 @@ async function phase2Install(engine, p, logger) {
     logger.info(`Created DTR cluster ${clusterId} with external URL ${p.externalUrl}`);
     return created;
   });
-  try {
-    await startReplica(engine, p, ca.certPem, logger);
-  } catch (error) {
-    await rollback(engine, p, logger);
-    throw error;
-  }
+  await startOrRollBack(engine, p, ca.certPem, logger);
   logger.info('Installation is complete');
   logger.info(`Replica ID is set to: ${p.replicaId}`);
   logger.info(
@@ -705,12 +710,7 @@ async function phase2Join(engine, p, logger) {
     );
     return clusterCa;
   });
-  try {
-    await startReplica(engine, p, ca.certPem, logger);
-  } catch (error) {
-    await rollback(engine, p, logger);
-    throw error;
-  }
+  await startOrRollBack(engine, p, ca.certPem, logger);
   logger.info('Join is complete');
   logger.info(`Replica ID is set to: ${p.replicaId}`);
 }

@@ -142,35 +142,34 @@ async function localInstallation(engine) {
   };
 }
 
-/** Reads files from a volume through a created (never started) helper container. */
-async function readVolumeFiles(engine, image, volume, path) {
-  const name = `ucp-read-${crypto.randomBytes(4).toString('hex')}`;
+/** Runs `use(id)` with a created (never started) helper container that has `volume` at /volume. */
+async function withVolumeHelper(engine, image, volume, purpose, use) {
+  const name = `ucp-${purpose}-${crypto.randomBytes(4).toString('hex')}`;
   const created = await engine.createContainer(name, {
     Image: image,
     Cmd: ['true'],
     HostConfig: { Binds: [`${volume}:/volume`] },
   });
   try {
-    const archive = await engine.getArchive(created.Id, `/volume/${path}`);
-    return archive ? tar.unpack(archive) : [];
+    return await use(created.Id);
   } finally {
     await engine.removeContainer(created.Id, { volumes: false });
   }
 }
 
-/** Writes files into a volume through a created (never started) helper container. */
-async function writeVolumeFiles(engine, image, volume, entries) {
-  const name = `ucp-write-${crypto.randomBytes(4).toString('hex')}`;
-  const created = await engine.createContainer(name, {
-    Image: image,
-    Cmd: ['true'],
-    HostConfig: { Binds: [`${volume}:/volume`] },
+/** Reads files from a volume through a helper container. */
+function readVolumeFiles(engine, image, volume, path) {
+  return withVolumeHelper(engine, image, volume, 'read', async (id) => {
+    const archive = await engine.getArchive(id, `/volume/${path}`);
+    return archive ? tar.unpack(archive) : [];
   });
-  try {
-    await engine.putArchive(created.Id, '/volume', tar.pack(entries));
-  } finally {
-    await engine.removeContainer(created.Id, { volumes: false });
-  }
+}
+
+/** Writes files into a volume through a helper container. */
+function writeVolumeFiles(engine, image, volume, entries) {
+  return withVolumeHelper(engine, image, volume, 'write', (id) =>
+    engine.putArchive(id, '/volume', tar.pack(entries)),
+  );
 }
 
 async function readJsonFile(engine, image, volume, path) {
