@@ -1,3 +1,4 @@
+import Docker from 'dockerode';
 import { promises as fs } from 'node:fs';
 import https from 'node:https';
 import type { Config } from '../config';
@@ -118,6 +119,51 @@ test('a second up reuses everything: no image sent again, UCP and the replicas a
   expect(lines.some((l) => /^ +(installing|joining) /.test(l))).toBe(false);
   expect((await controller.getContainer('ucp-controller').inspect()).Id).toBe(ucpBefore);
   expect(again.info.dtr?.replicas).toEqual(cluster.info.dtr?.replicas);
+});
+
+test('machines back at each other’s addresses: UCP installed again, every node joined again, new replicas', async () => {
+  // The controller and the first replica machine swap addresses, as DHCP leases might after a reboot.
+  const host = new Docker();
+  const network = host.getNetwork(`${config.machinePrefix}-net`);
+  const [controller, replica] = cluster.info.machines;
+  await Promise.all([controller, replica].map((m) => host.getContainer(m.name).stop({ t: 1 })));
+  for (const m of [controller, replica]) await network.disconnect({ Container: m.name, Force: true });
+  for (const [m, ip] of [
+    [controller, replica.ip],
+    [replica, controller.ip],
+  ] as const) {
+    await network.connect({ Container: m.name, EndpointConfig: { IPAMConfig: { IPv4Address: ip } } });
+  }
+  await Promise.all([controller, replica].map((m) => host.getContainer(m.name).start()));
+
+  lines.length = 0;
+  const moved = await up(config, { reporter: reporter(), until: 'dtr' });
+  cluster.handles.forEach((m) => m.dispose());
+  const before = cluster;
+  cluster = moved;
+  expect(moved.info.machines.slice(0, 2).map((m) => m.ip)).toEqual([replica.ip, controller.ip]);
+  expect(lines.filter((l) => /was installed at another address/.test(l))).toHaveLength(1);
+  expect(lines.filter((l) => /joining .* to UCP again/.test(l))).toHaveLength(3);
+  expect(lines.some((l) => /UCP was installed again: destroying replicas/.test(l))).toBe(true);
+  // UCP's certificate names the controller's new address: a verified request gets through.
+  const ucpCa = await fs.readFile(moved.info.ucp!.caPath, 'utf8');
+  const ping = await new Promise<number | undefined>((resolve, reject) =>
+    https
+      .get(`${moved.info.ucp!.url}/_ping`, { ca: ucpCa }, (res) => resolve(res.statusCode))
+      .on('error', reject),
+  );
+  expect(ping).toBe(200);
+  const oldIds = before.info.dtr!.replicas.map((r) => r.id);
+  expect(moved.info.dtr!.replicas.map((r) => r.id).filter((id) => oldIds.includes(id))).toEqual([]);
+  const api = new DtrApiClient(
+    moved.info.loadBalancer!.url,
+    await fs.readFile(moved.info.dtr!.caPath, 'utf8'),
+    {
+      username: config.admin.username,
+      password,
+    },
+  );
+  expect(Object.values((await api.clusterStatus()).replica_health)).toEqual(['OK', 'OK', 'OK']);
 });
 
 test('uninstallDtr leaves no DTR container or volume on any machine; machines and UCP stay', async () => {

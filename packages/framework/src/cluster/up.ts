@@ -56,6 +56,8 @@ export async function up(config: Config, options: UpOptions = {}): Promise<UpRes
     openCluster(config, { hostDocker }),
   );
   const specs = machineSpecs(config.machinePrefix, config.numMachines);
+  // Where the machines were on the last run: UCP and DTR are bound to those addresses.
+  const before = await readClusterFile(context.dir).catch(() => undefined);
   const ensured = await reporter.step(
     `Ensuring ${specs.length} machines (${context.provider.name})`,
     async (detail) => {
@@ -71,9 +73,10 @@ export async function up(config: Config, options: UpOptions = {}): Promise<UpRes
   );
   const info: ClusterInfo = { machines: ensured.machines };
   const handles = toMachines(context, ensured.machines);
+  const moved = movedMachines(before?.machines ?? [], ensured.machines);
   try {
     if (until !== 'machines')
-      await buildProducts(config, context, handles, info, reporter, hostDocker, until);
+      await buildProducts(config, context, handles, info, reporter, { hostDocker, until, moved });
   } catch (error) {
     handles.forEach((m) => m.dispose());
     throw error;
@@ -84,14 +87,22 @@ export async function up(config: Config, options: UpOptions = {}): Promise<UpRes
   return { ...ensured, context, info, handles };
 }
 
+/** Machines at another address than the last run recorded (a restart that got a new DHCP lease, say). */
+export function movedMachines(
+  before: ReadonlyArray<{ name: string; ip: string }>,
+  now: ReadonlyArray<{ name: string; ip: string }>,
+): Set<string> {
+  const was = new Map(before.map((m) => [m.name, m.ip]));
+  return new Set(now.filter((m) => was.has(m.name) && was.get(m.name) !== m.ip).map((m) => m.name));
+}
+
 async function buildProducts(
   config: Config,
   context: ClusterContext,
   machines: Machine[],
   info: ClusterInfo,
   reporter: StatusReporter,
-  hostDocker: Docker,
-  until: UpTarget,
+  { hostDocker, until, moved }: { hostDocker: Docker; until: UpTarget; moved: ReadonlySet<string> },
 ): Promise<void> {
   const images = await reporter.step('Preparing images; UCP’s to every machine', async (detail) => {
     const prepared = await prepareClusterImages(config, detail, hostDocker);
@@ -117,13 +128,25 @@ async function buildProducts(
         controllerPort: ucpControllerPort,
       },
       detail,
-      { trustedCaPem },
+      { trustedCaPem, moved },
     ),
   );
   if (ucp.caPem !== trustedCaPem) await writePrivateFile(ucpCaPath, ucp.caPem);
   info.ucp = { url: ucp.url, caPath: ucpCaPath };
   if (until === 'ucp') return;
-  await ensureDtrCluster(config, context, machines, info, reporter, { images, ucp, password, hostDocker });
+  // Replicas know UCP's CA and each other's addresses: a new UCP or a moved machine means new replicas.
+  const remakeReplicas = ucp.installed
+    ? 'UCP was installed again'
+    : moved.size
+      ? `${[...moved].join(', ')} changed address`
+      : undefined;
+  await ensureDtrCluster(config, context, machines, info, reporter, {
+    images,
+    ucp,
+    password,
+    hostDocker,
+    remakeReplicas,
+  });
 }
 
 /**
@@ -203,7 +226,13 @@ async function ensureDtrCluster(
   machines: Machine[],
   info: ClusterInfo,
   reporter: StatusReporter,
-  deps: { images: ClusterImages; ucp: UcpEndpoint; password: string; hostDocker: Docker },
+  deps: {
+    images: ClusterImages;
+    ucp: UcpEndpoint;
+    password: string;
+    hostDocker: Docker;
+    remakeReplicas?: string;
+  },
 ): Promise<void> {
   const plan = await planDtr(config, context, machines, deps);
   const controller = machines[0];
@@ -249,7 +278,7 @@ async function ensureDtrCluster(
     async (detail) => {
       // The DTR image goes only where replicas run.
       await dtrImageDelivered(detail);
-      return ensureReplicas(plan, controller, detail);
+      return ensureReplicas(plan, controller, detail, { remakeBecause: deps.remakeReplicas });
     },
   );
   await reporter.step(`Running HAProxy on ${plan.lbMachine.name}`, async (detail) => {

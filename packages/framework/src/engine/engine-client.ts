@@ -25,12 +25,25 @@ export function engineClient(endpoint: EngineEndpoint, options: { timeoutMs?: nu
   return new Docker(dockerOptions);
 }
 
-/** True when the engine answers a ping over verified TLS within the timeout. */
-export async function engineAnswers(endpoint: EngineEndpoint, timeoutMs = 3_000): Promise<boolean> {
+/**
+ * What an engine says to a ping over verified TLS: it answers; it answers with a certificate that
+ * does not name the address we reached it at (the machine has moved: only a new certificate helps);
+ * or nothing within the timeout (down, starting, refusing us, another CA).
+ */
+export type EngineProbe = 'answers' | 'certificate-names-another-address' | 'no-answer';
+
+export async function probeEngine(endpoint: EngineEndpoint, timeoutMs = 3_000): Promise<EngineProbe> {
   try {
     await engineClient(endpoint, { timeoutMs }).ping();
-    return true;
-  } catch {
-    return false;
+    return 'answers';
+  } catch (error) {
+    return (error as { code?: string }).code === 'ERR_TLS_CERT_ALTNAME_INVALID'
+      ? 'certificate-names-another-address'
+      : 'no-answer';
   }
+}
+
+/** True when the engine answers a ping over verified TLS within the timeout. */
+export async function engineAnswers(endpoint: EngineEndpoint, timeoutMs = 3_000): Promise<boolean> {
+  return (await probeEngine(endpoint, timeoutMs)) === 'answers';
 }

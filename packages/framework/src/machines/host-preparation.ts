@@ -1,4 +1,4 @@
-import { engineAnswers } from '../engine/engine-client';
+import { probeEngine } from '../engine/engine-client';
 import { engineEndpoint, setUpEngine } from '../engine/engine-setup';
 import type { KnownHosts } from '../ssh/known-hosts';
 import { SshSession } from '../ssh/ssh-session';
@@ -33,16 +33,20 @@ export async function prepareHost(
   };
 
   // A machine whose engine answers with our certificates is ready as it is: skip SSH altogether.
-  if (await engineAnswers(endpoint, 2_000)) return record;
-  // A machine that was just started may be a few seconds from its engine answering.
-  if (options.engineGraceMs) {
-    const answered = await waitFor(
+  let probe = await probeEngine(endpoint, 2_000);
+  // A machine that was just started may be a few seconds from its engine answering. One whose engine
+  // answers with a certificate for another address has moved: waiting longer cannot mend that.
+  if (options.engineGraceMs && probe === 'no-answer') {
+    probe = await waitFor(
       `${spec.name}'s engine`,
-      async () => ((await engineAnswers(endpoint, 1_000)) ? true : undefined),
+      async () => {
+        const seen = await probeEngine(endpoint, 1_000);
+        return seen === 'no-answer' ? undefined : seen;
+      },
       { timeoutMs: options.engineGraceMs, intervalMs: 250 },
-    ).catch(() => false);
-    if (answered) return record;
+    ).catch(() => probe);
   }
+  if (probe === 'answers') return record;
 
   const ssh = new SshSession(spec.name, host.ssh, context.knownHosts);
   try {

@@ -74,16 +74,24 @@ export async function destroyReplica(access: DtrAccess, replica: DtrReplica): Pr
  * One replica per replica machine: kept when it is there and healthy, installed on the first machine
  * (or joined to a healthy replica) when not. Each machine's registry volume is made shared storage
  * first. Leftovers of runs that died are reaped, and a replica that stays unhealthy is destroyed and
- * made again, so `up` after a crash ends with a whole cluster.
+ * made again, so `up` after a crash ends with a whole cluster. `remakeBecause` says why none of the
+ * replicas there can be kept (they know an older UCP, or addresses that changed).
  */
 export async function ensureReplicas(
   plan: ReplicaPlan,
   controller: Machine,
   detail: (message: string) => void,
+  options: { remakeBecause?: string } = {},
 ) {
   await Promise.all(plan.replicaMachines.map((m) => reapOrphans(m, detail)));
   const existing: DtrReplica[] = [];
-  for (const replica of await findReplicas(plan.replicaMachines)) {
+  const found = await findReplicas(plan.replicaMachines);
+  if (options.remakeBecause && found.length) {
+    const ids = found.map((r) => r.id).join(', ');
+    detail(`${options.remakeBecause}: destroying replicas ${ids} to make them again`);
+    await Promise.all(found.map((replica) => destroyReplica(plan.settings, replica)));
+  }
+  for (const replica of options.remakeBecause ? [] : found) {
     if (await healthy(replica, plan.settings, 30_000)) existing.push(replica);
     else {
       detail(

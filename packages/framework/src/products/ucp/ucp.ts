@@ -1,4 +1,5 @@
 import https from 'node:https';
+import tls from 'node:tls';
 import axios from 'axios';
 import type { Machine } from '../../machines/machine';
 import { describeCommand, runToCompletion } from '../../engine/run-to-completion';
@@ -118,21 +119,33 @@ async function containerRunning(machine: Machine, name: string): Promise<boolean
  * UCP on the controller, every other machine joined to it. Installed and joined only where it is
  * not already: the controller's `ucp-controller` container and each node's `ucp-node-certs` volume
  * (which UCP leaves on every node it manages) say what is there.
+ *
+ * UCP is bound to addresses: its certificate names the controller's, and each node joined with its
+ * own. A controller whose address changed (`moved`, or a certificate that does not name its address)
+ * is installed again with --fresh-install; then every node joins the new instance, and a node whose
+ * own address changed joins again, both with --fresh-install over what they had.
  */
 export async function ensureUcp(
   machines: Machine[],
   settings: UcpSettings,
   detail: (message: string) => void = () => undefined,
-  options: { trustedCaPem?: string } = {},
-): Promise<UcpEndpoint> {
+  options: { trustedCaPem?: string; moved?: ReadonlySet<string> } = {},
+): Promise<UcpEndpoint & { installed: boolean }> {
+  const moved = options.moved ?? new Set<string>();
   const [controller, ...nodes] = machines;
   const url = `https://${controller.getIP()}:${settings.controllerPort}`;
   let endpoint: UcpEndpoint | undefined;
-  if (!(await containerRunning(controller, 'ucp-controller'))) {
+  const running = await containerRunning(controller, 'ucp-controller');
+  const stale = running ? await staleController(controller, url, moved) : undefined;
+  if (!running || stale) {
     // UCP's volumes or a stopped controller without a running one: an install that died half-way.
     // --fresh-install (documented for exactly this) makes the installer start over, not refuse.
-    const leftovers = await ucpLeftovers(controller);
-    detail(`installing UCP on ${controller.name}${leftovers ? ' (over a half-done earlier attempt)' : ''}`);
+    const leftovers = stale !== undefined || (await ucpLeftovers(controller));
+    detail(
+      stale
+        ? `UCP on ${controller.name} ${stale}: installing it again`
+        : `installing UCP on ${controller.name}${leftovers ? ' (over a half-done earlier attempt)' : ''}`,
+    );
     const args = ucpInstallArgs(settings, { name: controller.name, ip: controller.getIP() });
     await runUcp(controller, settings.image, leftovers ? [...args, '--fresh-install'] : args);
   } else if (options.trustedCaPem) {
@@ -149,14 +162,51 @@ export async function ensureUcp(
   }
   await waitForUcp(endpoint);
   const ready = endpoint;
+  const installed = !running || stale !== undefined;
   await Promise.all(
     nodes.map(async (node) => {
-      if (await volumeExists(node, 'ucp-node-certs')) return;
-      detail(`joining ${node.name} to UCP`);
-      await runUcp(node, settings.image, ucpJoinArgs(settings, { ip: node.getIP() }, ready));
+      const joined = await volumeExists(node, 'ucp-node-certs');
+      const why = installed ? 'UCP was installed again' : moved.has(node.name) ? 'its address changed' : '';
+      if (joined && !why) return;
+      detail(joined ? `joining ${node.name} to UCP again (${why})` : `joining ${node.name} to UCP`);
+      const args = ucpJoinArgs(settings, { ip: node.getIP() }, ready);
+      await runUcp(node, settings.image, joined ? [...args, '--fresh-install'] : args);
     }),
   );
-  return endpoint;
+  return { ...endpoint, installed };
+}
+
+/**
+ * Why a running controller no longer fits its machine, or undefined when it does. A controller that
+ * does not answer TLS within a while is left to `waitForUcp`, which says so.
+ */
+async function staleController(
+  controller: Machine,
+  url: string,
+  moved: ReadonlySet<string>,
+): Promise<string | undefined> {
+  if (moved.has(controller.name)) return `was installed at another address (${controller.getIP()} now)`;
+  const certificate = await waitFor(`UCP's certificate at ${url}`, () => servedCertificate(url), {
+    timeoutMs: 30_000,
+    intervalMs: 500,
+  }).catch(() => undefined);
+  if (certificate && tls.checkServerIdentity(controller.getIP(), certificate)) {
+    return `serves a certificate that does not name ${controller.getIP()}`;
+  }
+  return undefined;
+}
+
+/** The certificate a TLS server presents, read without trusting it (only its names are looked at). */
+function servedCertificate(url: string): Promise<tls.PeerCertificate> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve, reject) => {
+    const socket = tls.connect({ host: hostname, port: Number(port), rejectUnauthorized: false }, () => {
+      resolve(socket.getPeerCertificate());
+      socket.end();
+    });
+    socket.setTimeout(3_000, () => socket.destroy(new Error(`no TLS handshake with ${url} in 3 s`)));
+    socket.once('error', reject);
+  });
 }
 
 async function fetchCa(url: string): Promise<string> {

@@ -9,7 +9,7 @@ import { silentWriter, StatusReporter } from '../../../cluster/status';
 import { engineClient } from '../../../engine/engine-client';
 import { createCertificateAuthority, issueClientCertificate } from '../../../tls';
 import type { Machine } from '../../machine';
-import { labels } from './local-lab-provider';
+import { labels, nodeAddress } from './local-lab-provider';
 
 // A real lab cluster on this host's engine: 4 node containers, each with its own sshd and dockerd.
 const hostDocker = new Docker();
@@ -120,6 +120,13 @@ test('a stopped machine is started again and its engine answers; a missing one i
   expect(repaired.actions[third.name]).toBe('created');
   expect(repaired.machines[1].providerId).toBe(second.providerId);
   expect(repaired.machines[2].providerId).not.toBe(third.providerId);
+  // Each node is at its fixed address on the cluster's own subnet, the restarted and the new one too
+  // (Docker alone would give the restarted node the next free address).
+  const network = await hostDocker.getNetwork(`${config.machinePrefix}-net`).inspect();
+  const subnet = network.Labels[labels.fixedAddresses];
+  expect(network.IPAM.Config[0].Subnet).toBe(subnet);
+  expect(repaired.machines.map((m) => m.ip)).toEqual([1, 2, 3, 4].map((i) => nodeAddress(subnet, i)));
+  expect(repaired.machines.map((m) => m.ip)).toEqual(first.machines.map((m) => m.ip));
   for (const record of repaired.machines) {
     await expect(engineClient(record.engine).ping()).resolves.toBeTruthy();
   }

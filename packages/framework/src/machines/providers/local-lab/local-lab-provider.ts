@@ -14,11 +14,36 @@ export const labels = {
   machine: 'dtr-ha.machine',
   role: 'dtr-ha.role',
   index: 'dtr-ha.index',
+  /** On the cluster's network: its subnet is ours, so each node has a fixed address (see below). */
+  fixedAddresses: 'dtr-ha.fixed-addresses',
 } as const;
+
+/**
+ * A node's address on a network with subnet `subnet`: the subnet's host number 10 + index. Fixed,
+ * so a node that is stopped and started again (a host reboot, a restart of the host's dockerd) comes
+ * back where UCP's and DTR's certificates and join records say it is; Docker would otherwise hand
+ * out addresses in the order the nodes happen to start.
+ */
+export function nodeAddress(subnet: string, index: number): string {
+  const match = /^(\d+)\.(\d+)\.(\d+)\.(\d+)\/(\d+)$/.exec(subnet);
+  if (!match) throw new Error(`not an IPv4 subnet: ${JSON.stringify(subnet)}`);
+  const [a, b, c, d, bits] = match.slice(1).map(Number);
+  const hostNumber = 10 + index;
+  if (bits > 30 || hostNumber >= 2 ** (32 - bits) - 1) {
+    throw new Error(`subnet ${subnet} has no room for node ${index}`);
+  }
+  const base = (((a << 24) | (b << 16) | (c << 8) | d) >>> 0) & (bits === 0 ? 0 : ~0 << (32 - bits));
+  const address = (base >>> 0) + hostNumber;
+  return [24, 16, 8, 0].map((shift) => (address >>> shift) & 255).join('.');
+}
 
 /** Removing what is already gone is fine; anything else is an error. */
 const ignoreMissing = (error: { statusCode?: number }) => {
   if (error.statusCode !== 404) throw error;
+};
+const ignoreMissingValue = (error: { statusCode?: number }): undefined => {
+  ignoreMissing(error);
+  return undefined;
 };
 
 /** Where every lab node sees the cluster's shared volume. */
@@ -76,7 +101,7 @@ export class LocalLabProvider implements Provider {
       // A new cluster: a shared volume left by an earlier one of this name holds its registry data.
       await this.removeVolume(this.sharedVolumeName);
     }
-    await this.ensureNetwork();
+    const subnet = await this.ensureNetwork(found.size === 0);
 
     const actions: EnsureResult['actions'] = {};
     // Every node at once: creating one is mostly waiting on its sshd and dockerd.
@@ -87,7 +112,11 @@ export class LocalLabProvider implements Provider {
           const existing = found.get(spec.name);
           let record: MachineRecord;
           if (!existing) {
-            record = await this.readyNode(spec, await this.createNode(spec, await nodeImage()), 'created');
+            record = await this.readyNode(
+              spec,
+              await this.createNode(spec, await nodeImage(), subnet),
+              'created',
+            );
             actions[spec.name] = 'created';
           } else {
             const action = existing.state === 'running' ? 'reused' : 'started';
@@ -100,7 +129,11 @@ export class LocalLabProvider implements Provider {
               // engine setup) cannot be repaired from outside: it holds nothing worth keeping.
               progress(`${spec.name} does not answer (${(error as Error).message}): recreating it`);
               await this.removeNode(spec.name, existing.providerId!);
-              record = await this.readyNode(spec, await this.createNode(spec, await nodeImage()), 'created');
+              record = await this.readyNode(
+                spec,
+                await this.createNode(spec, await nodeImage(), subnet),
+                'created',
+              );
               actions[spec.name] = 'created';
             }
           }
@@ -203,17 +236,36 @@ export class LocalLabProvider implements Provider {
     }
   }
 
-  private async ensureNetwork(): Promise<void> {
-    const existing = await this.docker.listNetworks({ filters: { name: [this.networkName] } });
-    if (existing.some((n) => n.Name === this.networkName)) return;
+  /**
+   * The cluster's bridge network, with a subnet we set ourselves (Docker pins a container's address
+   * only on such a network). Docker picks a free subnet for a network made without one; we make one
+   * that way, read what it picked, and make the network again with that subnet set. Returns the
+   * subnet, or undefined for a network an older dtr-ha made without one while nodes still use it.
+   */
+  private async ensureNetwork(noNodes: boolean): Promise<string | undefined> {
+    const network = this.docker.getNetwork(this.networkName);
+    const existing = await network.inspect().catch(ignoreMissingValue);
+    if (existing?.Labels?.[labels.fixedAddresses]) return existing.Labels[labels.fixedAddresses];
+    if (existing) {
+      if (!noNodes) return undefined;
+      await network.remove();
+    }
+    const clusterLabel = { [labels.cluster]: this.options.prefix };
+    await this.docker.createNetwork({ Name: this.networkName, Driver: 'bridge', Labels: clusterLabel });
+    const picked = (await network.inspect()) as { IPAM?: { Config?: Array<{ Subnet?: string }> } };
+    await network.remove();
+    const subnet = picked.IPAM?.Config?.find((c) => c.Subnet && c.Subnet.includes('.'))?.Subnet;
+    if (!subnet) throw new Error(`Docker gave network ${this.networkName} no IPv4 subnet`);
     await this.docker.createNetwork({
       Name: this.networkName,
       Driver: 'bridge',
-      Labels: { [labels.cluster]: this.options.prefix },
+      IPAM: { Driver: 'default', Config: [{ Subnet: subnet }] },
+      Labels: { ...clusterLabel, [labels.fixedAddresses]: subnet },
     });
+    return subnet;
   }
 
-  private async createNode(spec: MachineSpec, image: string): Promise<string> {
+  private async createNode(spec: MachineSpec, image: string, subnet: string | undefined): Promise<string> {
     await this.options.knownHosts.forget(spec.name);
     const volume = this.volumeName(spec.name);
     // A node volume without its container is a leftover (a run that died between the two, a container
@@ -266,6 +318,13 @@ export class LocalLabProvider implements Provider {
         Tmpfs: { '/run': 'rw,nosuid,nodev,mode=755' },
         NetworkMode: this.networkName,
       },
+      ...(subnet && {
+        NetworkingConfig: {
+          EndpointsConfig: {
+            [this.networkName]: { IPAMConfig: { IPv4Address: nodeAddress(subnet, spec.index) } },
+          },
+        },
+      }),
     });
     // The cluster's public key goes in before the first boot, so sshd accepts us from its first second.
     await container.putArchive(
