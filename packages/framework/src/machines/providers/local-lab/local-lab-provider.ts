@@ -251,18 +251,26 @@ export class LocalLabProvider implements Provider {
       await network.remove();
     }
     const clusterLabel = { [labels.cluster]: this.options.prefix };
-    await this.docker.createNetwork({ Name: this.networkName, Driver: 'bridge', Labels: clusterLabel });
-    const picked = (await network.inspect()) as { IPAM?: { Config?: Array<{ Subnet?: string }> } };
-    await network.remove();
-    const subnet = picked.IPAM?.Config?.find((c) => c.Subnet && c.Subnet.includes('.'))?.Subnet;
-    if (!subnet) throw new Error(`Docker gave network ${this.networkName} no IPv4 subnet`);
-    await this.docker.createNetwork({
-      Name: this.networkName,
-      Driver: 'bridge',
-      IPAM: { Driver: 'default', Config: [{ Subnet: subnet }] },
-      Labels: { ...clusterLabel, [labels.fixedAddresses]: subnet },
-    });
-    return subnet;
+    // Another network made between our probe and our own (by anyone on this engine) may take the
+    // subnet first: Docker then refuses ours as overlapping, and a new probe picks another.
+    for (let attempt = 1; ; attempt++) {
+      await this.docker.createNetwork({ Name: this.networkName, Driver: 'bridge', Labels: clusterLabel });
+      const picked = (await network.inspect()) as { IPAM?: { Config?: Array<{ Subnet?: string }> } };
+      await network.remove();
+      const subnet = picked.IPAM?.Config?.find((c) => c.Subnet?.includes('.'))?.Subnet;
+      if (!subnet) throw new Error(`Docker gave network ${this.networkName} no IPv4 subnet`);
+      try {
+        await this.docker.createNetwork({
+          Name: this.networkName,
+          Driver: 'bridge',
+          IPAM: { Driver: 'default', Config: [{ Subnet: subnet }] },
+          Labels: { ...clusterLabel, [labels.fixedAddresses]: subnet },
+        });
+        return subnet;
+      } catch (error) {
+        if (attempt === 3 || !/overlap/i.test((error as Error).message)) throw error;
+      }
+    }
   }
 
   private async createNode(spec: MachineSpec, image: string, subnet: string | undefined): Promise<string> {
