@@ -26,20 +26,33 @@ export function engineClient(endpoint: EngineEndpoint, options: { timeoutMs?: nu
 }
 
 /**
- * What an engine says to a ping over verified TLS: it answers; it answers with a certificate that
- * does not name the address we reached it at (the machine has moved: only a new certificate helps);
- * or nothing within the timeout (down, starting, refusing us, another CA).
+ * What an engine says to a ping over verified TLS: it answers; it answers TLS with a certificate we
+ * cannot trust here (one that names another address: the machine moved; one of another CA: the
+ * cluster's state was made again), which only a new certificate mends; or nothing within the timeout
+ * (down, starting, or refusing our client certificate).
  */
-export type EngineProbe = 'answers' | 'certificate-names-another-address' | 'no-answer';
+export type EngineProbe = 'answers' | 'untrusted-certificate' | 'no-answer';
+
+/** Node's codes for a server certificate that fails verification (OpenSSL's names, and Node's own). */
+const untrustedCertificate = new Set([
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'CERT_SIGNATURE_FAILURE',
+  'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID',
+]);
 
 export async function probeEngine(endpoint: EngineEndpoint, timeoutMs = 3_000): Promise<EngineProbe> {
   try {
     await engineClient(endpoint, { timeoutMs }).ping();
     return 'answers';
   } catch (error) {
-    return (error as { code?: string }).code === 'ERR_TLS_CERT_ALTNAME_INVALID'
-      ? 'certificate-names-another-address'
-      : 'no-answer';
+    const code = (error as { code?: string }).code;
+    return code && untrustedCertificate.has(code) ? 'untrusted-certificate' : 'no-answer';
   }
 }
 

@@ -35,7 +35,8 @@ export async function prepareHost(
   // A machine whose engine answers with our certificates is ready as it is: skip SSH altogether.
   let probe = await probeEngine(endpoint, 2_000);
   // A machine that was just started may be a few seconds from its engine answering. One whose engine
-  // answers with a certificate for another address has moved: waiting longer cannot mend that.
+  // answers with a certificate we cannot trust (another address, another CA) needs a new one now:
+  // waiting cannot mend that.
   if (options.engineGraceMs && probe === 'no-answer') {
     probe = await waitFor(
       `${spec.name}'s engine`,

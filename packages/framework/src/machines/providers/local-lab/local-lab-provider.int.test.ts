@@ -6,7 +6,7 @@ import { loadConfig, type Config } from '../../../config';
 import { down, up, type UpResult } from '../../../cluster/up';
 import { toMachines } from '../../../cluster/cluster-context';
 import { silentWriter, StatusReporter } from '../../../cluster/status';
-import { engineClient } from '../../../engine/engine-client';
+import { engineClient, probeEngine } from '../../../engine/engine-client';
 import { createCertificateAuthority, issueClientCertificate } from '../../../tls';
 import type { Machine } from '../../machine';
 import { labels, nodeAddress } from './local-lab-provider';
@@ -88,6 +88,12 @@ test('an engine refuses a client that trusts another CA, and one without a clien
     { timeoutMs: 5000 },
   );
   await expect(wrongCa.ping()).rejects.toThrow(/self[- ]signed|unable to verify|certificate/i);
+  // The probe that decides whether a machine needs its engine set up again tells these apart.
+  expect(await probeEngine({ ...engine, caPath: await write('ca.pem', otherCa.cert) }, 5000)).toBe(
+    'untrusted-certificate',
+  );
+  expect(await probeEngine(engine, 5000)).toBe('answers');
+  expect(await probeEngine({ ...engine, port: 2 }, 2000)).toBe('no-answer');
   // Presenting a client certificate of another CA: the engine rejects us.
   const wrongClient = engineClient(
     {
