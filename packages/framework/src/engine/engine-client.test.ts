@@ -50,35 +50,15 @@ afterAll(async () => {
   await fs.rm(dir, { recursive: true, force: true });
 });
 
-test('an engine whose certificate names its address and chains to the cluster CA answers', async () => {
-  const cert = await issueServerCertificate(clusterCa, {
-    commonName: 'node',
-    ips: ['127.0.0.1'],
-    dnsNames: [],
-  });
-  const port = await engineServing(cert, clusterCa);
-  expect(await probeEngine({ ...endpointBase, port })).toBe('answers');
-});
-
-test('a certificate for another address (the machine moved) is untrusted, not silence', async () => {
-  const cert = await issueServerCertificate(clusterCa, {
-    commonName: 'node',
-    ips: ['10.9.9.9'],
-    dnsNames: [],
-  });
-  const port = await engineServing(cert, clusterCa);
-  expect(await probeEngine({ ...endpointBase, port })).toBe('untrusted-certificate');
-});
-
-test('a certificate of another CA (the cluster state was made again) is untrusted, not silence', async () => {
-  const otherCa = await createCertificateAuthority('an older cluster');
-  const cert = await issueServerCertificate(otherCa, {
-    commonName: 'node',
-    ips: ['127.0.0.1'],
-    dnsNames: [],
-  });
-  const port = await engineServing(cert, otherCa);
-  expect(await probeEngine({ ...endpointBase, port })).toBe('untrusted-certificate');
+test.each([
+  ['names its address and chains to the cluster CA', 'answers', 'cluster', '127.0.0.1'],
+  ['names another address (the machine moved)', 'untrusted-certificate', 'cluster', '10.9.9.9'],
+  ['chains to another CA (the state was made again)', 'untrusted-certificate', 'other', '127.0.0.1'],
+] as const)('an engine whose certificate %s: %s', async (_case, expected, issuer, address) => {
+  const ca = issuer === 'cluster' ? clusterCa : await createCertificateAuthority('an older cluster');
+  const cert = await issueServerCertificate(ca, { commonName: 'node', ips: [address], dnsNames: [] });
+  const port = await engineServing(cert, ca);
+  expect(await probeEngine({ ...endpointBase, port })).toBe(expected);
 });
 
 test('nothing listening is no answer', async () => {
