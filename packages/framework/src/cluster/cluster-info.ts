@@ -12,4 +12,16 @@ export interface ClusterInfo {
     caPath: string;
     replicas: Array<{ id: string; machine: string; url: string }>;
   };
+  /** What UCP's joins and DTR's replicas were last made for; `cluster.json` only, not the handoff. */
+  madeFor?: { ucp?: MadeFor; dtr?: MadeFor };
+}
+
+/**
+ * The machine addresses (and the UCP instance, by its CA's fingerprint) that a product was made
+ * for when its step last ended well. A run that fails before then keeps the older record, so the
+ * next run still sees what has to be made again.
+ */
+export interface MadeFor {
+  ucpFingerprint?: string;
+  addresses: Record<string, string>;
 }

@@ -7,6 +7,8 @@ import { haproxyContainer } from '../load-balancer/haproxy';
 import type { Machine } from '../machines/machine';
 import { DtrApiClient } from '../products/dtr/dtr-client';
 import { adminPassword } from './admin-password';
+import { clusterFilePath } from './cluster-file';
+import type { ClusterInfo } from './cluster-info';
 import { StatusReporter } from './status';
 import { uninstallDtr, up, type UpResult } from './up';
 
@@ -164,6 +166,35 @@ test('machines back at each other’s addresses: UCP installed again, every node
     },
   );
   expect(Object.values((await api.clusterStatus()).replica_health)).toEqual(['OK', 'OK', 'OK']);
+});
+
+test('a run that made UCP again died before the nodes joined it: the next up joins them and remakes DTR', async () => {
+  // What such a run leaves: cluster.json still records the instance the nodes and replicas knew.
+  const file = clusterFilePath(cluster.context.dir);
+  const recorded = JSON.parse(await fs.readFile(file, 'utf8')) as Required<ClusterInfo>;
+  const olderInstance = 'AB:'.repeat(31) + 'AB';
+  recorded.madeFor.ucp!.ucpFingerprint = olderInstance;
+  recorded.madeFor.dtr!.ucpFingerprint = olderInstance;
+  await fs.writeFile(file, JSON.stringify(recorded));
+
+  lines.length = 0;
+  const again = await up(config, { reporter: reporter(), until: 'dtr' });
+  cluster.handles.forEach((m) => m.dispose());
+  const before = cluster;
+  cluster = again;
+  expect(lines.some((l) => /installing UCP|installed at another address/.test(l))).toBe(false);
+  expect(lines.filter((l) => /joining .* to UCP again \(UCP was installed again\)/.test(l))).toHaveLength(3);
+  const oldIds = before.info.dtr!.replicas.map((r) => r.id);
+  expect(again.info.dtr!.replicas.map((r) => r.id).filter((id) => oldIds.includes(id))).toEqual([]);
+  // Done once: the record now names the instance that serves, and a further up keeps everything.
+  const written = JSON.parse(await fs.readFile(file, 'utf8')) as Required<ClusterInfo>;
+  expect(written.madeFor.ucp!.ucpFingerprint).not.toBe(olderInstance);
+  expect(written.madeFor.dtr!.ucpFingerprint).toBe(written.madeFor.ucp!.ucpFingerprint);
+  lines.length = 0;
+  const settled = await up(config, { reporter: reporter(), until: 'dtr' });
+  settled.handles.forEach((m) => m.dispose());
+  expect(lines.some((l) => /^ +(installing|joining|.*destroying) /.test(l))).toBe(false);
+  expect(settled.info.dtr!.replicas).toEqual(again.info.dtr!.replicas);
 });
 
 test('uninstallDtr leaves no DTR container or volume on any machine; machines and UCP stay', async () => {

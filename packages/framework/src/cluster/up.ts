@@ -16,7 +16,7 @@ import { ensureUserspaceNfsServer, verifyUserspaceNfs } from '../storage/userspa
 import { ensureClusterTls, ensureServerCertificate } from '../tls';
 import { waitFor } from '../util/wait';
 import { adminPassword } from './admin-password';
-import type { ClusterInfo } from './cluster-info';
+import type { ClusterInfo, MadeFor } from './cluster-info';
 import { openCluster, toMachines, type ClusterContext } from './cluster-context';
 import { clusterFilePath, readClusterFile, writeClusterFile } from './cluster-file';
 import { allowedMachines } from './placement';
@@ -71,12 +71,11 @@ export async function up(config: Config, options: UpOptions = {}): Promise<UpRes
       return context.provider.ensure(specs, detail);
     },
   );
-  const info: ClusterInfo = { machines: ensured.machines };
+  const info: ClusterInfo = { machines: ensured.machines, madeFor: madeForBefore(before) };
   const handles = toMachines(context, ensured.machines);
-  const moved = movedMachines(before?.machines ?? [], ensured.machines);
   try {
     if (until !== 'machines')
-      await buildProducts(config, context, handles, info, reporter, { hostDocker, until, moved });
+      await buildProducts(config, context, handles, info, reporter, { hostDocker, until });
   } catch (error) {
     handles.forEach((m) => m.dispose());
     throw error;
@@ -87,13 +86,33 @@ export async function up(config: Config, options: UpOptions = {}): Promise<UpRes
   return { ...ensured, context, info, handles };
 }
 
-/** Machines at another address than the last run recorded (a restart that got a new DHCP lease, say). */
-export function movedMachines(
-  before: ReadonlyArray<{ name: string; ip: string }>,
+/** A cluster file written before `madeFor` existed: UCP was made for the machines it lists. */
+function madeForBefore(before: ClusterInfo | undefined): ClusterInfo['madeFor'] {
+  if (!before) return undefined;
+  return before.madeFor ?? (before.ucp ? { ucp: { addresses: addressesOf(before.machines) } } : undefined);
+}
+
+function addressesOf(machines: ReadonlyArray<{ name: string; ip: string }>): Record<string, string> {
+  return Object.fromEntries(machines.map((m) => [m.name, m.ip]));
+}
+
+/** Machines now at another address than `madeFor` records (a restart with a new DHCP lease, say). */
+export function movedSince(
+  madeFor: MadeFor | undefined,
   now: ReadonlyArray<{ name: string; ip: string }>,
 ): Set<string> {
-  const was = new Map(before.map((m) => [m.name, m.ip]));
-  return new Set(now.filter((m) => was.has(m.name) && was.get(m.name) !== m.ip).map((m) => m.name));
+  const was = madeFor?.addresses ?? {};
+  return new Set(now.filter((m) => m.name in was && was[m.name] !== m.ip).map((m) => m.name));
+}
+
+/** Why the replicas there cannot be kept: they know an older UCP, or addresses that changed. */
+function replicasOutdated(info: ClusterInfo, ucp: UcpEndpoint & { installed: boolean }): string | undefined {
+  const made = info.madeFor?.dtr;
+  // Without a record of what the replicas were made for (a cluster file of an older dtr-ha), what
+  // this run did to UCP decides.
+  if (made ? made.ucpFingerprint !== ucp.fingerprint : ucp.installed) return 'UCP was installed again';
+  const moved = movedSince(made ?? info.madeFor?.ucp, info.machines);
+  return moved.size ? `${[...moved].join(', ')} changed address` : undefined;
 }
 
 async function buildProducts(
@@ -102,8 +121,10 @@ async function buildProducts(
   machines: Machine[],
   info: ClusterInfo,
   reporter: StatusReporter,
-  { hostDocker, until, moved }: { hostDocker: Docker; until: UpTarget; moved: ReadonlySet<string> },
+  { hostDocker, until }: { hostDocker: Docker; until: UpTarget },
 ): Promise<void> {
+  // Read before the UCP step records what it makes now.
+  const ucpMadeFor = info.madeFor?.ucp;
   const images = await reporter.step('Preparing images; UCP’s to every machine', async (detail) => {
     const prepared = await prepareClusterImages(config, detail, hostDocker);
     await deliverImage(
@@ -128,18 +149,19 @@ async function buildProducts(
         controllerPort: ucpControllerPort,
       },
       detail,
-      { trustedCaPem, moved },
+      {
+        trustedCaPem,
+        moved: movedSince(ucpMadeFor, info.machines),
+        nodesJoinedTo: ucpMadeFor?.ucpFingerprint,
+      },
     ),
   );
   if (ucp.caPem !== trustedCaPem) await writePrivateFile(ucpCaPath, ucp.caPem);
   info.ucp = { url: ucp.url, caPath: ucpCaPath };
+  const addresses = addressesOf(info.machines);
+  const remakeReplicas = replicasOutdated(info, ucp);
+  info.madeFor = { ...info.madeFor, ucp: { ucpFingerprint: ucp.fingerprint, addresses } };
   if (until === 'ucp') return;
-  // Replicas know UCP's CA and each other's addresses: a new UCP or a moved machine means new replicas.
-  const remakeReplicas = ucp.installed
-    ? 'UCP was installed again'
-    : moved.size
-      ? `${[...moved].join(', ')} changed address`
-      : undefined;
   await ensureDtrCluster(config, context, machines, info, reporter, {
     images,
     ucp,
@@ -147,6 +169,7 @@ async function buildProducts(
     hostDocker,
     remakeReplicas,
   });
+  info.madeFor = { ...info.madeFor, dtr: { ucpFingerprint: ucp.fingerprint, addresses } };
 }
 
 /**
@@ -392,7 +415,11 @@ export async function uninstallDtr(
       };
       const removed = await removeDtr(access, machines);
       detail(removed.length ? `destroyed replicas ${removed.join(', ')}` : 'no DTR replica found');
-      await writeClusterFile(context.dir, { machines: info.machines, ucp: info.ucp });
+      await writeClusterFile(context.dir, {
+        machines: info.machines,
+        ucp: info.ucp,
+        madeFor: { ucp: info.madeFor?.ucp },
+      });
       return removed;
     });
   } finally {

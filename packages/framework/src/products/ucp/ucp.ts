@@ -123,13 +123,15 @@ async function containerRunning(machine: Machine, name: string): Promise<boolean
  * UCP is bound to addresses: its certificate names the controller's, and each node joined with its
  * own. A controller whose address changed (`moved`, or a certificate that does not name its address)
  * is installed again with --fresh-install; then every node joins the new instance, and a node whose
- * own address changed joins again, both with --fresh-install over what they had.
+ * own address changed joins again, both with --fresh-install over what they had. `nodesJoinedTo` is
+ * the fingerprint of the instance the nodes last joined for sure: another one serving means every
+ * node joins it (a run that reinstalled UCP may have died before all had).
  */
 export async function ensureUcp(
   machines: Machine[],
   settings: UcpSettings,
   detail: (message: string) => void = () => undefined,
-  options: { trustedCaPem?: string; moved?: ReadonlySet<string> } = {},
+  options: { trustedCaPem?: string; moved?: ReadonlySet<string>; nodesJoinedTo?: string } = {},
 ): Promise<UcpEndpoint & { installed: boolean }> {
   const moved = options.moved ?? new Set<string>();
   const [controller, ...nodes] = machines;
@@ -163,10 +165,12 @@ export async function ensureUcp(
   await waitForUcp(endpoint);
   const ready = endpoint;
   const installed = !running || stale !== undefined;
+  const newInstance =
+    installed || (options.nodesJoinedTo !== undefined && options.nodesJoinedTo !== ready.fingerprint);
   await Promise.all(
     nodes.map(async (node) => {
       const joined = await volumeExists(node, 'ucp-node-certs');
-      const why = installed ? 'UCP was installed again' : moved.has(node.name) ? 'its address changed' : '';
+      const why = newInstance ? 'UCP was installed again' : moved.has(node.name) ? 'its address changed' : '';
       if (joined && !why) return;
       detail(joined ? `joining ${node.name} to UCP again (${why})` : `joining ${node.name} to UCP`);
       const args = ucpJoinArgs(settings, { ip: node.getIP() }, ready);
