@@ -17,11 +17,13 @@ export interface ClusterInfo {
 }
 
 /**
- * The machine addresses (and the UCP instance, by its CA's fingerprint) that a product was made
- * for when its step last ended well. A run that fails before then keeps the older record, so the
+ * The machine addresses, the UCP instance (by its CA's fingerprint) and the image that a product was
+ * made for when its step last ended well. A run that fails before then keeps the older record, so the
  * next run still sees what has to be made again.
  */
 export interface MadeFor {
   ucpFingerprint?: string;
   addresses: Record<string, string>;
+  /** The installer image it was made with (UCP_REPO:UCP_TAG, DTR_REPO:DTR_TAG, or a lab stand-in's). */
+  image?: string;
 }

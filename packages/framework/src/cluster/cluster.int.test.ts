@@ -197,6 +197,33 @@ test('a run that made UCP again died before the nodes joined it: the next up joi
   expect(settled.info.dtr!.replicas).toEqual(again.info.dtr!.replicas);
 });
 
+test('UCP and DTR made with other images than the configured ones are made again from these', async () => {
+  // As after UCP_TAG and DTR_TAG change in .env, or after a lab stand-in's recipe changes.
+  const file = clusterFilePath(cluster.context.dir);
+  const recorded = JSON.parse(await fs.readFile(file, 'utf8')) as Required<ClusterInfo>;
+  const configured = { ucp: recorded.madeFor.ucp!.image, dtr: recorded.madeFor.dtr!.image };
+  recorded.madeFor.ucp!.image = 'docker/ucp:1.1.0';
+  recorded.madeFor.dtr!.image = 'docker/dtr:2.0.0';
+  await fs.writeFile(file, JSON.stringify(recorded));
+
+  lines.length = 0;
+  const again = await up(config, { reporter: reporter(), until: 'dtr' });
+  cluster.handles.forEach((m) => m.dispose());
+  cluster = again;
+  expect(lines).toContainEqual(
+    expect.stringContaining(
+      `was installed from docker/ucp:1.1.0, not ${configured.ucp}: installing it again`,
+    ),
+  );
+  expect(lines).toContainEqual(
+    expect.stringContaining(
+      `the DTR image is now ${configured.dtr} (was docker/dtr:2.0.0): destroying replicas`,
+    ),
+  );
+  const written = JSON.parse(await fs.readFile(file, 'utf8')) as Required<ClusterInfo>;
+  expect([written.madeFor.ucp!.image, written.madeFor.dtr!.image]).toEqual([configured.ucp, configured.dtr]);
+});
+
 test('uninstallDtr leaves no DTR container or volume on any machine; machines and UCP stay', async () => {
   const removed = await uninstallDtr(config, { reporter: new StatusReporter(() => undefined) });
   expect(removed.sort()).toEqual(cluster.info.dtr!.replicas.map((r) => r.id).sort());

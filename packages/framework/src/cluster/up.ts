@@ -105,9 +105,17 @@ export function movedSince(
   return new Set(now.filter((m) => m.name in was && was[m.name] !== m.ip).map((m) => m.name));
 }
 
-/** Why the replicas there cannot be kept: they know an older UCP, or addresses that changed. */
-function replicasOutdated(info: ClusterInfo, ucp: UcpEndpoint & { installed: boolean }): string | undefined {
+/**
+ * Why the replicas there cannot be kept: they know an older UCP or addresses that changed, or they
+ * were made with another DTR image (DTR_TAG changed, or the lab's stand-in did).
+ */
+function replicasOutdated(
+  info: ClusterInfo,
+  ucp: UcpEndpoint & { installed: boolean },
+  dtrImage: string,
+): string | undefined {
   const made = info.madeFor?.dtr;
+  if (made?.image && made.image !== dtrImage) return `the DTR image is now ${dtrImage} (was ${made.image})`;
   // Without a record of what the replicas were made for (a cluster file of an older dtr-ha), what
   // this run did to UCP decides.
   if (made ? made.ucpFingerprint !== ucp.fingerprint : ucp.installed) return 'UCP was installed again';
@@ -153,14 +161,18 @@ async function buildProducts(
         trustedCaPem,
         moved: movedSince(ucpMadeFor, info.machines),
         nodesJoinedTo: ucpMadeFor?.ucpFingerprint,
+        installedFrom: ucpMadeFor?.image,
       },
     ),
   );
   if (ucp.caPem !== trustedCaPem) await writePrivateFile(ucpCaPath, ucp.caPem);
   info.ucp = { url: ucp.url, caPath: ucpCaPath };
   const addresses = addressesOf(info.machines);
-  const remakeReplicas = replicasOutdated(info, ucp);
-  info.madeFor = { ...info.madeFor, ucp: { ucpFingerprint: ucp.fingerprint, addresses } };
+  const remakeReplicas = replicasOutdated(info, ucp, images.dtr);
+  info.madeFor = {
+    ...info.madeFor,
+    ucp: { ucpFingerprint: ucp.fingerprint, addresses, image: images.ucp },
+  };
   if (until === 'ucp') return;
   await ensureDtrCluster(config, context, machines, info, reporter, {
     images,
@@ -169,7 +181,10 @@ async function buildProducts(
     hostDocker,
     remakeReplicas,
   });
-  info.madeFor = { ...info.madeFor, dtr: { ucpFingerprint: ucp.fingerprint, addresses } };
+  info.madeFor = {
+    ...info.madeFor,
+    dtr: { ucpFingerprint: ucp.fingerprint, addresses, image: images.dtr },
+  };
 }
 
 /**

@@ -125,20 +125,31 @@ async function containerRunning(machine: Machine, name: string): Promise<boolean
  * is installed again with --fresh-install; then every node joins the new instance, and a node whose
  * own address changed joins again, both with --fresh-install over what they had. `nodesJoinedTo` is
  * the fingerprint of the instance the nodes last joined for sure: another one serving means every
- * node joins it (a run that reinstalled UCP may have died before all had).
+ * node joins it (a run that reinstalled UCP may have died before all had). `installedFrom` is the
+ * image UCP was last installed with: another image in the settings (UCP_TAG changed, or the lab's
+ * stand-in did) means installing it again from that one.
  */
 export async function ensureUcp(
   machines: Machine[],
   settings: UcpSettings,
   detail: (message: string) => void = () => undefined,
-  options: { trustedCaPem?: string; moved?: ReadonlySet<string>; nodesJoinedTo?: string } = {},
+  options: {
+    trustedCaPem?: string;
+    moved?: ReadonlySet<string>;
+    nodesJoinedTo?: string;
+    installedFrom?: string;
+  } = {},
 ): Promise<UcpEndpoint & { installed: boolean }> {
   const moved = options.moved ?? new Set<string>();
   const [controller, ...nodes] = machines;
   const url = `https://${controller.getIP()}:${settings.controllerPort}`;
   let endpoint: UcpEndpoint | undefined;
   const running = await containerRunning(controller, 'ucp-controller');
-  const stale = running ? await staleController(controller, url, moved) : undefined;
+  const stale = !running
+    ? undefined
+    : options.installedFrom && options.installedFrom !== settings.image
+      ? `was installed from ${options.installedFrom}, not ${settings.image}`
+      : await staleController(controller, url, moved);
   if (!running || stale) {
     // UCP's volumes or a stopped controller without a running one: an install that died half-way.
     // --fresh-install (documented for exactly this) makes the installer start over, not refuse.
