@@ -60,7 +60,8 @@ test('bad configuration: one error naming every bad variable, and nothing is cre
 
 test('up makes 4 machines, each printed with its role and IP; ssh and status reach them', async () => {
   const upResult = await dtrHa(['up', '--until', 'machines']);
-  expect(upResult.code).toBe(0);
+  // Matched as an object so that a failure shows what up printed.
+  expect(upResult).toMatchObject({ code: 0 });
   const lines = upResult.stdout.trim().split('\n');
   expect(lines.map((l) => l.split('\t').slice(0, 2))).toEqual([
     [`${prefix}-1`, 'controller'],

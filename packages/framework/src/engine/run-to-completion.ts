@@ -12,6 +12,7 @@ export interface RunSpec {
   entrypoint?: string[];
   /** `host` to use the machine's own network, as the NFS check does. */
   networkMode?: string;
+  labels?: Record<string, string>;
 }
 
 export interface RunResult {
@@ -39,6 +40,7 @@ export async function runToCompletion(docker: Docker, spec: RunSpec): Promise<Ru
     Cmd: spec.cmd,
     Entrypoint: spec.entrypoint,
     Env: spec.env,
+    Labels: spec.labels,
     AttachStdout: true,
     AttachStderr: true,
     HostConfig: { Binds: spec.binds, NetworkMode: spec.networkMode },

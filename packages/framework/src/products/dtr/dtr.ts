@@ -108,8 +108,16 @@ export function dtrDestroyArgs(settings: DtrAccess, replicaId: string): string[]
   return ['destroy', '--replica-id', replicaId, ...ucpFlags(settings)];
 }
 
+/** On the DTR installer's container: DTR's reference gives it no name, so a label finds one left running. */
+export const dtrInstallerLabel = { 'dtr-ha.role': 'dtr-installer' } as const;
+
 export async function runDtr(machine: Machine, image: string, args: string[]): Promise<string> {
-  const result = await runToCompletion(machine.getClient(), { image, cmd: args, binds: [socketBind] });
+  const result = await runToCompletion(machine.getClient(), {
+    image,
+    cmd: args,
+    binds: [socketBind],
+    labels: { ...dtrInstallerLabel },
+  });
   if (result.code !== 0) {
     const tail = (result.stderr || result.stdout).trim().split('\n').slice(-5).join('\n');
     throw new Error(

@@ -4,6 +4,7 @@ import { waitFor } from '../../util/wait';
 import {
   dtrDestroyArgs,
   dtrInstallArgs,
+  dtrInstallerLabel,
   dtrJoinArgs,
   findReplicas,
   newReplicaId,
@@ -28,15 +29,29 @@ const dtrName = /^\/dtr-[a-z0-9-]+-([0-9a-f]{12})$/;
  */
 export async function reapOrphans(machine: Machine, detail: (message: string) => void): Promise<string[]> {
   const docker = machine.getClient();
-  const containers = await docker.listContainers({ all: true });
-  const fronts = new Set(
-    containers.flatMap((c) => c.Names).flatMap((n) => /^\/dtr-nginx-([0-9a-f]{12})$/.exec(n)?.[1] ?? []),
-  );
+  // An installer whose `up` was killed goes on making containers (and its second phase with them):
+  // stop it first, or what it makes while we reap keeps a registry volume in use.
+  const installers = await docker.listContainers({
+    all: true,
+    filters: { label: Object.entries(dtrInstallerLabel).map(([k, v]) => `${k}=${v}`) },
+  });
+  await Promise.all(installers.map((c) => removeContainer(machine, c.Id)));
   const reaped = new Set<string>();
-  for (const c of containers) {
-    const id = c.Names.map((n) => dtrName.exec(n)?.[1]).find(Boolean);
-    if (id && !fronts.has(id)) {
-      await docker.getContainer(c.Id).remove({ force: true });
+  let fronts = new Set<string>();
+  // Again until a listing finds nothing to remove: a second phase removed in one round may have
+  // made a container just after the listing of that round.
+  for (let round = 1; round <= 3; round++) {
+    const containers = await docker.listContainers({ all: true });
+    fronts = new Set(
+      containers.flatMap((c) => c.Names).flatMap((n) => /^\/dtr-nginx-([0-9a-f]{12})$/.exec(n)?.[1] ?? []),
+    );
+    const doomed = containers.flatMap((c) => {
+      const id = c.Names.map((n) => dtrName.exec(n)?.[1]).find(Boolean);
+      return id && !fronts.has(id) ? [{ container: c.Id, id }] : [];
+    });
+    if (!doomed.length) break;
+    for (const { container, id } of doomed) {
+      await removeContainer(machine, container);
       reaped.add(id);
     }
   }
@@ -50,6 +65,17 @@ export async function reapOrphans(machine: Machine, detail: (message: string) =>
   if (reaped.size)
     detail(`removed what half-made replicas ${[...reaped].join(', ')} left on ${machine.name}`);
   return [...reaped];
+}
+
+/** Force-removes a container; one already gone (its own installer removed it) is fine. */
+async function removeContainer(machine: Machine, id: string): Promise<void> {
+  await machine
+    .getClient()
+    .getContainer(id)
+    .remove({ force: true })
+    .catch((error: { statusCode?: number }) => {
+      if (error.statusCode !== 404) throw error;
+    });
 }
 
 async function healthy(replica: DtrReplica, settings: DtrSettings, timeoutMs: number): Promise<boolean> {
