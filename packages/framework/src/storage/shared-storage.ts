@@ -1,3 +1,4 @@
+import { ignoreMissing } from '../engine/ignore-missing';
 import type { Machine } from '../machines/machine';
 import { labSharedDir } from '../machines/providers/local-lab/local-lab-provider';
 
@@ -101,13 +102,7 @@ export async function releaseReplicaStorage(
   const target = registryVolumePath(replicaId);
   await machine.shell.check(`if mountpoint -q ${target}; then umount ${target}; fi`);
   if (options.unmountOnly) return;
-  await machine
-    .getClient()
-    .getVolume(registryVolume(replicaId))
-    .remove()
-    .catch((error: { statusCode?: number }) => {
-      if (error.statusCode !== 404) throw error;
-    });
+  await machine.getClient().getVolume(registryVolume(replicaId)).remove().catch(ignoreMissing);
 }
 
 /** The server side: the lab's shared volume is there already; real hosts export NFS from the controller. */

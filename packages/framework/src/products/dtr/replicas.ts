@@ -1,3 +1,5 @@
+import type Docker from 'dockerode';
+import { ignoreMissing } from '../../engine/ignore-missing';
 import type { Machine } from '../../machines/machine';
 import { prepareReplicaStorage, releaseReplicaStorage, type StorageMode } from '../../storage/shared-storage';
 import { waitFor } from '../../util/wait';
@@ -35,7 +37,7 @@ export async function reapOrphans(machine: Machine, detail: (message: string) =>
     all: true,
     filters: { label: Object.entries(dtrInstallerLabel).map(([k, v]) => `${k}=${v}`) },
   });
-  await Promise.all(installers.map((c) => removeContainer(machine, c.Id)));
+  await Promise.all(installers.map((c) => removeContainer(docker, c.Id)));
   const reaped = new Set<string>();
   let fronts = new Set<string>();
   // Again until a listing finds nothing to remove: a second phase removed in one round may have
@@ -51,7 +53,7 @@ export async function reapOrphans(machine: Machine, detail: (message: string) =>
     });
     if (!doomed.length) break;
     for (const { container, id } of doomed) {
-      await removeContainer(machine, container);
+      await removeContainer(docker, container);
       reaped.add(id);
     }
   }
@@ -68,14 +70,8 @@ export async function reapOrphans(machine: Machine, detail: (message: string) =>
 }
 
 /** Force-removes a container; one already gone (its own installer removed it) is fine. */
-async function removeContainer(machine: Machine, id: string): Promise<void> {
-  await machine
-    .getClient()
-    .getContainer(id)
-    .remove({ force: true })
-    .catch((error: { statusCode?: number }) => {
-      if (error.statusCode !== 404) throw error;
-    });
+async function removeContainer(docker: Docker, id: string): Promise<void> {
+  await docker.getContainer(id).remove({ force: true }).catch(ignoreMissing);
 }
 
 async function healthy(replica: DtrReplica, settings: DtrSettings, timeoutMs: number): Promise<boolean> {

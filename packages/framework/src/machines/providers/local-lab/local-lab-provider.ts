@@ -7,6 +7,7 @@ import type { SshIdentity } from '../../../ssh/ssh-identity';
 import type { EnsureResult, FoundMachine, MachineRecord, MachineSpec, Progress, Provider } from '../../types';
 import { ensureLabImage } from '../../../images/lab-image';
 import { tarSingleFile } from '../../../util/tar';
+import { ignoreMissing } from '../../../engine/ignore-missing';
 
 /** Labels are the lab's only state: they say which cluster, machine and role a resource belongs to. */
 export const labels = {
@@ -36,15 +37,6 @@ export function nodeAddress(subnet: string, index: number): string {
   const address = (base >>> 0) + hostNumber;
   return [24, 16, 8, 0].map((shift) => (address >>> shift) & 255).join('.');
 }
-
-/** Removing what is already gone is fine; anything else is an error. */
-const ignoreMissing = (error: { statusCode?: number }) => {
-  if (error.statusCode !== 404) throw error;
-};
-const ignoreMissingValue = (error: { statusCode?: number }): undefined => {
-  ignoreMissing(error);
-  return undefined;
-};
 
 /** Where every lab node sees the cluster's shared volume. */
 export const labSharedDir = '/srv/dtr-ha-shared';
@@ -244,7 +236,7 @@ export class LocalLabProvider implements Provider {
    */
   private async ensureNetwork(noNodes: boolean): Promise<string | undefined> {
     const network = this.docker.getNetwork(this.networkName);
-    const existing = await network.inspect().catch(ignoreMissingValue);
+    const existing = await network.inspect().catch(ignoreMissing);
     if (existing?.Labels?.[labels.fixedAddresses]) return existing.Labels[labels.fixedAddresses];
     if (existing) {
       if (!noNodes) return undefined;
