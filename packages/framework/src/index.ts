@@ -5,6 +5,7 @@ export { LocalLabProvider } from './machines/providers/local-lab/local-lab-provi
 export { ensureLabImage, labImageTag } from './images/lab-image';
 export { GenericProvider } from './machines/providers/generic/generic-provider';
 export { DockerMachineProvider } from './machines/providers/docker-machine/docker-machine-provider';
+export { providerRegistration, type ProviderContext, type ProviderRegistration } from './machines/providers';
 export { engineClient, engineAnswers } from './engine/engine-client';
 export { setUpEngine, enginePort } from './engine/engine-setup';
 export { openCluster, toMachines, type ClusterContext } from './cluster/cluster-context';

@@ -64,7 +64,7 @@ export async function up(config: Config, options: UpOptions = {}): Promise<UpRes
       // Machines beyond NUM_MACHINES (left by a bigger run) are not part of this cluster any more.
       const wanted = new Set(specs.map((s) => s.name));
       const extra = (await context.provider.list()).filter((m) => !wanted.has(m.name)).map((m) => m.name);
-      if (extra.length && context.provider.name !== 'generic') {
+      if (extra.length && context.provider.capabilities.ownsMachines) {
         await context.provider.remove(extra);
         detail(`removed ${extra.join(', ')} (beyond NUM_MACHINES=${specs.length})`);
       }
@@ -252,7 +252,7 @@ export async function planDtr(
     },
     replicaMachines,
     lbMachine,
-    storage: config.machineDriver === 'local' ? 'lab-shared-volume' : 'nfs',
+    storage: context.provider.capabilities.storage,
     caPath: dtrTls.caPath,
     haproxyImage: deps.images.haproxy,
   };

@@ -1,6 +1,7 @@
 import Docker from 'dockerode';
 import type { Config } from '../config';
 import type { Machine } from '../machines/machine';
+import { providerRegistration } from '../machines/providers';
 import type { Progress } from '../machines/types';
 import { ensureLabImage, imageExists } from './lab-image';
 import { followToEnd, transferImage } from './image-transfer';
@@ -10,7 +11,7 @@ export interface ClusterImages {
   ucp: string;
   dtr: string;
   haproxy: string;
-  /** The lab's userspace NFS server and client (local driver only). */
+  /** The lab's userspace NFS server and client (for providers whose `extraImages` name it). */
   nfs?: string;
 }
 
@@ -49,10 +50,10 @@ export async function prepareClusterImages(
       );
     }
   }
-  const nfs =
-    config.machineDriver === 'local'
-      ? (await ensureLabImage(hostDocker, 'nfs-ganesha', { debianMirror: config.debianMirror, progress })).tag
-      : undefined;
+  const { extraImages } = providerRegistration(config.machineDriver).capabilities;
+  const nfs = extraImages.includes('nfs-ganesha')
+    ? (await ensureLabImage(hostDocker, 'nfs-ganesha', { debianMirror: config.debianMirror, progress })).tag
+    : undefined;
   return { ucp: config.ucp.image, dtr: config.dtr.image, haproxy, nfs };
 }
 

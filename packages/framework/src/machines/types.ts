@@ -55,12 +55,38 @@ export interface Progress {
 }
 
 /**
+ * How the DTR replicas share the registry's storage: an NFS export on the controller, or (lab nodes
+ * share the host's kernel, which has no NFS here) one volume every node mounts.
+ */
+export type StorageMode = 'nfs' | 'lab-shared-volume';
+
+/** An image of the lab's recipes (images/lab-image.ts) that a provider's clusters need built on the host. */
+export type ProviderImage = 'nfs-ganesha';
+
+/**
+ * What a provider can do and needs, known without asking it anything (as kind's `Provider.Info()`):
+ * the layers above ask this instead of the provider's name.
+ */
+export interface ProviderCapabilities {
+  /**
+   * Whether it made the machines and may delete them: only then are machines beyond NUM_MACHINES
+   * removed. Generic hosts are the user's.
+   */
+  readonly ownsMachines: boolean;
+  /** How DTR's replicas share the registry's storage on its machines. */
+  readonly storage: StorageMode;
+  /** Images built on the framework's host besides the products' (the lab's userspace NFS server). */
+  readonly extraImages: readonly ProviderImage[];
+}
+
+/**
  * A narrow provider interface (in the spirit of kind's): make the planned machines exist and
  * answer, list what exists for this cluster, remove machines, collect their logs.
  * `ensure` reuses what already answers, restarts what is stopped, creates what is missing.
  */
 export interface Provider {
   readonly name: string;
+  readonly capabilities: ProviderCapabilities;
   ensure(specs: MachineSpec[], progress?: Progress): Promise<EnsureResult>;
   list(): Promise<FoundMachine[]>;
   remove(names?: string[]): Promise<string[]>;

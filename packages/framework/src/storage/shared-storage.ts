@@ -1,14 +1,16 @@
 import { ignoreMissing } from '../engine/ignore-missing';
 import type { Machine } from '../machines/machine';
+import type { StorageMode } from '../machines/types';
 import { labSharedDir } from '../machines/providers/local-lab/local-lab-provider';
 
 /**
  * Shared storage for the DTR replicas' registry volumes, as the seed set it up by hand: an NFS export
  * on the controller mounted over every replica's `dtr-registry-<id>` volume. Lab nodes share the host's
  * kernel, which has no NFS here, so there each replica's volume is bound to the cluster's shared
- * volume instead: the same files on every replica, through the same volume path.
+ * volume instead: the same files on every replica, through the same volume path. Which of the two a
+ * cluster gets is its provider's to say (`ProviderCapabilities.storage`).
  */
-export type StorageMode = 'nfs' | 'lab-shared-volume';
+export type { StorageMode };
 
 export const nfsExportDir = '/var/nfsshare';
 

@@ -14,7 +14,9 @@ import type {
   MachineState,
   Progress,
   Provider,
+  ProviderCapabilities,
 } from '../../types';
+import type { ProviderRegistration } from '../registration';
 
 export interface DockerMachineOptions {
   prefix: string;
@@ -37,6 +39,13 @@ export const missingBinaryMessage =
 
 const logCommand = 'cat /var/log/dockerd.log 2>/dev/null || journalctl -u docker --no-pager';
 
+/** Real hosts (VMs, cloud instances) that docker-machine made for this cluster. */
+const dockerMachineCapabilities: ProviderCapabilities = {
+  ownsMachines: true,
+  storage: 'nfs',
+  extraImages: [],
+};
+
 /**
  * Machines made and kept by the `docker-machine` CLI with any of its drivers. docker-machine owns the
  * machines, their SSH keys and their TLS certificates (its store, MACHINE_STORAGE_PATH); the framework
@@ -44,6 +53,7 @@ const logCommand = 'cat /var/log/dockerd.log 2>/dev/null || journalctl -u docker
  */
 export class DockerMachineProvider implements Provider {
   readonly name = 'docker-machine';
+  readonly capabilities = dockerMachineCapabilities;
   private readonly binary: string;
   private readonly env: NodeJS.ProcessEnv;
 
@@ -228,6 +238,17 @@ export class DockerMachineProvider implements Provider {
     return result;
   }
 }
+
+/** Any MACHINE_DRIVER but local and generic: a docker-machine driver name. */
+export const dockerMachine: ProviderRegistration = {
+  capabilities: dockerMachineCapabilities,
+  configure: (config) => () =>
+    new DockerMachineProvider({
+      prefix: config.machinePrefix,
+      driver: config.machineDriver,
+      createFlags: config.machineCreateFlags,
+    }),
+};
 
 /** The `ls --filter name=` regular expression (Go RE2) of exactly this cluster's machines. */
 export function ownNamePattern(prefix: string): string {

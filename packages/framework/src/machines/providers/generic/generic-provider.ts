@@ -1,7 +1,15 @@
 import pLimit from 'p-limit';
 import { prepareHost, type HostContext } from '../../host-preparation';
 import { SshSession } from '../../../ssh/ssh-session';
-import type { EnsureResult, FoundMachine, MachineSpec, Progress, Provider } from '../../types';
+import type {
+  EnsureResult,
+  FoundMachine,
+  MachineSpec,
+  Progress,
+  Provider,
+  ProviderCapabilities,
+} from '../../types';
+import type { ProviderRegistration } from '../registration';
 
 export interface GenericOptions extends HostContext {
   prefix: string;
@@ -11,12 +19,20 @@ export interface GenericOptions extends HostContext {
   ssh: { sshUser: string; sshKeyPath: string; sshPort: number };
 }
 
+/** The hosts are the user's: never deleted, so never removed for being beyond NUM_MACHINES. */
+const genericCapabilities: ProviderCapabilities = {
+  ownsMachines: false,
+  storage: 'nfs',
+  extraImages: [],
+};
+
 /**
  * Existing hosts reached over SSH (docker-machine's generic driver, done by the framework itself):
  * Docker must be installed; the framework gives each engine TLS with the cluster's certificates.
  */
 export class GenericProvider implements Provider {
   readonly name = 'generic';
+  readonly capabilities = genericCapabilities;
 
   constructor(private readonly options: GenericOptions) {}
 
@@ -86,3 +102,16 @@ export class GenericProvider implements Provider {
     return [];
   }
 }
+
+/** MACHINE_DRIVER=generic. */
+export const genericHosts: ProviderRegistration = {
+  capabilities: genericCapabilities,
+  configure: (config) => (context) =>
+    new GenericProvider({
+      prefix: config.machinePrefix,
+      hosts: config.genericMachineList,
+      ssh: config.generic!,
+      tls: context.tls,
+      knownHosts: context.knownHosts,
+    }),
+};

@@ -1,10 +1,19 @@
-import type Docker from 'dockerode';
+import Docker from 'dockerode';
 import pLimit from 'p-limit';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { prepareHost, type HostContext } from '../../host-preparation';
-import type { SshIdentity } from '../../../ssh/ssh-identity';
-import type { EnsureResult, FoundMachine, MachineRecord, MachineSpec, Progress, Provider } from '../../types';
+import { ensureSshIdentity, type SshIdentity } from '../../../ssh/ssh-identity';
+import type {
+  EnsureResult,
+  FoundMachine,
+  MachineRecord,
+  MachineSpec,
+  Progress,
+  Provider,
+  ProviderCapabilities,
+} from '../../types';
+import type { ProviderRegistration } from '../registration';
 import { ensureLabImage } from '../../../images/lab-image';
 import { tarSingleFile } from '../../../util/tar';
 import { ignoreMissing } from '../../../engine/ignore-missing';
@@ -49,12 +58,23 @@ export interface LocalLabOptions extends HostContext {
 }
 
 /**
+ * The lab's nodes are its own containers. They share the host's kernel, which has no NFS here: the
+ * replicas share one volume, which NFS-Ganesha (userspace, its own image) exports as well.
+ */
+const localLabCapabilities: ProviderCapabilities = {
+  ownsMachines: true,
+  storage: 'lab-shared-volume',
+  extraImages: ['nfs-ganesha'],
+};
+
+/**
  * The local lab: each machine is a container on this host's Docker engine running its own sshd and
  * dockerd, on a bridge network of its own cluster, so every code path that drives real hosts runs
  * for real on one box.
  */
 export class LocalLabProvider implements Provider {
   readonly name = 'local';
+  readonly capabilities = localLabCapabilities;
   private readonly docker: Docker;
 
   constructor(private readonly options: LocalLabOptions) {
@@ -344,3 +364,17 @@ export class LocalLabProvider implements Provider {
     return ip;
   }
 }
+
+/** MACHINE_DRIVER=local. */
+export const localLab: ProviderRegistration = {
+  capabilities: localLabCapabilities,
+  configure: (config) => async (context) =>
+    new LocalLabProvider({
+      prefix: config.machinePrefix,
+      hostDocker: context.hostDocker ?? new Docker(),
+      identity: await ensureSshIdentity(context.dir, `dtr-ha ${config.machinePrefix}`),
+      debianMirror: config.debianMirror,
+      tls: context.tls,
+      knownHosts: context.knownHosts,
+    }),
+};

@@ -1,0 +1,29 @@
+import type Docker from 'dockerode';
+import type { Config } from '../../config';
+import type { KnownHosts } from '../../ssh/known-hosts';
+import type { ClusterTls } from '../../tls';
+import type { Provider, ProviderCapabilities } from '../types';
+
+/** What an open cluster gives the provider it makes: its state directory, certificates, host keys. */
+export interface ProviderContext {
+  /** `<DTR_HA_STATE_DIR>/<MACHINE_PREFIX>`, 0700. */
+  dir: string;
+  tls: ClusterTls;
+  knownHosts: KnownHosts;
+  /** The engine the framework runs on; default: the one of the environment (DOCKER_HOST, the socket). */
+  hostDocker?: Docker;
+}
+
+/**
+ * One kind of provider as the registry (./index.ts) knows it: what it can do, and how to make one.
+ * A provider's folder exports its registration; the registry maps MACHINE_DRIVER to it.
+ */
+export interface ProviderRegistration {
+  readonly capabilities: ProviderCapabilities;
+  /**
+   * Reads and checks the provider's part of the configuration (its MACHINE_CREATE_FLAGS), throwing a
+   * ConfigError naming the variable; nothing is made. Returns how to make the provider once the
+   * cluster's state is open.
+   */
+  configure(config: Config): (context: ProviderContext) => Provider | Promise<Provider>;
+}
