@@ -4,6 +4,11 @@ export { Machine } from './machines/machine';
 export { LocalLabProvider } from './machines/providers/local-lab/local-lab-provider';
 export { ensureLabImage, labImageTag } from './images/lab-image';
 export { GenericProvider } from './machines/providers/generic/generic-provider';
+export {
+  genericSshSettings,
+  parseGenericFlags,
+  type GenericDriverConfig,
+} from './machines/providers/generic/generic-flags';
 export { DockerMachineProvider } from './machines/providers/docker-machine/docker-machine-provider';
 export { providerRegistration, type ProviderContext, type ProviderRegistration } from './machines/providers';
 export { engineClient, engineAnswers } from './engine/engine-client';

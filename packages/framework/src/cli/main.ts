@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import { ConfigError, describeEnvironment, loadConfig, renderConfigurationDoc, type Config } from '../config';
 import { engineAnswers } from '../engine/engine-client';
 import { Machine } from '../machines/machine';
+import { providerRegistration } from '../machines/providers';
 import { openCluster, toMachines } from '../cluster/cluster-context';
 import { adminPassword } from '../cluster/admin-password';
 import { collectDiagnostics, diagnosticsDir } from '../diagnostics/collect';
@@ -67,7 +68,10 @@ program
   .command('env')
   .description('print every configuration variable: description, default, current value (secrets masked)')
   .action(() => {
-    process.stdout.write(describeEnvironment(loadConfig()));
+    const config = loadConfig();
+    process.stdout.write(
+      describeEnvironment(config, providerRegistration(config.machineDriver).describe?.(config)),
+    );
   });
 
 program

@@ -21,15 +21,19 @@ export {
   loadConfig,
   parseBoolean,
   parseConstraints,
-  parseGenericFlags,
   splitShellWords,
   type Config,
   type ConfigProblem,
   type Constraint,
-  type GenericDriverConfig,
   type ImageConfig,
   type LoadConfigOptions,
   type ShellWords,
   type ValueSource,
 } from './load';
-export { MASK, describeEnvironment, maskSecretFlags, renderConfigurationDoc } from './render';
+export {
+  MASK,
+  describeEnvironment,
+  maskSecretFlags,
+  renderConfigurationDoc,
+  type DriverNotes,
+} from './render';

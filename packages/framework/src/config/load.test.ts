@@ -6,14 +6,11 @@ import { variables } from './schema';
 
 let dir: string;
 let home: string;
-let key: string;
 
 beforeEach(() => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dtrha-config-'));
   home = path.join(dir, 'home');
-  fs.mkdirSync(path.join(home, '.ssh'), { recursive: true });
-  key = path.join(home, '.ssh', 'id_rsa');
-  fs.writeFileSync(key, 'not really a key\n', { mode: 0o600 });
+  fs.mkdirSync(home);
 });
 
 afterEach(() => {
@@ -67,9 +64,10 @@ describe('loadConfig: defaults', () => {
       stateDir: path.join(home, '.dtr-ha'),
       envFile: path.join(dir, '.env'),
       envFileFound: false,
+      cwd: dir,
+      home,
       sources: Object.fromEntries(variables.map((v) => [v.name, 'default'])),
     });
-    expect(config.generic).toBeUndefined();
     expect(config.debianMirror).toBeUndefined();
   });
 
@@ -211,30 +209,23 @@ describe('loadConfig: values', () => {
     expect(config.admin.password).toBe('long enough');
   });
 
-  test('generic: the list gives the machine count when NUM_MACHINES is unset; SSH defaults', () => {
+  // The generic driver's SSH flags are its provider's to read: machines/providers/generic/generic-flags.test.ts.
+  test('generic: the list gives the machine count when NUM_MACHINES is unset', () => {
     const config = load(GENERIC);
     expect(config.numMachines).toBe(3);
     expect(config.genericMachineList).toEqual(['10.0.0.1', '10.0.0.2', '10.0.0.3']);
-    expect(config.generic).toEqual({ sshUser: 'root', sshKeyPath: key, sshPort: 22 });
   });
 
-  test('generic: SSH flags in both forms, hostnames, NUM_MACHINES that fits', () => {
-    const other = path.join(dir, 'other key');
-    fs.writeFileSync(other, 'key\n');
+  test('generic: hostnames, NUM_MACHINES that fits; the flags stay words', () => {
     const config = load({
       MACHINE_DRIVER: 'generic',
       NUM_MACHINES: '2',
       GENERIC_MACHINE_LIST: 'node-1.example.com, 192.168.1.20',
-      MACHINE_CREATE_FLAGS: `--generic-ssh-user ubuntu --generic-ssh-key='${other}' --generic-ssh-port 2222 --generic-engine-port=2376`,
+      MACHINE_CREATE_FLAGS: '--generic-ssh-user ubuntu --generic-ssh-port=2222',
     });
     expect(config.numMachines).toBe(2);
     expect(config.genericMachineList).toEqual(['node-1.example.com', '192.168.1.20']);
-    expect(config.generic).toEqual({ sshUser: 'ubuntu', sshKeyPath: other, sshPort: 2222 });
-  });
-
-  test('generic: a ~ key path is expanded', () => {
-    const config = load({ ...GENERIC, MACHINE_CREATE_FLAGS: '--generic-ssh-key ~/.ssh/id_rsa' });
-    expect(config.generic?.sshKeyPath).toBe(key);
+    expect(config.machineCreateFlags).toEqual(['--generic-ssh-user', 'ubuntu', '--generic-ssh-port=2222']);
   });
 });
 
@@ -343,24 +334,6 @@ describe('loadConfig: each bad configuration names its variable', () => {
     ['non-http mirror', { DTR_HA_DEBIAN_MIRROR: 'ftp://ftp.debian.org/debian' }, 'DTR_HA_DEBIAN_MIRROR', /./],
     ['not a URL mirror', { DTR_HA_DEBIAN_MIRROR: 'deb.debian.org' }, 'DTR_HA_DEBIAN_MIRROR', /./],
     [
-      'generic SSH key missing',
-      { ...GENERIC, MACHINE_CREATE_FLAGS: '--generic-ssh-key /nonexistent/dtrha/id_rsa' },
-      'MACHINE_CREATE_FLAGS',
-      /\/nonexistent\/dtrha\/id_rsa/,
-    ],
-    [
-      'generic SSH port invalid',
-      { ...GENERIC, MACHINE_CREATE_FLAGS: '--generic-ssh-port=70000' },
-      'MACHINE_CREATE_FLAGS',
-      /--generic-ssh-port "70000"/,
-    ],
-    [
-      'generic SSH flag without a value',
-      { ...GENERIC, MACHINE_CREATE_FLAGS: '--generic-ssh-user --generic-ssh-port 22' },
-      'MACHINE_CREATE_FLAGS',
-      /--generic-ssh-user needs a value/,
-    ],
-    [
       'named env file missing',
       { DTR_HA_ENV_FILE: 'missing.env' },
       'DTR_HA_ENV_FILE',
@@ -380,13 +353,6 @@ describe('loadConfig: each bad configuration names its variable', () => {
     expect(configError({ NUM_MACHINES: 'abc' }).message).toBe(
       'NUM_MACHINES="abc": must be a whole number from 2 to 16 (1 UCP controller + 1 to 15 DTR replicas)',
     );
-  });
-
-  test('the default SSH key of the generic driver must exist too', () => {
-    fs.rmSync(key);
-    const error = configError(GENERIC);
-    expect(linesAbout(error, 'MACHINE_CREATE_FLAGS').join('\n')).toContain(key);
-    expect(error.message).toMatch(/pass --generic-ssh-key/);
   });
 
   test('pulling without credentials names both variables and why', () => {

@@ -30,25 +30,16 @@ export interface ImageConfig {
   image: string;
 }
 
-/** The docker-machine generic driver's SSH settings, read from MACHINE_CREATE_FLAGS. */
-export interface GenericDriverConfig {
-  sshUser: string;
-  /** Absolute; checked to exist and be readable. */
-  sshKeyPath: string;
-  sshPort: number;
-}
-
 export interface Config {
   numMachines: number;
   testArgs: string[];
   /** `local`, `generic`, or a docker-machine driver name. */
   machineDriver: 'local' | 'generic' | (string & {});
+  /** The words of MACHINE_CREATE_FLAGS, as they are: each provider reads its own flags. */
   machineCreateFlags: string[];
   machinePrefix: string;
   /** Empty unless GENERIC_MACHINE_LIST is set. */
   genericMachineList: string[];
-  /** Only for MACHINE_DRIVER=generic. */
-  generic?: GenericDriverConfig;
   ucpPullImages: boolean;
   dtrPullImages: boolean;
   purgeMachines: boolean;
@@ -67,6 +58,10 @@ export interface Config {
   envFile: string;
   /** Whether that file existed and was read. */
   envFileFound: boolean;
+  /** Where relative paths of the configuration are resolved (a provider's flags): `LoadConfigOptions.cwd`. */
+  cwd: string;
+  /** What `~` stands for: HOME of the environment read, else the user's home directory. */
+  home: string;
   sources: Record<VariableName, ValueSource>;
 }
 
@@ -111,8 +106,6 @@ export interface LoadConfigOptions {
 
 /** Variables whose value is never quoted in a problem: it may carry credentials (e.g. --amazonec2-secret-key). */
 const UNQUOTED: ReadonlySet<VariableName> = new Set<VariableName>(['MACHINE_CREATE_FLAGS']);
-
-const DEFAULT_SSH_KEY = '~/.ssh/id_rsa';
 
 /**
  * Reads the environment and the dotenv file, validates everything, and returns the typed configuration,
@@ -222,7 +215,6 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
     listOk = hosts.errors.length === 0;
   }
 
-  let generic: GenericDriverConfig | undefined;
   if (machineDriver === 'generic') {
     if (raw.GENERIC_MACHINE_LIST === undefined) {
       problem(
@@ -249,37 +241,6 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
       } else {
         numMachines = count;
       }
-    }
-    if (flags.ok) {
-      const parsed = parseGenericFlags(flags.words);
-      for (const error of parsed.errors) problem('MACHINE_CREATE_FLAGS', error);
-      const sshUser = parsed.values['--generic-ssh-user'] ?? 'root';
-      if (!/^[a-zA-Z_][a-zA-Z0-9_.-]{0,31}$/.test(sshUser)) {
-        problem(
-          'MACHINE_CREATE_FLAGS',
-          `--generic-ssh-user ${JSON.stringify(sshUser)} is not a valid user name`,
-        );
-      }
-      const portText = parsed.values['--generic-ssh-port'] ?? '22';
-      const sshPort = parsePort(portText);
-      if (sshPort === undefined) {
-        problem(
-          'MACHINE_CREATE_FLAGS',
-          `--generic-ssh-port ${JSON.stringify(portText)} is not a port (a whole number from 1 to 65535)`,
-        );
-      }
-      const keyGiven = parsed.values['--generic-ssh-key'];
-      const sshKeyPath = path.resolve(cwd, expandHome(keyGiven ?? DEFAULT_SSH_KEY, home));
-      if (!isReadableFile(sshKeyPath)) {
-        problem(
-          'MACHINE_CREATE_FLAGS',
-          keyGiven === undefined
-            ? `the SSH key ${sshKeyPath} (default of --generic-ssh-key) does not exist or is not readable: ` +
-                'pass --generic-ssh-key <path>'
-            : `the SSH key ${sshKeyPath} (--generic-ssh-key) does not exist or is not readable`,
-        );
-      }
-      generic = { sshUser, sshKeyPath, sshPort: sshPort ?? 22 };
     }
   }
 
@@ -408,9 +369,10 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
     stateDir,
     envFile,
     envFileFound,
+    cwd,
+    home,
     sources,
   };
-  if (generic) config.generic = generic;
   if (debianMirror !== undefined) config.debianMirror = debianMirror;
   return config;
 }
@@ -448,27 +410,12 @@ function parseMachineCount(text: string): number | undefined {
   return n >= MIN_MACHINES && n <= MAX_MACHINES ? n : undefined;
 }
 
-function parsePort(text: string): number | undefined {
-  if (!/^\d+$/.test(text)) return undefined;
-  const n = Number(text);
-  return n >= 1 && n <= 65535 ? n : undefined;
-}
-
 /** Seed semantics, made strict: known spellings of on and off, in any case; anything else is undefined. */
 export function parseBoolean(text: string): boolean | undefined {
   const value = text.trim().toLowerCase();
   if ((BOOLEAN_ON as readonly string[]).includes(value)) return true;
   if ((BOOLEAN_OFF as readonly string[]).includes(value)) return false;
   return undefined;
-}
-
-function isReadableFile(file: string): boolean {
-  try {
-    fs.accessSync(file, fs.constants.R_OK);
-    return fs.statSync(file).isFile();
-  } catch {
-    return false;
-  }
 }
 
 function isHttpUrl(text: string): boolean {
@@ -574,45 +521,6 @@ function checkQuoting(text: string): { text: string } | { error: string } {
     out += text.slice(start, i);
   }
   return { text: out };
-}
-
-const GENERIC_FLAGS = ['--generic-ssh-user', '--generic-ssh-key', '--generic-ssh-port'] as const;
-type GenericFlag = (typeof GENERIC_FLAGS)[number];
-
-/** Reads the generic driver's SSH flags, in both `--flag value` and `--flag=value` forms. */
-export function parseGenericFlags(words: readonly string[]): {
-  values: Partial<Record<GenericFlag, string>>;
-  errors: string[];
-} {
-  const values: Partial<Record<GenericFlag, string>> = {};
-  const errors: string[] = [];
-  for (let i = 0; i < words.length; i++) {
-    const word = words[i];
-    for (const flag of GENERIC_FLAGS) {
-      let value: string | undefined;
-      if (word === flag) {
-        const next = words[i + 1];
-        if (next === undefined || next.startsWith('--')) {
-          errors.push(`${flag} needs a value`);
-          break;
-        }
-        value = next;
-        i += 1;
-      } else if (word.startsWith(`${flag}=`)) {
-        value = word.slice(flag.length + 1);
-        if (value === '') {
-          errors.push(`${flag} needs a value`);
-          break;
-        }
-      } else {
-        continue;
-      }
-      if (values[flag] !== undefined) errors.push(`${flag} is given more than once`);
-      values[flag] = value;
-      break;
-    }
-  }
-  return { values, errors };
 }
 
 const HOST_LABEL = '[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?';

@@ -98,10 +98,24 @@ function wrap(text: string, indent: string, width = 100): string[] {
 }
 
 /**
- * The `dtr-ha env` text: every variable with its current value, where it came from, its default and
- * description, grouped; then what follows from them. Secret values are never printed.
+ * What `dtr-ha env` says about the machine driver beyond its variables. The configuration knows no
+ * providers: the caller asks the driver's provider (`providerRegistration(driver).describe`).
  */
-export function describeEnvironment(config: Config): string {
+export interface DriverNotes {
+  /** Said after NUM_MACHINES' default, e.g. `or the number of hosts in GENERIC_MACHINE_LIST`. */
+  numMachinesDefault?: string;
+  /** Where each machine is, in machine order (generic: its host). */
+  hosts?: readonly string[];
+  /** More lines of the derived values, after the images: a label and its text. */
+  derived?: ReadonlyArray<readonly [label: string, text: string]>;
+}
+
+/**
+ * The `dtr-ha env` text: every variable with its current value, where it came from, its default and
+ * description, grouped; then what follows from them, with what the driver adds. Secret values are
+ * never printed.
+ */
+export function describeEnvironment(config: Config, driver: DriverNotes = {}): string {
   const out: string[] = [];
   out.push('dtr-ha configuration');
   out.push(
@@ -116,8 +130,8 @@ export function describeEnvironment(config: Config): string {
       out.push('');
       out.push(`  ${spec.name}=${shownValue(spec, config)}  [${config.sources[spec.name]}]`);
       let defaultText = plainDefault(spec);
-      if (spec.name === 'NUM_MACHINES' && config.machineDriver === 'generic') {
-        defaultText += ', or the number of hosts in GENERIC_MACHINE_LIST';
+      if (spec.name === 'NUM_MACHINES' && driver.numMachinesDefault) {
+        defaultText += `, ${driver.numMachinesDefault}`;
       }
       out.push(`      default: ${defaultText}${spec.secret ? ' (secret)' : ''}`);
       out.push(...wrap(plain(spec.description), '      '));
@@ -126,19 +140,12 @@ export function describeEnvironment(config: Config): string {
 
   out.push('', 'Derived', '');
   const names = Array.from({ length: config.numMachines }, (_, i) => `${config.machinePrefix}-${i + 1}`);
-  out.push(`  UCP controller: ${names[0]}${config.generic ? ` (${config.genericMachineList[0]})` : ''}`);
-  out.push(
-    `  DTR replicas:   ${names
-      .slice(1)
-      .map((name, i) => (config.generic ? `${name} (${config.genericMachineList[i + 1]})` : name))
-      .join(', ')}`,
-  );
+  const at = (name: string, i: number) => (driver.hosts ? `${name} (${driver.hosts[i]})` : name);
+  out.push(`  UCP controller: ${at(names[0], 0)}`);
+  out.push(`  DTR replicas:   ${names.map(at).slice(1).join(', ')}`);
   out.push(`  UCP image:      ${config.ucp.image}${config.ucpPullImages ? ' (pulled)' : ''}`);
   out.push(`  DTR image:      ${config.dtr.image}${config.dtrPullImages ? ' (pulled)' : ''}`);
-  if (config.generic) {
-    const { sshUser, sshPort, sshKeyPath } = config.generic;
-    out.push(`  generic SSH:    ${sshUser}@<host>:${sshPort}, key ${sshKeyPath}`);
-  }
+  for (const [label, text] of driver.derived ?? []) out.push(`  ${`${label}:`.padEnd(16)}${text}`);
   out.push(
     `  admin:          ${config.admin.username}${config.admin.password ? '' : ' (password generated per cluster)'}`,
   );

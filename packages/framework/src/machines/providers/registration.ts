@@ -1,5 +1,5 @@
 import type Docker from 'dockerode';
-import type { Config } from '../../config';
+import type { Config, DriverNotes } from '../../config';
 import type { KnownHosts } from '../../ssh/known-hosts';
 import type { ClusterTls } from '../../tls';
 import type { Provider, ProviderCapabilities } from '../types';
@@ -26,4 +26,6 @@ export interface ProviderRegistration {
    * cluster's state is open.
    */
   configure(config: Config): (context: ProviderContext) => Provider | Promise<Provider>;
+  /** What `dtr-ha env` shows of it besides the variables; reads the configuration as `configure` does. */
+  describe?(config: Config): DriverNotes;
 }

@@ -10,13 +10,14 @@ import type {
   ProviderCapabilities,
 } from '../../types';
 import type { ProviderRegistration } from '../registration';
+import { genericSshSettings, type GenericDriverConfig } from './generic-flags';
 
 export interface GenericOptions extends HostContext {
   prefix: string;
   /** GENERIC_MACHINE_LIST, in order: the first is the controller. */
   hosts: string[];
   /** From MACHINE_CREATE_FLAGS: --generic-ssh-user, --generic-ssh-key, --generic-ssh-port. */
-  ssh: { sshUser: string; sshKeyPath: string; sshPort: number };
+  ssh: GenericDriverConfig;
 }
 
 /** The hosts are the user's: never deleted, so never removed for being beyond NUM_MACHINES. */
@@ -106,12 +107,23 @@ export class GenericProvider implements Provider {
 /** MACHINE_DRIVER=generic. */
 export const genericHosts: ProviderRegistration = {
   capabilities: genericCapabilities,
-  configure: (config) => (context) =>
-    new GenericProvider({
-      prefix: config.machinePrefix,
+  configure: (config) => {
+    const ssh = genericSshSettings(config);
+    return (context) =>
+      new GenericProvider({
+        prefix: config.machinePrefix,
+        hosts: config.genericMachineList,
+        ssh,
+        tls: context.tls,
+        knownHosts: context.knownHosts,
+      });
+  },
+  describe: (config) => {
+    const { sshUser, sshPort, sshKeyPath } = genericSshSettings(config);
+    return {
+      numMachinesDefault: 'or the number of hosts in GENERIC_MACHINE_LIST',
       hosts: config.genericMachineList,
-      ssh: config.generic!,
-      tls: context.tls,
-      knownHosts: context.knownHosts,
-    }),
+      derived: [['generic SSH', `${sshUser}@<host>:${sshPort}, key ${sshKeyPath}`]],
+    };
+  },
 };
