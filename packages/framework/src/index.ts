@@ -22,7 +22,14 @@ export { readMachinesFile, readClusterFile, clusterFilePath } from './cluster/cl
 export { adminPassword } from './cluster/admin-password';
 export { StatusReporter, silentWriter, stderrWriter } from './cluster/status';
 export * from './tls';
-export { Faults, providerPower, partitionRules, type ReplicaRef, type MachinePower } from './faults/faults';
+export {
+  Faults,
+  configuredPower,
+  providerPower,
+  partitionRules,
+  type ReplicaRef,
+  type MachinePower,
+} from './faults/faults';
 export { collectDiagnostics, diagnosticsDir, redact } from './diagnostics/collect';
 export * from './handoff/handoff';
 export * from './util/lock';

@@ -5,21 +5,19 @@
  */
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import Docker from 'dockerode';
 import {
   DtrApiClient,
   Faults,
   adminPassword,
   collectDiagnostics,
+  configuredPower,
   diagnosticsDir,
-  engineAnswers,
   loadConfig,
   uninstallDtr,
   up,
   type ClusterInfo,
   type Config,
   type Machine,
-  type MachinePower,
   type StatusReporter,
 } from '@dtr-ha/framework';
 import {
@@ -88,7 +86,8 @@ export class DTRHATestSuite {
   readonly util: SuiteUtil;
   /**
    * Faults a test causes on purpose (kill, stop, pause a replica; partition a machine; stop a whole
-   * machine on the local lab). `teardown()` undoes whatever is still in place, also after a failure.
+   * machine where its provider can: the local lab, docker-machine). `teardown()` undoes whatever is
+   * still in place, also after a failure.
    */
   readonly faults: Faults;
   private dtr: DtrState | undefined;
@@ -106,7 +105,7 @@ export class DTRHATestSuite {
     this.framework = { machines, config, clusterDir: handoff.cluster.dir };
     this.admin = { username: config.admin.username, password };
     this.util = new SuiteUtil(this);
-    this.faults = new Faults(machines, config.machineDriver === 'local' ? labPower() : undefined);
+    this.faults = new Faults(machines, configuredPower(config));
     this.reporter = reporter ?? defaultReporter(config);
     if (handoff.dtr && handoff.loadBalancer) {
       this.dtr = this.dtrState({ dtr: handoff.dtr, loadBalancer: handoff.loadBalancer });
@@ -315,28 +314,6 @@ function readAdminPassword(config: Config, clusterDir: string): string {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return '';
     throw error;
   }
-}
-
-/**
- * Powering a lab machine off and on: its node container on this host's engine (the record's provider
- * ID). Back on, the machine counts once its engine answers over verified TLS again.
- */
-function labPower(): MachinePower {
-  const docker = new Docker();
-  return {
-    stop: async (machine) => {
-      await docker.getContainer(machine.record.providerId).stop({ t: 5 });
-    },
-    start: async (machine) => {
-      await docker.getContainer(machine.record.providerId).start();
-      const deadline = Date.now() + 60_000;
-      while (!(await engineAnswers(machine.record.engine, 2_000))) {
-        if (Date.now() > deadline)
-          throw new Error(`${machine.name} did not answer within 60 s of starting again`);
-        await new Promise((resolve) => setTimeout(resolve, 250));
-      }
-    },
-  };
 }
 
 /** The test file being run, when called inside Jest. */

@@ -1,6 +1,9 @@
+import type Docker from 'dockerode';
+import type { Config } from '../config';
 import { engineAnswers } from '../engine/engine-client';
 import type { Machine } from '../machines/machine';
-import type { Provider } from '../machines/types';
+import { providerRegistration } from '../machines/providers';
+import type { MachinePowerSwitch } from '../machines/types';
 import { waitFor } from '../util/wait';
 
 /** Which containers make up a DTR replica on its machine: DTR names them `dtr-<part>-<replica id>`. */
@@ -19,9 +22,13 @@ export interface MachinePower {
   start(machine: Machine): Promise<void>;
 }
 
-/** Power from a provider that can stop and start machines; starting waits until the engine answers. */
-export function providerPower(provider: Provider): MachinePower | undefined {
-  if (!provider.stopMachine || !provider.startMachine) return undefined;
+/**
+ * Power from a provider that can stop and start machines (or a registration's power switch); starting
+ * waits until the machine's engine answers over TLS again. The one power of the CLI, the preset and
+ * the framework's tests.
+ */
+export function providerPower(provider: Partial<MachinePowerSwitch> | undefined): MachinePower | undefined {
+  if (!provider?.stopMachine || !provider.startMachine) return undefined;
   return {
     stop: (machine) => provider.stopMachine!(machine.name),
     start: async (machine) => {
@@ -35,6 +42,14 @@ export function providerPower(provider: Provider): MachinePower | undefined {
       );
     },
   };
+}
+
+/**
+ * The configured provider's power, from the configuration alone: nothing is read or made, for a
+ * process without an open cluster (a test file's). Undefined when the provider cannot power machines.
+ */
+export function configuredPower(config: Config, hostDocker?: Docker): MachinePower | undefined {
+  return providerPower(providerRegistration(config.machineDriver).power?.(config, hostDocker));
 }
 
 const partitionTag = 'dtr-ha-partition';
@@ -109,7 +124,7 @@ export class Faults {
     await Promise.all(containers.map((c) => c.restart({ t: 2 })));
   }
 
-  /** Powers a whole machine off (the lab stops its node container; docker-machine stops the VM). */
+  /** Powers a whole machine off (the lab stops its node container; docker-machine stops the machine). */
   async stopMachine(machine: Machine): Promise<void> {
     if (!this.power) throw new Error(`this provider cannot stop and start machines (${machine.name})`);
     await this.power.stop(machine);

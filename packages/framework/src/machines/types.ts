@@ -79,6 +79,13 @@ export interface ProviderCapabilities {
   readonly extraImages: readonly ProviderImage[];
 }
 
+/** Powering a provider's machines off and on, by machine name (machine faults). */
+export interface MachinePowerSwitch {
+  stopMachine(name: string): Promise<void>;
+  /** Resolves once the machine runs again; its engine may answer a moment later. */
+  startMachine(name: string): Promise<void>;
+}
+
 /**
  * A narrow provider interface (in the spirit of kind's): make the planned machines exist and
  * answer, list what exists for this cluster, remove machines, collect their logs.
@@ -91,9 +98,12 @@ export interface Provider {
   list(): Promise<FoundMachine[]>;
   remove(names?: string[]): Promise<string[]>;
   collectLogs(dir: string): Promise<string[]>;
-  /** Powers a machine off and on again (for faults); providers that cannot leave these out. */
-  stopMachine?(name: string): Promise<void>;
-  startMachine?(name: string): Promise<void>;
+  /**
+   * Powers a machine off and on again (for faults, see `providerPower`); providers that cannot leave
+   * these out.
+   */
+  stopMachine?: MachinePowerSwitch['stopMachine'];
+  startMachine?: MachinePowerSwitch['startMachine'];
 }
 
 export interface EnsureResult {

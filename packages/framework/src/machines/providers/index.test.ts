@@ -1,3 +1,4 @@
+import type { Config } from '../../config';
 import { providerRegistration } from '.';
 
 describe('the provider registry', () => {
@@ -21,4 +22,18 @@ describe('the provider registry', () => {
       extraImages: [],
     });
   });
+
+  test('power from the configuration alone: the lab and docker-machine have it, generic hosts not', () => {
+    for (const driver of ['local', 'amazonec2']) {
+      const power = providerRegistration(driver).power?.(config(driver));
+      expect(typeof power?.stopMachine).toBe('function');
+      expect(typeof power?.startMachine).toBe('function');
+    }
+    expect(providerRegistration('generic').power).toBeUndefined();
+  });
 });
+
+/** Enough configuration for a registration's power, which reads only names. */
+function config(machineDriver: string): Config {
+  return { machineDriver, machinePrefix: 'dtrha', machineCreateFlags: [] } as unknown as Config;
+}

@@ -2,7 +2,7 @@ import type Docker from 'dockerode';
 import type { Config, DriverNotes } from '../../config';
 import type { KnownHosts } from '../../ssh/known-hosts';
 import type { ClusterTls } from '../../tls';
-import type { Provider, ProviderCapabilities } from '../types';
+import type { MachinePowerSwitch, Provider, ProviderCapabilities } from '../types';
 
 /** What an open cluster gives the provider it makes: its state directory, certificates, host keys. */
 export interface ProviderContext {
@@ -26,6 +26,11 @@ export interface ProviderRegistration {
    * cluster's state is open.
    */
   configure(config: Config): (context: ProviderContext) => Provider | Promise<Provider>;
+  /**
+   * Its machines' power switch, from the configuration alone: nothing is read or made (a test
+   * process has no open cluster). Absent when it cannot power machines off and on.
+   */
+  power?(config: Config, hostDocker?: Docker): MachinePowerSwitch;
   /** What `dtr-ha env` shows of it besides the variables; reads the configuration as `configure` does. */
   describe?(config: Config): DriverNotes;
 }

@@ -2,9 +2,12 @@ import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import Docker from 'dockerode';
-import { engineClient } from '../../../engine/engine-client';
+import { engineAnswers, engineClient } from '../../../engine/engine-client';
+import { providerPower } from '../../../faults/faults';
 import { ensureLabImage } from '../../../images/lab-image';
+import { KnownHosts } from '../../../ssh/known-hosts';
 import { runCommand } from '../../../util/run-command';
+import { Machine } from '../../machine';
 import { machineSpecs } from '../../types';
 import { DockerMachineProvider } from './docker-machine-provider';
 
@@ -107,9 +110,27 @@ test('machines are created, reused, started again and removed through the docker
   expect(reused.actions).toEqual({ [`${prefix}-1`]: 'reused', [`${prefix}-2`]: 'reused' });
   expect(reused.machines.map((m) => m.ip)).toEqual(created.machines.map((m) => m.ip));
 
+  // Powered off and on again through the framework's one power (the CLI's and suite.faults'):
+  // docker-machine stop takes the engine down; start waits until it answers again, where it was.
+  const second = new Machine(reused.machines[1], new KnownHosts(store));
+  const power = providerPower(machines)!;
+  try {
+    await power.stop(second);
+    expect((await cli(['status', second.name])).stdout.trim()).toBe('Stopped');
+    expect((await machines.list())[1].state).toBe('stopped');
+    expect(await engineAnswers(second.record.engine, 2_000)).toBe(false);
+    await power.start(second);
+    expect((await cli(['status', second.name])).stdout.trim()).toBe('Running');
+    expect(Array.isArray(await second.getClient().listContainers())).toBe(true);
+  } finally {
+    second.dispose();
+  }
+
   // A stopped machine is started again. While it is down, another container takes its IP, so it comes
   // back with a new one (as VMs do): its server certificate no longer fits, and ensure regenerates it.
-  await cli(['stop', `${prefix}-2`]);
+  expect((await cli(['stop', `${prefix}-2`])).stdout).toBe(
+    `Stopping "${prefix}-2"...\nMachine "${prefix}-2" was stopped.\n`,
+  );
   expect((await cli(['status', `${prefix}-2`])).stdout.trim()).toBe('Stopped');
   expect((await machines.list())[1].state).toBe('stopped');
   const filler = await hostDocker.createContainer({
@@ -132,6 +153,20 @@ test('machines are created, reused, started again and removed through the docker
   expect(restartProgress.join('\n')).toContain(`regenerate-certs --force ${prefix}-2`);
   for (const record of restarted.machines) {
     expect(Array.isArray(await engineClient(record.engine).listContainers())).toBe(true);
+  }
+
+  // Docker has a lower address free again (the filler's), so powered on the machine moves: an error
+  // naming both addresses, since the cluster knows it at the old one.
+  const movedFrom = restarted.machines[1].ip;
+  const moving = new Machine(restarted.machines[1], new KnownHosts(store));
+  try {
+    await power.stop(moving);
+    const error = await power.start(moving).catch((e: Error) => e);
+    expect(error).toBeInstanceOf(Error);
+    expect((error as Error).message).toMatch(/^\S+-2 runs again, but docker-machine gave it another IP \(/);
+    expect((error as Error).message).toContain(`, was ${movedFrom}): the cluster knows it at the old one`);
+  } finally {
+    moving.dispose();
   }
 
   // Logs over docker-machine ssh.

@@ -1,5 +1,14 @@
+import { promises as fs } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import type { MachineSpec } from '../../types';
-import { machineState, ownNamePattern, parseLsOutput, recordFromInspect } from './docker-machine-provider';
+import {
+  DockerMachineProvider,
+  machineState,
+  ownNamePattern,
+  parseLsOutput,
+  recordFromInspect,
+} from './docker-machine-provider';
 
 const spec: MachineSpec = { name: 'dtrha-2', role: 'replica', index: 2 };
 
@@ -163,6 +172,34 @@ describe('inspect JSON', () => {
     );
     expect(() => recordFromInspect('Host does not exist: "dtrha-2"', spec)).toThrow(
       /docker-machine inspect dtrha-2 did not print JSON/,
+    );
+  });
+});
+
+describe('power, against the docker-machine stand-in', () => {
+  // A machine the store does not have fails before the stand-in asks Docker anything.
+  const standin = path.resolve(__dirname, '../../../../test-support/docker-machine-standin/docker-machine');
+  let store: string;
+  beforeAll(async () => {
+    store = await fs.mkdtemp(path.join(os.tmpdir(), 'dtrha-docker-machine-unit-'));
+  });
+  afterAll(async () => {
+    await fs.rm(store, { recursive: true, force: true });
+  });
+
+  test('stop and start of a machine docker-machine does not have carry its error', async () => {
+    const provider = new DockerMachineProvider({
+      prefix: 'dtrha',
+      driver: 'virtualbox',
+      createFlags: [],
+      binary: standin,
+      env: { ...process.env, MACHINE_STORAGE_PATH: store },
+    });
+    await expect(provider.stopMachine('dtrha-9')).rejects.toThrow(
+      'docker-machine stop dtrha-9 exited with 1:\nHost does not exist: "dtrha-9"',
+    );
+    await expect(provider.startMachine('dtrha-9')).rejects.toThrow(
+      /exited with 1:\nHost does not exist: "dtrha-9"$/,
     );
   });
 });

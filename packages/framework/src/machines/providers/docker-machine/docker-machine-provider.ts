@@ -2,6 +2,7 @@ import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import pLimit from 'p-limit';
+import type { Config } from '../../../config';
 import { maskSecretFlags } from '../../../config/render';
 import { engineAnswers } from '../../../engine/engine-client';
 import { runCommand, type CommandResult } from '../../../util/run-command';
@@ -113,6 +114,33 @@ export class DockerMachineProvider implements Provider {
     if (doomed.length === 0) return [];
     await this.run(['rm', '-y', ...doomed]);
     return doomed;
+  }
+
+  /** `docker-machine stop NAME`: the machine and its engine go down (the stand-in stops its container). */
+  async stopMachine(name: string): Promise<void> {
+    await this.run(['stop', name]);
+  }
+
+  /**
+   * `docker-machine start NAME`; its engine may answer a moment later. A machine that comes back at
+   * another IP (a VM's new lease) is an error: the cluster knows it at the old one, and its
+   * certificates name that one. `up` mends both (regenerate-certs, UCP and DTR made again).
+   */
+  async startMachine(name: string): Promise<void> {
+    const before = await this.recordedIp(name);
+    await this.run(['start', name]);
+    const after = await this.recordedIp(name);
+    if (after !== before) {
+      throw new Error(
+        `${name} runs again, but docker-machine gave it another IP (${after}, was ${before}): the ` +
+          "cluster knows it at the old one; 'dtr-ha up' brings the cluster to the new one",
+      );
+    }
+  }
+
+  /** The IP docker-machine recorded for a machine (kept while it is stopped). */
+  private async recordedIp(name: string): Promise<string> {
+    return (await this.run(['inspect', '--format', '{{.Driver.IPAddress}}', name])).stdout.trim();
   }
 
   async collectLogs(dir: string): Promise<string[]> {
@@ -242,13 +270,18 @@ export class DockerMachineProvider implements Provider {
 /** Any MACHINE_DRIVER but local and generic: a docker-machine driver name. */
 export const dockerMachine: ProviderRegistration = {
   capabilities: dockerMachineCapabilities,
-  configure: (config) => () =>
-    new DockerMachineProvider({
-      prefix: config.machinePrefix,
-      driver: config.machineDriver,
-      createFlags: config.machineCreateFlags,
-    }),
+  configure: (config) => () => dockerMachineOf(config),
+  // Making one reads and makes nothing: it only drives the CLI.
+  power: (config) => dockerMachineOf(config),
 };
+
+function dockerMachineOf(config: Config): DockerMachineProvider {
+  return new DockerMachineProvider({
+    prefix: config.machinePrefix,
+    driver: config.machineDriver,
+    createFlags: config.machineCreateFlags,
+  });
+}
 
 /** The `ls --filter name=` regular expression (Go RE2) of exactly this cluster's machines. */
 export function ownNamePattern(prefix: string): string {

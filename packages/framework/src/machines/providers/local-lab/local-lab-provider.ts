@@ -7,6 +7,7 @@ import { ensureSshIdentity, type SshIdentity } from '../../../ssh/ssh-identity';
 import type {
   EnsureResult,
   FoundMachine,
+  MachinePowerSwitch,
   MachineRecord,
   MachineSpec,
   Progress,
@@ -76,9 +77,11 @@ export class LocalLabProvider implements Provider {
   readonly name = 'local';
   readonly capabilities = localLabCapabilities;
   private readonly docker: Docker;
+  private readonly power: MachinePowerSwitch;
 
   constructor(private readonly options: LocalLabOptions) {
     this.docker = options.hostDocker;
+    this.power = labPower(this.docker);
   }
 
   get networkName(): string {
@@ -211,13 +214,12 @@ export class LocalLabProvider implements Provider {
     return `${this.options.prefix}-shared`;
   }
 
-  async stopMachine(name: string): Promise<void> {
-    await this.docker.getContainer(name).stop({ t: 2 });
+  stopMachine(name: string): Promise<void> {
+    return this.power.stopMachine(name);
   }
 
-  /** Starts a stopped node; its init starts sshd and dockerd (with the TLS arguments it kept) again. */
-  async startMachine(name: string): Promise<void> {
-    await this.docker.getContainer(name).start();
+  startMachine(name: string): Promise<void> {
+    return this.power.startMachine(name);
   }
 
   private async removeVolume(name: string): Promise<void> {
@@ -365,9 +367,25 @@ export class LocalLabProvider implements Provider {
   }
 }
 
+/**
+ * Powering lab nodes off and on: a node is the container of its machine's name on the host's engine.
+ * Started again, its init starts sshd and dockerd (with the TLS arguments it kept).
+ */
+export function labPower(docker: Docker): MachinePowerSwitch {
+  return {
+    stopMachine: async (name) => {
+      await docker.getContainer(name).stop({ t: 2 });
+    },
+    startMachine: async (name) => {
+      await docker.getContainer(name).start();
+    },
+  };
+}
+
 /** MACHINE_DRIVER=local. */
 export const localLab: ProviderRegistration = {
   capabilities: localLabCapabilities,
+  power: (_config, hostDocker) => labPower(hostDocker ?? new Docker()),
   configure: (config) => async (context) =>
     new LocalLabProvider({
       prefix: config.machinePrefix,
