@@ -11,7 +11,8 @@ import { collectDiagnostics, diagnosticsDir } from '../diagnostics/collect';
 import { Faults, providerPower } from '../faults/faults';
 import { findReplicas } from '../products/dtr/dtr';
 import { readMachinesFile } from '../cluster/cluster-file';
-import { down, up, type UpTarget } from '../cluster/up';
+import { up, type UpTarget } from '../cluster/up';
+import { down } from '../cluster/teardown';
 
 const program = new Command('dtr-ha')
   .description('Build or reuse a UCP/DTR HA test cluster. Configuration comes from the environment and .env.')

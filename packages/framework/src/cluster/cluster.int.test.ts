@@ -10,7 +10,8 @@ import { adminPassword } from './admin-password';
 import { clusterFilePath } from './cluster-file';
 import type { ClusterInfo } from './cluster-info';
 import { StatusReporter } from './status';
-import { uninstallDtr, up, type UpResult } from './up';
+import { uninstallDtr } from './teardown';
+import { up, type UpResult } from './up';
 
 // The whole pipeline on a real lab: machines → images → UCP → storage → DTR → HAProxy → trust.
 let clusters: TempClusters;

@@ -3,7 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { loadConfig, type Config } from '../config';
 import { StatusReporter } from '../cluster/status';
-import { down } from '../cluster/up';
+import { down } from '../cluster/teardown';
 
 /**
  * For integration tests: clusters of their own. A fresh state directory, prefixes unique to this
