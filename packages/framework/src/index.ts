@@ -8,7 +8,7 @@ export { DockerMachineProvider } from './machines/providers/docker-machine/docke
 export { engineClient, engineAnswers } from './engine/engine-client';
 export { setUpEngine, enginePort } from './engine/engine-setup';
 export { openCluster, toMachines, type ClusterContext } from './cluster/cluster-context';
-export { up, type UpResult, type UpTarget } from './cluster/up';
+export { up, type UpResult } from './cluster/up';
 export { down, uninstallDtr } from './cluster/teardown';
 export type { ClusterInfo } from './cluster/cluster-info';
 export { DtrApiClient, DtrApiError, type ReplicaHealth, type Repository } from './products/dtr/dtr-client';

@@ -2,7 +2,16 @@
 import { Command, Option } from 'commander';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { ConfigError, describeEnvironment, loadConfig, renderConfigurationDoc, type Config } from '../config';
+import {
+  CLI_UNTIL_DEFAULT,
+  ConfigError,
+  UP_TARGETS,
+  describeEnvironment,
+  loadConfig,
+  renderConfigurationDoc,
+  type Config,
+  type UpTarget,
+} from '../config';
 import { engineAnswers } from '../engine/engine-client';
 import { Machine } from '../machines/machine';
 import { openCluster, toMachines } from '../cluster/cluster-context';
@@ -11,7 +20,7 @@ import { collectDiagnostics, diagnosticsDir } from '../diagnostics/collect';
 import { Faults, providerPower } from '../faults/faults';
 import { findReplicas } from '../products/dtr/dtr';
 import { readMachinesFile } from '../cluster/cluster-file';
-import { up, type UpTarget } from '../cluster/up';
+import { up } from '../cluster/up';
 import { down } from '../cluster/teardown';
 
 const program = new Command('dtr-ha')
@@ -22,7 +31,7 @@ program
   .command('up')
   .description('create or reuse the whole cluster: machines, images, UCP, shared storage, DTR, HAProxy')
   .addOption(
-    new Option('--until <step>', 'stop after this step').choices(['machines', 'ucp', 'dtr']).default('dtr'),
+    new Option('--until <step>', 'stop after this step').choices(UP_TARGETS).default(CLI_UNTIL_DEFAULT),
   )
   .action(async (options: { until: UpTarget }) => {
     const result = await up(loadConfig(), { until: options.until });

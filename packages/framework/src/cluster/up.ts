@@ -1,6 +1,6 @@
 import Docker from 'dockerode';
 import * as path from 'node:path';
-import type { Config } from '../config';
+import { UP_UNTIL_DEFAULT, type Config, type UpTarget } from '../config';
 import { deliverImage, prepareClusterImages, type ClusterImages } from '../images/cluster-images';
 import { deployHaproxy } from '../load-balancer/haproxy';
 import type { Machine } from '../machines/machine';
@@ -23,9 +23,6 @@ import { StatusReporter } from './status';
 
 // `down` moved to ./teardown; the provider and stand-in integration tests import it from here with `up`.
 export { down } from './teardown';
-
-/** How far `up` goes: machines only (tests of the machine layer), up to UCP, or the whole cluster. */
-export type UpTarget = 'machines' | 'ucp' | 'dtr';
 
 export interface UpOptions {
   reporter?: StatusReporter;
@@ -52,7 +49,7 @@ export const loadBalancerPort = 443;
  */
 export async function up(config: Config, options: UpOptions = {}): Promise<UpResult> {
   const reporter = options.reporter ?? new StatusReporter();
-  const until = options.until ?? 'machines';
+  const until = options.until ?? UP_UNTIL_DEFAULT;
   const hostDocker = options.hostDocker ?? new Docker();
   const context = await reporter.step(`Preparing cluster state for ${config.machinePrefix}`, () =>
     openCluster(config, { hostDocker }),

@@ -32,4 +32,13 @@ export {
   type ShellWords,
   type ValueSource,
 } from './load';
+export {
+  CLI_UNTIL_DEFAULT,
+  PRESET_UNTIL_DEFAULT,
+  UP_TARGETS,
+  UP_UNTIL_DEFAULT,
+  describeUpTargets,
+  isUpTarget,
+  type UpTarget,
+} from './up-target';
 export { MASK, describeEnvironment, maskSecretFlags, renderConfigurationDoc } from './render';

@@ -13,6 +13,7 @@ import {
   variable,
   variables,
 } from './schema';
+import { describeUpTargets, isUpTarget, type UpTarget } from './up-target';
 
 /** Where a value came from: the process environment, the dotenv file, or the schema's default. */
 export type ValueSource = 'env' | 'file' | 'default';
@@ -53,7 +54,7 @@ export interface Config {
   dtrPullImages: boolean;
   purgeMachines: boolean;
   /** How the Jest preset runs: DTR_HA_UNTIL, DTR_HA_KEEP_DTR, DTR_HA_QUIET. */
-  tests: { until: 'machines' | 'ucp' | 'dtr'; keepDtr: boolean; quiet: boolean };
+  tests: { until: UpTarget; keepDtr: boolean; quiet: boolean };
   registry: { username?: string; password?: string; email?: string };
   ucp: ImageConfig;
   dtr: ImageConfig;
@@ -365,9 +366,9 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
   if (!args.ok) for (const error of args.errors) problem('TEST_ARGS', error);
   const testArgs = args.ok ? args.words : [];
   const until = get('DTR_HA_UNTIL');
-  if (!['machines', 'ucp', 'dtr'].includes(until)) problem('DTR_HA_UNTIL', 'must be machines, ucp or dtr');
+  if (!isUpTarget(until)) problem('DTR_HA_UNTIL', `must be ${describeUpTargets()}`);
   const tests = {
-    until: until as 'machines' | 'ucp' | 'dtr',
+    until: until as UpTarget,
     keepDtr: bool('DTR_HA_KEEP_DTR'),
     quiet: bool('DTR_HA_QUIET'),
   };

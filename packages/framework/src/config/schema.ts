@@ -2,6 +2,7 @@
  * The one table of configuration variables. Loading, validation messages, `dtr-ha env` and
  * docs/configuration.md are all driven from it: add a variable here first.
  */
+import { PRESET_UNTIL_DEFAULT } from './up-target';
 
 export type VariableName =
   | 'NUM_MACHINES'
@@ -293,7 +294,7 @@ export const variables: readonly VariableSpec[] = [
   {
     name: 'DTR_HA_UNTIL',
     kind: 'string',
-    default: 'ucp',
+    default: PRESET_UNTIL_DEFAULT,
     description:
       "How far the Jest preset's globalSetup builds the cluster before the test files run: `machines`, " +
       '`ucp` (the seed: machines and UCP stay, DTR is installed per test file) or `dtr` (everything).',

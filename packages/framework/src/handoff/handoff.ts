@@ -10,7 +10,7 @@ import { existsSync, readFileSync, promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { ClusterInfo } from '../cluster/cluster-info';
-import type { Config } from '../config';
+import type { Config, UpTarget } from '../config';
 import { engineAnswers } from '../engine/engine-client';
 import { Machine } from '../machines/machine';
 import type { MachineRecord, MachineRole } from '../machines/types';
@@ -24,7 +24,7 @@ export const HANDOFF_VERSION = 1;
 export const HANDOFF_ENV = 'DTR_HA_HANDOFF';
 
 /** How far the cluster was built before the handoff was written (the `until` of `up`). */
-export type HandoffTarget = 'machines' | 'ucp' | 'dtr';
+export type HandoffTarget = UpTarget;
 
 export interface HandoffEngine {
   host: string;
