@@ -15,7 +15,8 @@ import { ensureUserspaceNfsServer, verifyUserspaceNfs } from '../storage/userspa
 import { ensureClusterTls, ensureServerCertificate } from '../tls';
 import { waitFor } from '../util/wait';
 import { adminPassword } from './admin-password';
-import type { ClusterInfo, MadeFor } from './cluster-info';
+import type { ClusterInfo } from './cluster-info';
+import { madeForBefore, madeNow, movedSince, replicasOutdated } from './made-for';
 import { openCluster, toMachines, type ClusterContext } from './cluster-context';
 import { readClusterFile, writeClusterFile } from './cluster-file';
 import { allowedMachines } from './placement';
@@ -85,43 +86,6 @@ export async function up(config: Config, options: UpOptions = {}): Promise<UpRes
   return { ...ensured, context, info, handles };
 }
 
-/** A cluster file written before `madeFor` existed: UCP was made for the machines it lists. */
-function madeForBefore(before: ClusterInfo | undefined): ClusterInfo['madeFor'] {
-  if (!before) return undefined;
-  return before.madeFor ?? (before.ucp ? { ucp: { addresses: addressesOf(before.machines) } } : undefined);
-}
-
-function addressesOf(machines: ReadonlyArray<{ name: string; ip: string }>): Record<string, string> {
-  return Object.fromEntries(machines.map((m) => [m.name, m.ip]));
-}
-
-/** Machines now at another address than `madeFor` records (a restart with a new DHCP lease, say). */
-export function movedSince(
-  madeFor: MadeFor | undefined,
-  now: ReadonlyArray<{ name: string; ip: string }>,
-): Set<string> {
-  const was = madeFor?.addresses ?? {};
-  return new Set(now.filter((m) => m.name in was && was[m.name] !== m.ip).map((m) => m.name));
-}
-
-/**
- * Why the replicas there cannot be kept: they know an older UCP or addresses that changed, or they
- * were made with another DTR image (DTR_TAG changed, or the lab's stand-in did).
- */
-function replicasOutdated(
-  info: ClusterInfo,
-  ucp: UcpEndpoint & { installed: boolean },
-  dtrImage: string,
-): string | undefined {
-  const made = info.madeFor?.dtr;
-  if (made?.image && made.image !== dtrImage) return `the DTR image is now ${dtrImage} (was ${made.image})`;
-  // Without a record of what the replicas were made for (a cluster file of an older dtr-ha), what
-  // this run did to UCP decides.
-  if (made ? made.ucpFingerprint !== ucp.fingerprint : ucp.installed) return 'UCP was installed again';
-  const moved = movedSince(made ?? info.madeFor?.ucp, info.machines);
-  return moved.size ? `${[...moved].join(', ')} changed address` : undefined;
-}
-
 async function buildProducts(
   config: Config,
   context: ClusterContext,
@@ -166,12 +130,8 @@ async function buildProducts(
   );
   if (ucp.caPem !== trustedCaPem) await writePrivateFile(ucpCaPath, ucp.caPem);
   info.ucp = { url: ucp.url, caPath: ucpCaPath };
-  const addresses = addressesOf(info.machines);
   const remakeReplicas = replicasOutdated(info, ucp, images.dtr);
-  info.madeFor = {
-    ...info.madeFor,
-    ucp: { ucpFingerprint: ucp.fingerprint, addresses, image: images.ucp },
-  };
+  info.madeFor = { ...info.madeFor, ucp: madeNow(info.machines, ucp, images.ucp) };
   if (until === 'ucp') return;
   await ensureDtrCluster(config, context, machines, info, reporter, {
     images,
@@ -180,10 +140,7 @@ async function buildProducts(
     hostDocker,
     remakeReplicas,
   });
-  info.madeFor = {
-    ...info.madeFor,
-    dtr: { ucpFingerprint: ucp.fingerprint, addresses, image: images.dtr },
-  };
+  info.madeFor = { ...info.madeFor, dtr: madeNow(info.machines, ucp, images.dtr) };
 }
 
 /**
