@@ -11,6 +11,8 @@ export { openCluster, toMachines, type ClusterContext } from './cluster/cluster-
 export { up, down, uninstallDtr, type UpResult, type UpTarget } from './cluster/up';
 export type { ClusterInfo } from './cluster/cluster-info';
 export { DtrApiClient, DtrApiError, type ReplicaHealth, type Repository } from './products/dtr/dtr-client';
+export * as dtrNames from './products/dtr/names';
+export * as ucpNames from './products/ucp/names';
 export { renderHaproxyConfig } from './load-balancer/haproxy';
 export { readMachinesFile, readClusterFile, clusterFilePath } from './cluster/cluster-file';
 export { adminPassword } from './cluster/admin-password';
