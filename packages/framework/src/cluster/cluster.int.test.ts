@@ -2,7 +2,7 @@ import Docker from 'dockerode';
 import { promises as fs } from 'node:fs';
 import https from 'node:https';
 import type { Config } from '../config';
-import { TempClusters } from '../testing/temp-cluster';
+import { TempClusters } from '../../test-support/temp-cluster';
 import type { Machine } from '../machines/machine';
 import { DtrApiClient } from '../products/dtr/dtr-client';
 import { haproxyContainer, isDtrName } from '../products/dtr/names';

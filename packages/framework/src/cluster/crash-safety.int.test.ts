@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { Config } from '../config';
-import { TempClusters } from '../testing/temp-cluster';
+import { TempClusters } from '../../test-support/temp-cluster';
 import { DtrApiClient } from '../products/dtr/dtr-client';
 import { isPhase2Container, parseReplicaContainer, replicaOfRegistryVolume } from '../products/dtr/names';
 import { installerContainer } from '../products/ucp/names';
