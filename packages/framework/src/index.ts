@@ -12,6 +12,8 @@ export { up, type UpResult } from './cluster/up';
 export { down, uninstallDtr } from './cluster/teardown';
 export type { ClusterInfo } from './cluster/cluster-info';
 export { DtrApiClient, DtrApiError, type ReplicaHealth, type Repository } from './products/dtr/dtr-client';
+export * as dtrNames from './products/dtr/names';
+export * as ucpNames from './products/ucp/names';
 export { renderHaproxyConfig } from './load-balancer/haproxy';
 export { readMachinesFile, readClusterFile, clusterFilePath } from './cluster/cluster-file';
 export { adminPassword } from './cluster/admin-password';

@@ -3,8 +3,10 @@ import { spawn } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { Config } from '../config';
-import { TempClusters } from '../testing/temp-cluster';
+import { TempClusters } from '../../test-support/temp-cluster';
 import { DtrApiClient } from '../products/dtr/dtr-client';
+import { isPhase2Container, parseReplicaContainer, replicaOfRegistryVolume } from '../products/dtr/names';
+import { installerContainer } from '../products/ucp/names';
 import { adminPassword } from './admin-password';
 import { StatusReporter } from './status';
 import { up } from './up';
@@ -101,10 +103,10 @@ test('up killed while creating machines, installing UCP and installing DTR, then
     for (const machine of result.handles) {
       const docker = machine.getClient();
       const names = (await docker.listContainers({ all: true })).flatMap((c) => c.Names);
-      expect(names.filter((n) => n === '/ucp' || n.startsWith('/dtr-phase2-'))).toEqual([]);
-      const dtrIds = new Set(names.flatMap((n) => /^\/dtr-[a-z0-9-]+-([0-9a-f]{12})$/.exec(n)?.[1] ?? []));
+      expect(names.filter((n) => n === `/${installerContainer}` || isPhase2Container(n))).toEqual([]);
+      const dtrIds = new Set(names.flatMap((n) => parseReplicaContainer(n)?.id ?? []));
       const registryIds = ((await docker.listVolumes()).Volumes ?? []).flatMap(
-        (v) => /^dtr-registry-([0-9a-f]{12})$/.exec(v.Name)?.[1] ?? [],
+        (v) => replicaOfRegistryVolume(v.Name) ?? [],
       );
       const mine = result.info.dtr!.replicas.filter((r) => r.machine === machine.name).map((r) => r.id);
       expect([...dtrIds].sort()).toEqual(mine);

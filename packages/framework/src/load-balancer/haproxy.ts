@@ -1,6 +1,7 @@
 import type Docker from 'dockerode';
 import { runToCompletion } from '../engine/run-to-completion';
 import type { Machine } from '../machines/machine';
+import { haproxyContainer } from '../products/dtr/names';
 import { waitFor } from '../util/wait';
 
 export interface Backend {
@@ -10,7 +11,8 @@ export interface Backend {
   port: number;
 }
 
-export const haproxyContainer = 'dtr-haproxy';
+/** The load balancer's container, named among DTR's (products/dtr/names). */
+export { haproxyContainer };
 const configDir = '/etc/dtr-ha/haproxy';
 const inContainer = '/usr/local/etc/haproxy';
 

@@ -1,6 +1,7 @@
 import { ignoreMissing } from '../engine/ignore-missing';
 import type { Machine } from '../machines/machine';
 import { labSharedDir } from '../machines/providers/local-lab/local-lab-provider';
+import { registryVolume } from '../products/dtr/names';
 
 /**
  * Shared storage for the DTR replicas' registry volumes, as the seed set it up by hand: an NFS export
@@ -11,10 +12,6 @@ import { labSharedDir } from '../machines/providers/local-lab/local-lab-provider
 export type StorageMode = 'nfs' | 'lab-shared-volume';
 
 export const nfsExportDir = '/var/nfsshare';
-
-export function registryVolume(replicaId: string): string {
-  return `dtr-registry-${replicaId}`;
-}
 
 export function registryVolumePath(replicaId: string): string {
   return `/var/lib/docker/volumes/${registryVolume(replicaId)}/_data`;

@@ -3,6 +3,7 @@ import type { Constraint } from '../../config';
 import { describeCommand, runToCompletion } from '../../engine/run-to-completion';
 import type { Machine } from '../../machines/machine';
 import type { UcpEndpoint } from '../ucp/ucp';
+import { replicaOfNginx } from './names';
 
 /** What every DTR command needs: the installer image and how to reach UCP. */
 export interface DtrAccess {
@@ -133,8 +134,8 @@ export async function findReplicas(machines: Machine[]): Promise<DtrReplica[]> {
   for (const machine of machines) {
     const containers = await machine.getClient().listContainers({ all: true });
     for (const c of containers) {
-      const match = c.Names.map((n) => /^\/dtr-nginx-([0-9a-f]{12})$/.exec(n)).find(Boolean);
-      if (match) found.push({ id: match[1], machine });
+      const id = c.Names.map(replicaOfNginx).find(Boolean);
+      if (id) found.push({ id, machine });
     }
   }
   return found;
