@@ -11,6 +11,7 @@ export {
   type VariableName,
   type VariableSpec,
 } from './schema';
+export { DOCKER_HUB, registryHost } from './image-ref';
 export {
   ConfigError,
   HIDDEN,

@@ -4,6 +4,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { parse as parseDotenv } from 'dotenv';
 import { parse as parseShell, type ParseEntry } from 'shell-quote';
+import { registryHost } from './image-ref';
 import {
   BOOLEAN_OFF,
   BOOLEAN_ON,
@@ -656,16 +657,17 @@ const DOMAIN_COMPONENT = '(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])';
 const DOMAIN = new RegExp(`^${DOMAIN_COMPONENT}(?:\\.${DOMAIN_COMPONENT})*(?::[0-9]{1,5})?$`);
 
 /**
- * A Docker repository path as in the reference grammar: an optional registry host (recognised, like
- * Docker does, by a `.`, a `:` or being `localhost`), then lowercase path components. `component`
+ * A Docker repository path as in the reference grammar: an optional registry host (see registryHost),
+ * then lowercase path components. `component`
  * (`ucp`/`dtr`) is appended to form the image name, which must stay within 255 characters.
  */
 export function isRepositoryPath(repo: string, component = ''): boolean {
   const parts = repo.split('/');
   let rest = parts;
-  const first = parts[0];
-  if (first.includes('.') || first.includes(':') || first === 'localhost') {
-    if (!DOMAIN.test(first)) return false;
+  // A repository is always followed by `/<component>` in an image name: decide on the host as for one.
+  const host = registryHost(`${repo}/`);
+  if (host === parts[0]) {
+    if (!DOMAIN.test(host)) return false;
     rest = parts.slice(1);
   }
   return rest.every((part) => PATH_COMPONENT.test(part)) && repo.length + component.length + 1 <= 255;

@@ -1,5 +1,5 @@
 import Docker from 'dockerode';
-import type { Config } from '../config';
+import { DOCKER_HUB, registryHost, type Config } from '../config';
 import type { Machine } from '../machines/machine';
 import type { Progress } from '../machines/types';
 import { ensureLabImage, imageExists } from './lab-image';
@@ -76,7 +76,9 @@ export async function deliverImage(
 }
 
 async function pullEverywhere(config: Config, machines: Machine[], image: string, progress: Progress) {
-  const registry = /^[^/]+[.:][^/]*\//.test(image) ? image.split('/')[0] : 'https://index.docker.io/v1/';
+  const host = registryHost(image);
+  // The engine knows Docker Hub's credentials by its v1 index address.
+  const registry = host === DOCKER_HUB ? 'https://index.docker.io/v1/' : host;
   const authconfig = {
     username: config.registry.username,
     password: config.registry.password,
