@@ -2,7 +2,12 @@ import Docker from 'dockerode';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { Config } from '../config';
-import { deliverImage, prepareClusterImages, type ClusterImages } from '../images/cluster-images';
+import {
+  deliverImage,
+  imageDelivery,
+  prepareClusterImages,
+  type ClusterImages,
+} from '../images/cluster-images';
 import { deployHaproxy, haproxyContainer } from '../load-balancer/haproxy';
 import type { Machine } from '../machines/machine';
 import { machineSpecs, type EnsureResult } from '../machines/types';
@@ -136,8 +141,7 @@ async function buildProducts(
   const images = await reporter.step('Preparing images; UCP’s to every machine', async (detail) => {
     const prepared = await prepareClusterImages(config, detail, hostDocker);
     await deliverImage(
-      config,
-      { image: prepared.ucp, pull: config.ucpPullImages },
+      imageDelivery(prepared.ucp, config.ucpPullImages, config.registry),
       machines,
       detail,
       hostDocker,
@@ -278,21 +282,14 @@ async function ensureDtrCluster(
   // leaves much of 2 cores idle, waiting on the engines); their steps wait for them.
   const dtrImageDelivered = deliverAhead((detail) =>
     deliverImage(
-      config,
-      { image: deps.images.dtr, pull: config.dtrPullImages },
+      imageDelivery(deps.images.dtr, config.dtrPullImages, config.registry),
       plan.replicaMachines,
       detail,
       deps.hostDocker,
     ),
   );
   const haproxyImageDelivered = deliverAhead((detail) =>
-    deliverImage(
-      config,
-      { image: plan.haproxyImage, pull: false },
-      [plan.lbMachine],
-      detail,
-      deps.hostDocker,
-    ),
+    deliverImage({ image: plan.haproxyImage, pull: false }, [plan.lbMachine], detail, deps.hostDocker),
   );
   await reporter.step('Preparing shared storage for the registry', async (detail) => {
     const replicaIps = plan.replicaMachines.map((m) => m.getIP());
@@ -301,8 +298,8 @@ async function ensureDtrCluster(
       detail('no kernel NFS on lab nodes: every replica binds the cluster’s shared volume instead');
       // The server side of NFS still runs for real, in userspace, and a replica writes through it.
       const [probe] = plan.replicaMachines;
-      const nfsImage = { image: deps.images.nfs, pull: false };
-      await deliverImage(config, nfsImage, [controller, probe], detail, deps.hostDocker);
+      const nfsImage = { image: deps.images.nfs, pull: false } as const;
+      await deliverImage(nfsImage, [controller, probe], detail, deps.hostDocker);
       if (await ensureUserspaceNfsServer(controller, deps.images.nfs, replicaIps)) {
         await verifyUserspaceNfs(controller, probe, deps.images.nfs);
         detail(
