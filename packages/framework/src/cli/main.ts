@@ -2,7 +2,14 @@
 import { Command, Option } from 'commander';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { ConfigError, describeEnvironment, loadConfig, renderConfigurationDoc, type Config } from '../config';
+import {
+  ConfigError,
+  describeEnvironment,
+  loadConfig,
+  renderConfigurationDoc,
+  secretValues,
+  type Config,
+} from '../config';
 import { engineAnswers } from '../engine/engine-client';
 import { Machine } from '../machines/machine';
 import { openCluster, toMachines } from '../cluster/cluster-context';
@@ -109,7 +116,7 @@ program
       const result = await collectDiagnostics(machines, {
         dir: diagnosticsDir(context.dir),
         provider: context.provider,
-        secrets: [config.registry.password, config.admin.password, await adminPassword(config, context.dir)],
+        secrets: secretValues(config, await adminPassword(config, context.dir)),
       });
       for (const problem of result.problems) process.stderr.write(`warning: ${problem}\n`);
       process.stdout.write(`${result.dir}\n`);

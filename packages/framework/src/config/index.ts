@@ -34,3 +34,4 @@ export {
   type ValueSource,
 } from './load';
 export { MASK, describeEnvironment, maskSecretFlags, renderConfigurationDoc } from './render';
+export { secretValues } from './secrets';
