@@ -14,6 +14,7 @@ import {
   diagnosticsDir,
   engineAnswers,
   loadConfig,
+  secretValues,
   uninstallDtr,
   up,
   type ClusterInfo,
@@ -244,7 +245,7 @@ export class DTRHATestSuite {
     const name = path.basename(currentTestPath() ?? 'suite').replace(/[^A-Za-z0-9._-]/g, '_');
     const result = await collectDiagnostics(this.framework.machines, {
       dir: diagnosticsDir(this.framework.clusterDir, name),
-      secrets: [this.admin.password, this.framework.config.registry.password],
+      secrets: secretValues(this.framework.config, this.admin.password),
     });
     process.stderr.write(`dtr-ha: a test failed; diagnostics of the cluster are in ${result.dir}\n`);
     return result.dir;

@@ -9,6 +9,7 @@ import {
   describeEnvironment,
   loadConfig,
   renderConfigurationDoc,
+  secretValues,
   type Config,
   type UpTarget,
 } from '../config';
@@ -119,7 +120,7 @@ program
       const result = await collectDiagnostics(machines, {
         dir: diagnosticsDir(context.dir),
         provider: context.provider,
-        secrets: [config.registry.password, config.admin.password, await adminPassword(config, context.dir)],
+        secrets: secretValues(config, await adminPassword(config, context.dir)),
       });
       for (const problem of result.problems) process.stderr.write(`warning: ${problem}\n`);
       process.stdout.write(`${result.dir}\n`);

@@ -11,6 +11,7 @@ export {
   type VariableName,
   type VariableSpec,
 } from './schema';
+export { DOCKER_HUB, registryHost } from './image-ref';
 export {
   ConfigError,
   HIDDEN,
@@ -42,3 +43,4 @@ export {
   type UpTarget,
 } from './up-target';
 export { MASK, describeEnvironment, maskSecretFlags, renderConfigurationDoc } from './render';
+export { secretValues } from './secrets';

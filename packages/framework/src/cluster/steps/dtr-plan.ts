@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import type { Config } from '../../config';
-import { deliverImage, type ClusterImages } from '../../images/cluster-images';
+import { deliverImage, imageDelivery, type ClusterImages } from '../../images/cluster-images';
 import type { Machine } from '../../machines/machine';
 import type { DtrSettings } from '../../products/dtr/dtr';
 import type { UcpEndpoint } from '../../products/ucp/ucp';
@@ -42,15 +42,14 @@ export const dtrPlanStep: Step<'dtr-plan'> = {
     ctx.plan = plan;
     ctx.dtrImageDelivered = deliverAhead((detail) =>
       deliverImage(
-        config,
-        { image: images.dtr, pull: config.dtrPullImages },
+        imageDelivery(images.dtr, config.dtrPullImages, config.registry),
         plan.replicaMachines,
         detail,
         hostDocker,
       ),
     );
     ctx.haproxyImageDelivered = deliverAhead((detail) =>
-      deliverImage(config, { image: plan.haproxyImage, pull: false }, [plan.lbMachine], detail, hostDocker),
+      deliverImage({ image: plan.haproxyImage, pull: false }, [plan.lbMachine], detail, hostDocker),
     );
   },
 };

@@ -1,4 +1,4 @@
-import { deliverImage, prepareClusterImages } from '../../images/cluster-images';
+import { deliverImage, imageDelivery, prepareClusterImages } from '../../images/cluster-images';
 import { need, type Step } from './step';
 
 /** Every image of the cluster made ready on the host; UCP's goes to every machine now. */
@@ -10,8 +10,7 @@ export const imagesStep: Step<'images'> = {
     ctx.images = await ctx.reporter.step('Preparing images; UCP’s to every machine', async (detail) => {
       const prepared = await prepareClusterImages(config, detail, hostDocker);
       await deliverImage(
-        config,
-        { image: prepared.ucp, pull: config.ucpPullImages },
+        imageDelivery(prepared.ucp, config.ucpPullImages, config.registry),
         machines,
         detail,
         hostDocker,

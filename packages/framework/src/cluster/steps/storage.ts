@@ -7,7 +7,7 @@ import { need, type Step } from './step';
 export const storageStep: Step<'storage'> = {
   name: 'storage',
   async run(ctx) {
-    const { config, hostDocker } = ctx;
+    const { hostDocker } = ctx;
     const plan = need(ctx, 'plan');
     const images = need(ctx, 'images');
     const [controller] = need(ctx, 'handles');
@@ -18,8 +18,8 @@ export const storageStep: Step<'storage'> = {
         detail('no kernel NFS on lab nodes: every replica binds the cluster’s shared volume instead');
         // The server side of NFS still runs for real, in userspace, and a replica writes through it.
         const [probe] = plan.replicaMachines;
-        const nfsImage = { image: images.nfs, pull: false };
-        await deliverImage(config, nfsImage, [controller, probe], detail, hostDocker);
+        const nfsImage = { image: images.nfs, pull: false } as const;
+        await deliverImage(nfsImage, [controller, probe], detail, hostDocker);
         if (await ensureUserspaceNfsServer(controller, images.nfs, replicaIps)) {
           await verifyUserspaceNfs(controller, probe, images.nfs);
           detail(
