@@ -10,6 +10,7 @@ import {
   HANDOFF_VERSION,
   HandoffError,
   buildHandoff,
+  handoffConfig,
   handoffMachines,
   handoffPath,
   newRunId,
@@ -152,6 +153,42 @@ describe('writing and reading', () => {
     await writeClusterFile(clusterDir, fullInfo());
     const { file } = await written((await readClusterFile(clusterDir))!);
     expect((await readHandoff(file)).machines).toEqual((await readClusterFile(clusterDir))!.machines);
+  });
+
+  test('the configuration of a test process: the cluster from the handoff, the rest from the environment', async () => {
+    const { handoff } = await written();
+    // The test process's environment names another cluster; only what it alone knows is taken from it.
+    const fromEnvironment = loadConfig({
+      env: {
+        HOME: stateDir,
+        MACHINE_PREFIX: 'other',
+        NUM_MACHINES: '5',
+        UCP_ADMIN_USERNAME: 'someone',
+        DTR_TAG: 'other-tag',
+        DTR_LB_CONSTRAINTS: 'constraint:node==unit-2',
+        REGISTRY_USERNAME: 'puller',
+        REGISTRY_PASSWORD,
+        UCP_ADMIN_PASSWORD: ADMIN_PASSWORD,
+        DTR_HA_KEEP_DTR: '1',
+      },
+      cwd: stateDir,
+    });
+    const config = handoffConfig(handoff, fromEnvironment);
+    expect(config).toMatchObject({
+      machinePrefix: 'unit',
+      machineDriver: 'local',
+      numMachines: 3,
+      stateDir,
+      admin: { username: 'admin', password: ADMIN_PASSWORD },
+      ucp: { image: 'docker/ucp-images/ucp:1.1.0' },
+      dtr: { image: 'dtrha-lab/dtr:standin' },
+      dtrLbConstraints: [],
+      dtrConstraints: [{ key: 'node', operator: '!=', value: 'unit-1' }],
+      registry: { username: 'puller', password: REGISTRY_PASSWORD },
+      tests: { keepDtr: true },
+    });
+    // The secrets stay as loadConfig keeps them: readable, never enumerable.
+    expect(JSON.stringify(config)).not.toMatch(new RegExp(`${ADMIN_PASSWORD}|${REGISTRY_PASSWORD}`));
   });
 
   test('DTR_HA_HANDOFF is the default path', async () => {

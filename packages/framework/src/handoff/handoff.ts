@@ -155,6 +155,34 @@ export function buildHandoff(input: {
 }
 
 /**
+ * The configuration of a test process: what the handoff says of the cluster (the same fields
+ * `buildHandoff` took from globalSetup's configuration) over `fromEnvironment`, which gives the rest —
+ * secrets (REGISTRY_*, UCP_ADMIN_PASSWORD), the test knobs, a driver's own settings.
+ */
+export function handoffConfig(handoff: Handoff, fromEnvironment: Config): Config {
+  const { cluster } = handoff;
+  // A copy that keeps the password as loadConfig keeps it: readable, but not enumerable (so never
+  // spread, logged or written by accident).
+  const admin = Object.defineProperties(
+    {},
+    Object.getOwnPropertyDescriptors(fromEnvironment.admin),
+  ) as Config['admin'];
+  admin.username = cluster.adminUsername;
+  return {
+    ...fromEnvironment,
+    machinePrefix: cluster.prefix,
+    machineDriver: cluster.driver,
+    numMachines: cluster.numMachines,
+    stateDir: cluster.stateDir,
+    admin,
+    ucp: cluster.images.ucp,
+    dtr: cluster.images.dtr,
+    dtrLbConstraints: cluster.dtrLbConstraints,
+    dtrConstraints: cluster.dtrConstraints,
+  };
+}
+
+/**
  * Machines for a test process: nothing connects until first use (SSH on the first `ssh()`, the engine
  * on the first call through `getClient()`). Host keys are checked against the cluster's known hosts.
  * The caller disposes them.
