@@ -16,7 +16,7 @@ import {
   type DtrSettings,
 } from './dtr';
 import { DtrApiClient } from './dtr-client';
-import { parseReplicaContainer, replicaOfNginx, replicaOfRegistryVolume } from './names';
+import { isPhase2Container, parseReplicaContainer, replicaOfNginx, replicaOfRegistryVolume } from './names';
 
 export interface ReplicaPlan {
   settings: DtrSettings;
@@ -46,7 +46,11 @@ export async function reapOrphans(machine: Machine, detail: (message: string) =>
     fronts = new Set(containers.flatMap((c) => c.Names).flatMap((n) => replicaOfNginx(n) ?? []));
     const doomed = containers.flatMap((c) => {
       const id = c.Names.map((n) => parseReplicaContainer(n)?.id).find(Boolean);
-      return id && !fronts.has(id) ? [{ container: c.Id, id }] : [];
+      // A second phase belongs to its installer, which removes it when it ends: with the installers
+      // gone (above), every one left is an orphan, even when it got as far as making the replica's
+      // front (the replica itself is then judged by its health, like any other).
+      const orphanPhase = c.Names.some(isPhase2Container);
+      return id && (orphanPhase || !fronts.has(id)) ? [{ container: c.Id, id }] : [];
     });
     if (!doomed.length) break;
     for (const { container, id } of doomed) {
