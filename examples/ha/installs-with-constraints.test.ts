@@ -1,6 +1,6 @@
 import { DTRHATestSuite, dtrNames, ucpNames } from '@dtr-ha/jest-preset';
 
-// The seed's deploy-only mode: `npx jest --selectProjects ha -t 'installs with constraints'` builds
+// Deploy-only mode: `npx jest --selectProjects ha -t 'installs with constraints'` builds
 // (or reuses) the cluster, installs DTR and checks it, and runs no other test.
 const suite = DTRHATestSuite.loadSync();
 beforeAll(() => suite.setup());
@@ -18,7 +18,7 @@ describe('installs with constraints', () => {
     expect(Object.keys(health).sort()).toEqual(suite.replicas.map((r) => r.id).sort());
   });
 
-  test('the seed’s constraints hold: no replica shares a machine with ucp-controller or dtr-haproxy', async () => {
+  test('the documented constraints hold: no replica shares a machine with ucp-controller or dtr-haproxy', async () => {
     for (const replica of suite.replicas) {
       const names = (await replica.machine.getClient().listContainers()).flatMap((c) => c.Names);
       expect(names).not.toContain(`/${ucpNames.controllerContainer}`);

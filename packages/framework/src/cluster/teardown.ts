@@ -13,7 +13,7 @@ import { StatusReporter } from './status';
 /**
  * Removes DTR: every replica destroyed on its machine, its registry volume released (unmounted
  * first, so removing it cannot reach into the shared storage), HAProxy stopped. UCP and the
- * machines stay, as after each of the seed's test suites.
+ * machines stay, as after each test suite.
  */
 export async function removeDtr(access: DtrAccess, machines: Machine[]): Promise<string[]> {
   const removed = await destroyAllReplicas(access, machines);

@@ -355,7 +355,7 @@ const table = [
     default: PRESET_UNTIL_DEFAULT,
     description:
       "How far the Jest preset's globalSetup builds the cluster before the test files run: `machines`, " +
-      '`ucp` (the seed: machines and UCP stay, DTR is installed per test file) or `dtr` (everything).',
+      '`ucp` (machines and UCP stay, DTR is installed per test file) or `dtr` (everything).',
     secret: false,
     group: 'Tests',
     example: 'machines',
@@ -370,7 +370,7 @@ const table = [
     name: 'DTR_HA_KEEP_DTR',
     kind: 'boolean',
     default: 'off',
-    description: `Leave DTR installed when a test file ends (a quicker next run from the IDE) instead of removing it as the seed does. ${booleanValues}`,
+    description: `Leave DTR installed when a test file ends (a quicker next run from the IDE) instead of removing it (the default: each test file starts from a fresh DTR). ${booleanValues}`,
     secret: false,
     group: 'Tests',
   },

@@ -29,7 +29,7 @@ export const UP_UNTIL_DEFAULT: UpTarget = 'machines';
 export const CLI_UNTIL_DEFAULT: UpTarget = 'dtr';
 
 /**
- * DTR_HA_UNTIL's default, how far the Jest preset's globalSetup builds: up to UCP, as the seed does
- * (machines and UCP stay; each test file installs DTR).
+ * DTR_HA_UNTIL's default, how far the Jest preset's globalSetup builds: up to UCP: machines and
+ * UCP stay for every test file, and each file installs DTR of its own.
  */
 export const PRESET_UNTIL_DEFAULT: UpTarget = 'ucp';

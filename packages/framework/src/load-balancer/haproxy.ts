@@ -17,7 +17,7 @@ const configDir = '/etc/dtr-ha/haproxy';
 const inContainer = '/usr/local/etc/haproxy';
 
 /**
- * The seed's haproxy.cfg, made explicit: TCP passthrough on 443 (TLS ends at the replicas, so clients
+ * The documented HAProxy setup for DTR, made explicit: TCP passthrough on 443 (TLS ends at the replicas, so clients
  * see DTR's certificate), round robin, and a health check of each replica's /_ping over TLS verified
  * against DTR's CA, so a dead replica leaves the rotation within a few seconds.
  */

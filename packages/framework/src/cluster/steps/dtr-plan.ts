@@ -61,7 +61,7 @@ export async function planDtr(
   deps: { images: ClusterImages; ucp: UcpEndpoint; password: string },
 ): Promise<DtrPlan> {
   const others = machines.slice(1);
-  // The seed runs HAProxy on the UCP controller; DTR_LB_CONSTRAINTS may send it elsewhere.
+  // HAProxy runs on the UCP controller by default; DTR_LB_CONSTRAINTS may send it elsewhere.
   const lbMachine = (
     await allowedMachines(machines, config.dtrLbConstraints, 'the load balancer (DTR_LB_CONSTRAINTS)')
   )[0];

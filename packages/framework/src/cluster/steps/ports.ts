@@ -1,5 +1,5 @@
 /**
- * The seed's ports. HAProxy serves DTR on 443 (on the controller unless DTR_LB_CONSTRAINTS sends it
+ * The cluster's ports. HAProxy serves DTR on 443 (on the controller unless DTR_LB_CONSTRAINTS sends it
  * elsewhere), so UCP's controller listens on 8443.
  */
 export const ucpControllerPort = 8443;

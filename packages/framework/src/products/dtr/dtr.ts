@@ -54,7 +54,7 @@ function ucpFlags(settings: DtrAccess): string[] {
 /** Where the replica goes: --ucp-node, or the node as one more swarm constraint when there are some. */
 function placementFlags(settings: DtrSettings, node: string): string[] {
   if (settings.constraints.length) {
-    // Swarm constraints select the node: the seed's constraints plus this node's name.
+    // Swarm constraints select the node: DTR_CONSTRAINTS plus this node's name.
     const envs = [...settings.constraints, { key: 'node', operator: '==', value: node } as Constraint]
       .map((c) => `constraint:${c.key}${c.operator}${c.value}`)
       .join('&');

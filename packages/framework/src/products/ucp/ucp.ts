@@ -12,7 +12,7 @@ export interface UcpSettings {
   image: string;
   adminUsername: string;
   adminPassword: string;
-  /** The controller's HTTPS port; not 443, which HAProxy takes on the controller as in the seed. */
+  /** The controller's HTTPS port; not 443, which HAProxy takes on the controller for DTR. */
   controllerPort: number;
 }
 
