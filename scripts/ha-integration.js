@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// `npm run ha-integration`: the seed's `make ha-integration`. Runs the HA suites with Jest, taking the
-// seed's TEST_ARGS (Ginkgo flags such as `-trace -notify -v ./ha-integration -focus '…'`) and turning
+// `npm run ha-integration`: dhe-deploy's `make ha-integration`. Runs the HA suites with Jest, taking
+// its TEST_ARGS (Ginkgo flags such as `-trace -notify -v ./ha-integration -focus '…'`) and turning
 // each into Jest's own option. Flags Jest has no use for are said and dropped; anything else passes on.
 const { spawnSync } = require('node:child_process');
 const path = require('node:path');
@@ -30,7 +30,7 @@ function toJestArgs(words) {
       if (map) out.push(...map(value));
       else dropped.push(flag);
     } else if (/^\.?\/?ha-integration\/?$/.test(words[i])) {
-      dropped.push(words[i]); // the seed's package path: the `ha` project is where the suites are
+      dropped.push(words[i]); // ha-integration's Go package path: the `ha` project is where the suites are
     } else out.push(words[i]);
   }
   return { args: out, dropped };

@@ -3,7 +3,7 @@ const { toJestArgs } = require('./ha-integration.js') as {
   toJestArgs: (words: string[]) => { args: string[]; dropped: string[] };
 };
 
-test('the seed’s TEST_ARGS become Jest options', () => {
+test('ha-integration’s TEST_ARGS become Jest options', () => {
   expect(toJestArgs(['-trace', '-notify', '-v', './ha-integration'])).toEqual({
     args: ['--notify', '--verbose'],
     dropped: ['-trace', './ha-integration'],

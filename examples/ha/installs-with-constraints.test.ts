@@ -1,6 +1,6 @@
-import { DTRHATestSuite } from '@dtr-ha/jest-preset';
+import { DTRHATestSuite, dtrNames, ucpNames } from '@dtr-ha/jest-preset';
 
-// The seed's deploy-only mode: `npx jest --selectProjects ha -t 'installs with constraints'` builds
+// Deploy-only mode: `npx jest --selectProjects ha -t 'installs with constraints'` builds
 // (or reuses) the cluster, installs DTR and checks it, and runs no other test.
 const suite = DTRHATestSuite.loadSync();
 beforeAll(() => suite.setup());
@@ -9,8 +9,8 @@ afterAll(() => suite.teardown());
 describe('installs with constraints', () => {
   test('UCP on the controller, one healthy DTR replica per other machine, HAProxy in front', async () => {
     const controller = suite.controller.getClient();
-    expect((await controller.getContainer('ucp-controller').inspect()).State.Running).toBe(true);
-    expect((await controller.getContainer('dtr-haproxy').inspect()).State.Running).toBe(true);
+    expect((await controller.getContainer(ucpNames.controllerContainer).inspect()).State.Running).toBe(true);
+    expect((await controller.getContainer(dtrNames.haproxyContainer).inspect()).State.Running).toBe(true);
     expect(suite.lb.machine).toBe(suite.controller);
     const replicaMachines = suite.replicas.map((r) => r.machine.name);
     expect(replicaMachines).toEqual(suite.framework.machines.slice(1).map((m) => m.name));
@@ -18,12 +18,12 @@ describe('installs with constraints', () => {
     expect(Object.keys(health).sort()).toEqual(suite.replicas.map((r) => r.id).sort());
   });
 
-  test('the seed’s constraints hold: no replica shares a machine with ucp-controller or dtr-haproxy', async () => {
+  test('the documented constraints hold: no replica shares a machine with ucp-controller or dtr-haproxy', async () => {
     for (const replica of suite.replicas) {
       const names = (await replica.machine.getClient().listContainers()).flatMap((c) => c.Names);
-      expect(names).not.toContain('/ucp-controller');
-      expect(names).not.toContain('/dtr-haproxy');
-      expect(names).toContain(`/dtr-nginx-${replica.id}`);
+      expect(names).not.toContain(`/${ucpNames.controllerContainer}`);
+      expect(names).not.toContain(`/${dtrNames.haproxyContainer}`);
+      expect(names).toContain(`/${dtrNames.nginxContainer(replica.id)}`);
     }
   });
 

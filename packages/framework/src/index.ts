@@ -14,9 +14,12 @@ export { providerRegistration, type ProviderContext, type ProviderRegistration }
 export { engineClient, engineAnswers } from './engine/engine-client';
 export { setUpEngine, enginePort } from './engine/engine-setup';
 export { openCluster, toMachines, type ClusterContext } from './cluster/cluster-context';
-export { up, down, uninstallDtr, type UpResult, type UpTarget } from './cluster/up';
+export { up, type UpResult } from './cluster/up';
+export { down, uninstallDtr } from './cluster/teardown';
 export type { ClusterInfo } from './cluster/cluster-info';
 export { DtrApiClient, DtrApiError, type ReplicaHealth, type Repository } from './products/dtr/dtr-client';
+export * as dtrNames from './products/dtr/names';
+export * as ucpNames from './products/ucp/names';
 export { renderHaproxyConfig } from './load-balancer/haproxy';
 export { readMachinesFile, readClusterFile, clusterFilePath } from './cluster/cluster-file';
 export { adminPassword } from './cluster/admin-password';

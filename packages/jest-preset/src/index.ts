@@ -31,3 +31,5 @@ export {
   type HandoffTarget,
   type ReadHandoffOptions,
 } from '@dtr-ha/framework';
+/** DTR's and UCP's container and volume names, for tests that look at a machine's engine. */
+export { dtrNames, ucpNames } from '@dtr-ha/framework';

@@ -148,6 +148,32 @@ describe('DTRHATestSuite.load', () => {
     await suite.teardown();
   });
 
+  test('the cluster is the handoff’s even where the environment names another; secrets come from the environment', async () => {
+    const file = await writeFixture('machines');
+    const suite = await DTRHATestSuite.load({
+      handoffPath: file,
+      env: {
+        ...baseEnv(),
+        MACHINE_PREFIX: 'elsewhere',
+        NUM_MACHINES: '6',
+        UCP_TAG: 'not-the-clusters',
+        DTR_CONSTRAINTS: 'constraint:node!=elsewhere-1',
+        UCP_ADMIN_PASSWORD: 'from-the-env-1',
+      },
+      cwd: stateDir,
+    });
+    expect(suite.framework.config).toMatchObject({
+      machinePrefix: 'unit',
+      numMachines: 3,
+      stateDir,
+      ucp: { image: 'dtrha-lab/ucp:standin' },
+      dtrConstraints: [],
+    });
+    expect(suite.admin.password).toBe('from-the-env-1');
+    expect(suite.framework.config.admin.password).toBe('from-the-env-1');
+    await suite.teardown();
+  });
+
   test('a different machine driver in the test process is an error that says why', async () => {
     const file = await writeFixture('machines');
     await expect(

@@ -13,6 +13,7 @@ import {
   configuredPower,
   diagnosticsDir,
   loadConfig,
+  secretValues,
   uninstallDtr,
   up,
   type ClusterInfo,
@@ -22,6 +23,7 @@ import {
 } from '@dtr-ha/framework';
 import {
   acquireLock,
+  handoffConfig,
   handoffMachines,
   readHandoff,
   readHandoffSync,
@@ -115,8 +117,8 @@ export class DTRHATestSuite {
   /**
    * Reads the handoff ($DTR_HA_HANDOFF) and the configuration. No network unless `checkEngines`:
    * machines connect on first use. The handoff names the cluster (prefix, state dir, number of machines,
-   * admin user); passwords come from the environment / `.env` or the cluster's state directory, never
-   * from the handoff.
+   * admin user, images, constraints); passwords come from the environment / `.env` or the cluster's
+   * state directory, never from the handoff.
    */
   static async load(options: LoadOptions = {}): Promise<DTRHATestSuite> {
     const handoff = await readHandoff(options.handoffPath, options);
@@ -132,24 +134,17 @@ export class DTRHATestSuite {
   }
 
   private static fromHandoff(handoff: Handoff, options: LoadOptions): DTRHATestSuite {
-    const env = options.env ?? process.env;
-    const config = loadConfig({
-      cwd: options.cwd,
-      env: {
-        ...env,
-        MACHINE_PREFIX: handoff.cluster.prefix,
-        DTR_HA_STATE_DIR: handoff.cluster.stateDir,
-        NUM_MACHINES: String(handoff.cluster.numMachines),
-        UCP_ADMIN_USERNAME: handoff.cluster.adminUsername,
-      },
-    });
-    if (config.machineDriver !== handoff.cluster.driver) {
+    // The environment (and .env) gives what the handoff does not carry: secrets, the test knobs, the
+    // driver's own settings. The cluster itself — prefix, machines, state dir, images — is the handoff's.
+    const fromEnvironment = loadConfig({ cwd: options.cwd, env: options.env ?? process.env });
+    if (fromEnvironment.machineDriver !== handoff.cluster.driver) {
       throw new Error(
-        `MACHINE_DRIVER is ${config.machineDriver} in this test process but the cluster ${handoff.cluster.prefix} ` +
+        `MACHINE_DRIVER is ${fromEnvironment.machineDriver} in this test process but the cluster ${handoff.cluster.prefix} ` +
           `was set up with ${handoff.cluster.driver}: run the tests with the environment (and .env) jest's ` +
           'globalSetup saw.',
       );
     }
+    const config = handoffConfig(handoff, fromEnvironment);
     const password = readAdminPassword(config, handoff.cluster.dir);
     return new DTRHATestSuite(handoff, config, password, handoffMachines(handoff), options.reporter);
   }
@@ -243,7 +238,7 @@ export class DTRHATestSuite {
     const name = path.basename(currentTestPath() ?? 'suite').replace(/[^A-Za-z0-9._-]/g, '_');
     const result = await collectDiagnostics(this.framework.machines, {
       dir: diagnosticsDir(this.framework.clusterDir, name),
-      secrets: [this.admin.password, this.framework.config.registry.password],
+      secrets: secretValues(this.framework.config, this.admin.password),
     });
     process.stderr.write(`dtr-ha: a test failed; diagnostics of the cluster are in ${result.dir}\n`);
     return result.dir;

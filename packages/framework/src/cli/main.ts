@@ -2,7 +2,17 @@
 import { Command, Option } from 'commander';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { ConfigError, describeEnvironment, loadConfig, renderConfigurationDoc, type Config } from '../config';
+import {
+  CLI_UNTIL_DEFAULT,
+  ConfigError,
+  UP_TARGETS,
+  describeEnvironment,
+  loadConfig,
+  renderConfigurationDoc,
+  secretValues,
+  type Config,
+  type UpTarget,
+} from '../config';
 import { engineAnswers } from '../engine/engine-client';
 import { Machine } from '../machines/machine';
 import { providerRegistration } from '../machines/providers';
@@ -12,7 +22,8 @@ import { collectDiagnostics, diagnosticsDir } from '../diagnostics/collect';
 import { Faults, providerPower } from '../faults/faults';
 import { findReplicas } from '../products/dtr/dtr';
 import { readMachinesFile } from '../cluster/cluster-file';
-import { down, up, type UpTarget } from '../cluster/up';
+import { up } from '../cluster/up';
+import { down } from '../cluster/teardown';
 
 const program = new Command('dtr-ha')
   .description('Build or reuse a UCP/DTR HA test cluster. Configuration comes from the environment and .env.')
@@ -22,7 +33,7 @@ program
   .command('up')
   .description('create or reuse the whole cluster: machines, images, UCP, shared storage, DTR, HAProxy')
   .addOption(
-    new Option('--until <step>', 'stop after this step').choices(['machines', 'ucp', 'dtr']).default('dtr'),
+    new Option('--until <step>', 'stop after this step').choices(UP_TARGETS).default(CLI_UNTIL_DEFAULT),
   )
   .action(async (options: { until: UpTarget }) => {
     const result = await up(loadConfig(), { until: options.until });
@@ -113,7 +124,7 @@ program
       const result = await collectDiagnostics(machines, {
         dir: diagnosticsDir(context.dir),
         provider: context.provider,
-        secrets: [config.registry.password, config.admin.password, await adminPassword(config, context.dir)],
+        secrets: secretValues(config, await adminPassword(config, context.dir)),
       });
       for (const problem of result.problems) process.stderr.write(`warning: ${problem}\n`);
       process.stdout.write(`${result.dir}\n`);

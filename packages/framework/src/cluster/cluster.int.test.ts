@@ -2,15 +2,17 @@ import Docker from 'dockerode';
 import { promises as fs } from 'node:fs';
 import https from 'node:https';
 import type { Config } from '../config';
-import { TempClusters } from '../testing/temp-cluster';
-import { haproxyContainer } from '../load-balancer/haproxy';
+import { TempClusters } from '../../test-support/temp-cluster';
 import type { Machine } from '../machines/machine';
 import { DtrApiClient } from '../products/dtr/dtr-client';
+import { haproxyContainer, isDtrName } from '../products/dtr/names';
+import { controllerContainer } from '../products/ucp/names';
 import { adminPassword } from './admin-password';
 import { clusterFilePath } from './cluster-file';
 import type { ClusterInfo } from './cluster-info';
 import { StatusReporter } from './status';
-import { uninstallDtr, up, type UpResult } from './up';
+import { uninstallDtr } from './teardown';
+import { up, type UpResult } from './up';
 
 // The whole pipeline on a real lab: machines → images → UCP → storage → DTR → HAProxy → trust.
 let clusters: TempClusters;
@@ -112,14 +114,14 @@ test('docker push from one node through the load balancer, docker pull from anot
 
 test('a second up reuses everything: no image sent again, UCP and the replicas as they were', async () => {
   const controller = cluster.handles[0].getClient();
-  const ucpBefore = (await controller.getContainer('ucp-controller').inspect()).Id;
+  const ucpBefore = (await controller.getContainer(controllerContainer).inspect()).Id;
   lines.length = 0;
   const again = await up(config, { reporter: reporter(), until: 'dtr' });
   again.handles.forEach((m) => m.dispose());
   expect(lines.some((l) => l.includes(' → '))).toBe(false);
   // Detail lines (indented under their step) would say "installing …" or "joining …".
   expect(lines.some((l) => /^ +(installing|joining) /.test(l))).toBe(false);
-  expect((await controller.getContainer('ucp-controller').inspect()).Id).toBe(ucpBefore);
+  expect((await controller.getContainer(controllerContainer).inspect()).Id).toBe(ucpBefore);
   expect(again.info.dtr?.replicas).toEqual(cluster.info.dtr?.replicas);
 });
 
@@ -230,13 +232,13 @@ test('uninstallDtr leaves no DTR container or volume on any machine; machines an
   for (const machine of cluster.handles) {
     const docker = machine.getClient();
     const containers = await docker.listContainers({ all: true });
-    expect(containers.flatMap((c) => c.Names).filter((n) => /^\/dtr-/.test(n))).toEqual([]);
+    expect(containers.flatMap((c) => c.Names).filter(isDtrName)).toEqual([]);
     const volumes = (await docker.listVolumes()).Volumes ?? [];
-    expect(volumes.map((v) => v.Name).filter((n) => n.startsWith('dtr-'))).toEqual([]);
+    expect(volumes.map((v) => v.Name).filter(isDtrName)).toEqual([]);
   }
-  expect((await cluster.handles[0].getClient().getContainer('ucp-controller').inspect()).State.Running).toBe(
-    true,
-  );
+  expect(
+    (await cluster.handles[0].getClient().getContainer(controllerContainer).inspect()).State.Running,
+  ).toBe(true);
   // DTR comes back for the next suite on the same machines.
   const next = await up(config, { reporter: new StatusReporter(() => undefined), until: 'dtr' });
   next.handles.forEach((m) => m.dispose());

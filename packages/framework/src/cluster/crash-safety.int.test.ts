@@ -3,8 +3,15 @@ import { spawn } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { Config } from '../config';
-import { TempClusters } from '../testing/temp-cluster';
+import { TempClusters } from '../../test-support/temp-cluster';
 import { DtrApiClient } from '../products/dtr/dtr-client';
+import {
+  isPhase2Container,
+  parseReplicaContainer,
+  replicaContainer,
+  replicaOfRegistryVolume,
+} from '../products/dtr/names';
+import { installerContainer } from '../products/ucp/names';
 import { adminPassword } from './admin-password';
 import { StatusReporter } from './status';
 import { up } from './up';
@@ -101,10 +108,10 @@ test('up killed while creating machines, installing UCP and installing DTR, then
     for (const machine of result.handles) {
       const docker = machine.getClient();
       const names = (await docker.listContainers({ all: true })).flatMap((c) => c.Names);
-      expect(names.filter((n) => n === '/ucp' || n.startsWith('/dtr-phase2-'))).toEqual([]);
-      const dtrIds = new Set(names.flatMap((n) => /^\/dtr-[a-z0-9-]+-([0-9a-f]{12})$/.exec(n)?.[1] ?? []));
+      expect(names.filter((n) => n === `/${installerContainer}` || isPhase2Container(n))).toEqual([]);
+      const dtrIds = new Set(names.flatMap((n) => parseReplicaContainer(n)?.id ?? []));
       const registryIds = ((await docker.listVolumes()).Volumes ?? []).flatMap(
-        (v) => /^dtr-registry-([0-9a-f]{12})$/.exec(v.Name)?.[1] ?? [],
+        (v) => replicaOfRegistryVolume(v.Name) ?? [],
       );
       const mine = result.info.dtr!.replicas.filter((r) => r.machine === machine.name).map((r) => r.id);
       expect([...dtrIds].sort()).toEqual(mine);
@@ -112,5 +119,26 @@ test('up killed while creating machines, installing UCP and installing DTR, then
     }
   } finally {
     result.handles.forEach((m) => m.dispose());
+  }
+});
+
+test('a second phase its dead installer left beside a standing replica is reaped by the next up', async () => {
+  // The window of a kill during the DTR step: the installer is gone, but its second phase got as far as
+  // the replica's front, so the replica stands and its phase-2 container would stay for good.
+  const before = await up(config, { reporter: new StatusReporter(() => undefined), until: 'dtr' });
+  const [replica] = before.info.dtr!.replicas;
+  const machine = before.handles.find((m) => m.name === replica.machine)!;
+  const leftover = replicaContainer('phase2', replica.id);
+  await machine.getClient().createContainer({ name: leftover, Image: config.dtr.image, Cmd: ['phase2'] });
+  before.handles.forEach((m) => m.dispose());
+
+  const after = await up(config, { reporter: new StatusReporter(() => undefined), until: 'dtr' });
+  try {
+    const again = after.handles.find((m) => m.name === replica.machine)!;
+    const names = (await again.getClient().listContainers({ all: true })).flatMap((c) => c.Names);
+    expect(names).not.toContain(`/${leftover}`);
+    expect(after.info.dtr!.replicas.map((r) => r.id)).toContain(replica.id);
+  } finally {
+    after.handles.forEach((m) => m.dispose());
   }
 });

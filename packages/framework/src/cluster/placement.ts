@@ -2,7 +2,7 @@ import type { Constraint } from '../config';
 import type { Machine } from '../machines/machine';
 
 /**
- * Evaluates the seed's swarm-classic constraints (`constraint:container!=ucp-controller`, …) against
+ * Evaluates swarm-classic constraints (`constraint:container!=ucp-controller`, …) against
  * our machines, so the framework places the load balancer and the replicas where the constraints
  * allow, and says which constraint excluded a machine. `node` matches the machine's name and
  * `container` the names of its containers; other keys cannot be judged here and are passed on.

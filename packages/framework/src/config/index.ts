@@ -11,6 +11,7 @@ export {
   type VariableName,
   type VariableSpec,
 } from './schema';
+export { DOCKER_HUB, registryHost } from './image-ref';
 export {
   ConfigError,
   HIDDEN,
@@ -37,3 +38,13 @@ export {
   renderConfigurationDoc,
   type DriverNotes,
 } from './render';
+export {
+  CLI_UNTIL_DEFAULT,
+  PRESET_UNTIL_DEFAULT,
+  UP_TARGETS,
+  UP_UNTIL_DEFAULT,
+  describeUpTargets,
+  isUpTarget,
+  type UpTarget,
+} from './up-target';
+export { secretValues } from './secrets';

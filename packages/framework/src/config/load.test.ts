@@ -160,7 +160,7 @@ describe('loadConfig: values', () => {
     expect(config.machineDriver).toBe('amazonec2');
   });
 
-  test('the seed constraint form is parsed', () => {
+  test('the swarm-classic constraint form is parsed', () => {
     const config = load({
       DTR_LB_CONSTRAINTS: 'constraint:container!=ucp-controller',
       DTR_CONSTRAINTS: 'constraint:container!=ucp-controller|constraint:node==dtrha-2',
@@ -172,7 +172,7 @@ describe('loadConfig: values', () => {
     ]);
   });
 
-  test('images: repositories with a registry host, seed-style tags', () => {
+  test('images: repositories with a registry host, pre-release tags', () => {
     const config = load({
       UCP_REPO: 'registry.example.com:5000/team',
       UCP_TAG: '1.1.0-rc1',

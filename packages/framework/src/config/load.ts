@@ -4,12 +4,18 @@ import * as os from 'os';
 import * as path from 'path';
 import { parse as parseDotenv } from 'dotenv';
 import { parse as parseShell, type ParseEntry } from 'shell-quote';
+import { registryHost } from './image-ref';
+import type { UpTarget } from './up-target';
 import {
   BOOLEAN_OFF,
   BOOLEAN_ON,
   MAX_MACHINES,
   MIN_MACHINES,
-  VariableName,
+  type DefaultedName,
+  type KindOf,
+  type VariableKind,
+  type VariableName,
+  type VariableSpec,
   variable,
   variables,
 } from './schema';
@@ -44,7 +50,7 @@ export interface Config {
   dtrPullImages: boolean;
   purgeMachines: boolean;
   /** How the Jest preset runs: DTR_HA_UNTIL, DTR_HA_KEEP_DTR, DTR_HA_QUIET. */
-  tests: { until: 'machines' | 'ucp' | 'dtr'; keepDtr: boolean; quiet: boolean };
+  tests: { until: UpTarget; keepDtr: boolean; quiet: boolean };
   registry: { username?: string; password?: string; email?: string };
   ucp: ImageConfig;
   dtr: ImageConfig;
@@ -104,8 +110,160 @@ export interface LoadConfigOptions {
   envFile?: string;
 }
 
-/** Variables whose value is never quoted in a problem: it may carry credentials (e.g. --amazonec2-secret-key). */
-const UNQUOTED: ReadonlySet<VariableName> = new Set<VariableName>(['MACHINE_CREATE_FLAGS']);
+/** What a value of each kind becomes. */
+interface KindValue {
+  integer: number;
+  boolean: boolean;
+  string: string;
+  'shell-words': string[];
+  'host-list': string[];
+  constraints: Constraint[];
+  'image-repo': string;
+  'image-tag': string;
+  email: string;
+  /** Absolute, `~` expanded. */
+  path: string;
+  url: string;
+}
+
+/** Reports one problem of the value being parsed; returns undefined, the parse's result for a bad value. */
+type Bad = (message: string) => undefined;
+
+/** Parses a value (set, or the default) of one kind, as its spec refines it: undefined when it is bad. */
+type Parser<K extends VariableKind> = (
+  text: string,
+  spec: VariableSpec,
+  bad: Bad,
+  context: { cwd: string; home: string },
+) => KindValue[K] | undefined;
+
+function reportAll(errors: readonly string[], bad: Bad): undefined {
+  for (const error of errors) bad(error);
+  return undefined;
+}
+
+/** The parser of each kind of the schema: the one place a variable's text becomes its value. */
+const parsers: { [K in VariableKind]: Parser<K> } = {
+  integer: (text, spec, bad) => {
+    const { min = 0, max = Number.MAX_SAFE_INTEGER } = spec;
+    const n = Number(text);
+    if (/^\d+$/.test(text) && n >= min && n <= max) return n;
+    return bad(spec.invalid ?? `must be a whole number from ${min} to ${max}`);
+  },
+  boolean: (text, _spec, bad) =>
+    parseBoolean(text) ??
+    bad(`must be on (${BOOLEAN_ON.join(', ')}) or off (empty, ${BOOLEAN_OFF.slice(1).join(', ')})`),
+  string: (text, spec, bad) => {
+    const broken = spec.checks?.find(
+      ({ test }) => !(typeof test === 'function' ? test(text) : test.test(text)),
+    );
+    return broken ? bad(broken.message) : text;
+  },
+  'shell-words': (text, _spec, bad) => {
+    const split = splitShellWords(text);
+    return split.ok ? split.words : reportAll(split.errors, bad);
+  },
+  'host-list': (text, _spec, bad) => {
+    const { hosts, errors } = parseHostList(text);
+    return errors.length === 0 ? hosts : reportAll(errors, bad);
+  },
+  constraints: (text, _spec, bad) => {
+    const { constraints, errors } = parseConstraints(text);
+    return errors.length === 0 ? constraints : reportAll(errors, bad);
+  },
+  'image-repo': (text, spec, bad) =>
+    isRepositoryPath(text, spec.image)
+      ? text
+      : bad(
+          'must be a Docker repository path: lowercase components of letters and digits, joined by ".", "_", "__" ' +
+            'or "-", separated by "/", optionally after a registry host[:port]',
+        ),
+  'image-tag': (text, _spec, bad) =>
+    /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/.test(text)
+      ? text
+      : bad('must be a Docker tag: 1 to 128 letters, digits, "_", "." and "-", not starting with "." or "-"'),
+  email: (text, _spec, bad) =>
+    /^[^\s@]+@[^\s@.]+(\.[^\s@.]+)+$/.test(text)
+      ? text
+      : bad('must look like an email address (name@example.com)'),
+  path: (text, spec, bad, { cwd, home }) => {
+    const expanded = expandHome(text, home);
+    if (spec.relativeTo === 'cwd') return path.resolve(cwd, expanded);
+    return path.isAbsolute(expanded)
+      ? path.resolve(expanded)
+      : bad('must be an absolute path (a leading ~/ stands for the home directory)');
+  },
+  url: (text, _spec, bad) => (isHttpUrl(text) ? text : bad('must be an http:// or https:// URL')),
+};
+
+/** Every variable's value: undefined when it is unset and has no default, or when it is bad. */
+type Values = { [N in VariableName]: KindValue[KindOf<N>] | undefined };
+
+interface RuleInput {
+  values: Values;
+  /** Whether the variable is set (environment or file) rather than left to its default. */
+  given: (name: VariableName) => boolean;
+  problem: (name: VariableName, message: string) => void;
+}
+
+/** GENERIC_MACHINE_LIST when it matters and is good: with the generic driver. */
+function genericHosts(values: Values): string[] | undefined {
+  return values.MACHINE_DRIVER === 'generic' ? values.GENERIC_MACHINE_LIST : undefined;
+}
+
+function hostCount(hosts: readonly string[]): string {
+  return `${hosts.length} ${hosts.length === 1 ? 'host' : 'hosts'}`;
+}
+
+/**
+ * The rules between variables, once each is parsed on its own. A rule judges only good values (a bad
+ * one has its problem already) and reports on the variable to change.
+ */
+const rules: readonly ((input: RuleInput) => void)[] = [
+  // The generic driver's machines are the listed hosts.
+  ({ values, given, problem }) => {
+    if (values.MACHINE_DRIVER === 'generic' && !given('GENERIC_MACHINE_LIST')) {
+      problem(
+        'GENERIC_MACHINE_LIST',
+        'is required when MACHINE_DRIVER=generic: list the hosts (IPv4 addresses or hostnames), comma-separated, ' +
+          'one per machine',
+      );
+    }
+  },
+  // One host per machine: a set NUM_MACHINES must be the list's length...
+  ({ values, given, problem }) => {
+    const hosts = genericHosts(values);
+    const count = values.NUM_MACHINES;
+    if (hosts && given('NUM_MACHINES') && count !== undefined && hosts.length !== count) {
+      problem(
+        'GENERIC_MACHINE_LIST',
+        `has ${hostCount(hosts)} but NUM_MACHINES=${count}: give one host per machine, ` +
+          "or unset NUM_MACHINES to use the list's length",
+      );
+    }
+  },
+  // ... and an unset one becomes it, so the list must make a cluster.
+  ({ values, given, problem }) => {
+    const hosts = genericHosts(values);
+    if (hosts && !given('NUM_MACHINES') && (hosts.length < MIN_MACHINES || hosts.length > MAX_MACHINES)) {
+      problem(
+        'GENERIC_MACHINE_LIST',
+        `has ${hostCount(hosts)}; a cluster needs ${MIN_MACHINES} to ${MAX_MACHINES} machines`,
+      );
+    }
+  },
+  // Images are pulled with the registry credentials.
+  ({ values, problem }) => {
+    const pulling = (['UCP_PULL_IMAGES', 'DTR_PULL_IMAGES'] as const).filter((name) => values[name]);
+    if (pulling.length === 0) return;
+    const why =
+      `${pulling.join(' and ')} ${pulling.length > 1 ? 'are' : 'is'} on, ` +
+      'and images are pulled with the registry credentials';
+    for (const name of ['REGISTRY_USERNAME', 'REGISTRY_PASSWORD'] as const) {
+      if (values[name] === undefined) problem(name, `is required because ${why}`);
+    }
+  },
+];
 
 /**
  * Reads the environment and the dotenv file, validates everything, and returns the typed configuration,
@@ -118,25 +276,36 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
   const problems: ConfigProblem[] = [];
   const raw = {} as Record<VariableName, string | undefined>;
   const sources = {} as Record<VariableName, ValueSource>;
+  const values = {} as Record<VariableName, unknown>;
 
-  const problem = (name: VariableName, message: string, showValue = true): void => {
+  const problem = (name: VariableName, message: string): void => {
     const value = raw[name];
+    const spec = variable(name);
     let shown: string | undefined;
-    if (showValue && value !== undefined && !UNQUOTED.has(name))
-      shown = variable(name).secret ? HIDDEN : value;
+    // A secret is hidden; a value holding secret flags is not shown at all.
+    if (value !== undefined && !spec.secretFlags) shown = spec.secret ? HIDDEN : value;
     problems.push(
       shown === undefined ? { variable: name, message } : { variable: name, value: shown, message },
     );
   };
+  const parse = (spec: VariableSpec, text: string): unknown =>
+    parsers[spec.kind](
+      text,
+      spec,
+      (message) => {
+        problem(spec.name, message);
+        return undefined;
+      },
+      { cwd, home },
+    );
 
   // The dotenv file: named by the caller, by DTR_HA_ENV_FILE (environment only), or `.env`.
   const explicitEnvFile = nonEmpty(options.envFile) ?? nonEmpty(env.DTR_HA_ENV_FILE?.trim());
   raw.DTR_HA_ENV_FILE = explicitEnvFile;
   sources.DTR_HA_ENV_FILE = explicitEnvFile === undefined ? 'default' : 'env';
-  const envFile = path.resolve(
-    cwd,
-    expandHome(explicitEnvFile ?? variable('DTR_HA_ENV_FILE').default!, home),
-  );
+  const envFileSpec = variable('DTR_HA_ENV_FILE');
+  const envFile = parse(envFileSpec, explicitEnvFile ?? envFileSpec.default!) as string;
+  values.DTR_HA_ENV_FILE = envFile;
   let fileValues: Record<string, string> = {};
   let envFileFound = false;
   try {
@@ -151,7 +320,8 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
     }
   }
 
-  // Raw values: the environment beats the file; an empty value counts as unset.
+  // Every other variable: the environment beats the file; an empty value counts as unset, so the
+  // default applies; whatever value results is parsed by its kind.
   for (const spec of variables) {
     if (spec.name === 'DTR_HA_ENV_FILE') continue;
     let value: string | undefined;
@@ -171,209 +341,66 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
       raw[spec.name] = value;
       sources[spec.name] = source;
     }
+    const text = raw[spec.name] ?? spec.default;
+    values[spec.name] = text === undefined ? undefined : parse(spec, text);
   }
-  const get = (name: VariableName): string => raw[name] ?? variable(name).default ?? '';
+  // Each value has the type of its kind: it was parsed by its kind's parser.
+  const v = values as Values;
+  const given = (name: VariableName): boolean => raw[name] !== undefined;
 
-  // Machines
-  let numMachines = parseMachineCount(get('NUM_MACHINES'));
-  if (numMachines === undefined) {
-    problem(
-      'NUM_MACHINES',
-      `must be a whole number from ${MIN_MACHINES} to ${MAX_MACHINES} (1 UCP controller + 1 to ${MAX_MACHINES - 1} DTR replicas)`,
-    );
-  }
-
-  const machineDriver = get('MACHINE_DRIVER');
-  if (!/^[a-z0-9][a-z0-9_-]*$/.test(machineDriver)) {
-    problem(
-      'MACHINE_DRIVER',
-      'must be local, generic or a docker-machine driver name (lowercase letters, digits, - and _)',
-    );
-  }
-
-  const flags = splitShellWords(get('MACHINE_CREATE_FLAGS'));
-  if (!flags.ok) for (const error of flags.errors) problem('MACHINE_CREATE_FLAGS', error);
-  const machineCreateFlags = flags.ok ? flags.words : [];
-
-  const machinePrefix = get('MACHINE_PREFIX');
-  if (!/^[a-z][a-z0-9-]{0,30}$/.test(machinePrefix)) {
-    problem(
-      'MACHINE_PREFIX',
-      'must be a lowercase letter followed by up to 30 lowercase letters, digits or "-" ' +
-        '(it names containers and hosts <prefix>-<n>)',
-    );
-  } else if (machinePrefix.endsWith('-')) {
-    problem('MACHINE_PREFIX', 'must not end with "-" (it names containers and hosts <prefix>-<n>)');
-  }
-
-  let genericMachineList: string[] = [];
-  let listOk = false;
-  if (raw.GENERIC_MACHINE_LIST !== undefined) {
-    const hosts = parseHostList(raw.GENERIC_MACHINE_LIST);
-    for (const error of hosts.errors) problem('GENERIC_MACHINE_LIST', error);
-    genericMachineList = hosts.hosts;
-    listOk = hosts.errors.length === 0;
-  }
-
-  if (machineDriver === 'generic') {
-    if (raw.GENERIC_MACHINE_LIST === undefined) {
-      problem(
-        'GENERIC_MACHINE_LIST',
-        'is required when MACHINE_DRIVER=generic: list the hosts (IPv4 addresses or hostnames), comma-separated, ' +
-          'one per machine',
-      );
-    } else if (listOk) {
-      const count = genericMachineList.length;
-      const hosts = `${count} ${count === 1 ? 'host' : 'hosts'}`;
-      if (raw.NUM_MACHINES !== undefined) {
-        if (numMachines !== undefined && count !== numMachines) {
-          problem(
-            'GENERIC_MACHINE_LIST',
-            `has ${hosts} but NUM_MACHINES=${numMachines}: give one host per machine, ` +
-              "or unset NUM_MACHINES to use the list's length",
-          );
-        }
-      } else if (count < MIN_MACHINES || count > MAX_MACHINES) {
-        problem(
-          'GENERIC_MACHINE_LIST',
-          `has ${hosts}; a cluster needs ${MIN_MACHINES} to ${MAX_MACHINES} machines`,
-        );
-      } else {
-        numMachines = count;
-      }
-    }
-  }
-
-  const bool = (name: VariableName): boolean => {
-    const value = parseBoolean(get(name));
-    if (value === undefined) {
-      problem(
-        name,
-        `must be on (${BOOLEAN_ON.join(', ')}) or off (empty, ${BOOLEAN_OFF.slice(1).join(', ')})`,
-      );
-    }
-    return value ?? false;
-  };
-  const purgeMachines = bool('PURGE_MACHINES');
-  const ucpPullImages = bool('UCP_PULL_IMAGES');
-  const dtrPullImages = bool('DTR_PULL_IMAGES');
-
-  // Registry credentials
-  const registry = {
-    username: raw.REGISTRY_USERNAME,
-    password: raw.REGISTRY_PASSWORD,
-    email: raw.REGISTRY_EMAIL,
-  };
-  const pulling = [ucpPullImages && 'UCP_PULL_IMAGES', dtrPullImages && 'DTR_PULL_IMAGES'].filter(
-    (name): name is string => typeof name === 'string',
-  );
-  if (pulling.length > 0) {
-    const why =
-      `${pulling.join(' and ')} ${pulling.length > 1 ? 'are' : 'is'} on, ` +
-      'and images are pulled with the registry credentials';
-    if (registry.username === undefined) problem('REGISTRY_USERNAME', `is required because ${why}`);
-    if (registry.password === undefined) problem('REGISTRY_PASSWORD', `is required because ${why}`);
-  }
-  if (registry.email !== undefined && !/^[^\s@]+@[^\s@.]+(\.[^\s@.]+)+$/.test(registry.email)) {
-    problem('REGISTRY_EMAIL', 'must look like an email address (name@example.com)');
-  }
-
-  // Images
-  const image = (repoName: VariableName, tagName: VariableName, component: string): ImageConfig => {
-    const repo = get(repoName);
-    const tag = get(tagName);
-    if (!isRepositoryPath(repo, component)) {
-      problem(
-        repoName,
-        'must be a Docker repository path: lowercase components of letters and digits, joined by ".", "_", "__" ' +
-          'or "-", separated by "/", optionally after a registry host[:port]',
-      );
-    }
-    if (!/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/.test(tag)) {
-      problem(
-        tagName,
-        'must be a Docker tag: 1 to 128 letters, digits, "_", "." and "-", not starting with "." or "-"',
-      );
-    }
-    return { repo, tag, image: `${repo}/${component}:${tag}` };
-  };
-  const ucp = image('UCP_REPO', 'UCP_TAG', 'ucp');
-  const dtr = image('DTR_REPO', 'DTR_TAG', 'dtr');
-
-  // DTR
-  const constraints = (name: VariableName): Constraint[] => {
-    const parsed = parseConstraints(get(name));
-    for (const error of parsed.errors) problem(name, error);
-    return parsed.constraints;
-  };
-  const dtrLbConstraints = constraints('DTR_LB_CONSTRAINTS');
-  const dtrConstraints = constraints('DTR_CONSTRAINTS');
-
-  // UCP
-  const admin = { username: get('UCP_ADMIN_USERNAME'), password: raw.UCP_ADMIN_PASSWORD };
-  if (!/^[a-zA-Z0-9_.-]{1,64}$/.test(admin.username)) {
-    problem('UCP_ADMIN_USERNAME', 'must be 1 to 64 letters, digits, "_", "." or "-"');
-  }
-  if (admin.password !== undefined && [...admin.password].length < 8) {
-    problem(
-      'UCP_ADMIN_PASSWORD',
-      'must be at least 8 characters (UCP requires it); unset it to have one generated per cluster',
-    );
-  }
-
-  // Tests
-  const args = splitShellWords(get('TEST_ARGS'));
-  if (!args.ok) for (const error of args.errors) problem('TEST_ARGS', error);
-  const testArgs = args.ok ? args.words : [];
-  const until = get('DTR_HA_UNTIL');
-  if (!['machines', 'ucp', 'dtr'].includes(until)) problem('DTR_HA_UNTIL', 'must be machines, ucp or dtr');
-  const tests = {
-    until: until as 'machines' | 'ucp' | 'dtr',
-    keepDtr: bool('DTR_HA_KEEP_DTR'),
-    quiet: bool('DTR_HA_QUIET'),
-  };
-
-  // Project
-  const stateDirExpanded = expandHome(get('DTR_HA_STATE_DIR'), home);
-  let stateDir = stateDirExpanded;
-  if (!path.isAbsolute(stateDirExpanded)) {
-    problem('DTR_HA_STATE_DIR', 'must be an absolute path (a leading ~/ stands for the home directory)');
-  } else {
-    stateDir = path.resolve(stateDirExpanded);
-  }
-
-  const debianMirror = raw.DTR_HA_DEBIAN_MIRROR;
-  if (debianMirror !== undefined && !isHttpUrl(debianMirror)) {
-    problem('DTR_HA_DEBIAN_MIRROR', 'must be an http:// or https:// URL');
-  }
+  for (const rule of rules) rule({ values: v, given, problem });
 
   if (problems.length > 0) throw new ConfigError(problems);
 
+  // No problems, so every variable with a default has its value.
+  const ok = v as Values & { [N in DefaultedName]: KindValue[KindOf<N>] };
+  const image = (repoName: 'UCP_REPO' | 'DTR_REPO', tagName: 'UCP_TAG' | 'DTR_TAG'): ImageConfig => {
+    const [repo, tag] = [ok[repoName], ok[tagName]];
+    return { repo, tag, image: `${repo}/${variable(repoName).image}:${tag}` };
+  };
   const config: Config = {
-    numMachines: numMachines!,
-    testArgs,
-    machineDriver,
-    machineCreateFlags,
-    machinePrefix,
-    genericMachineList,
-    ucpPullImages,
-    dtrPullImages,
-    purgeMachines,
-    tests,
-    registry: hideSecret(dropUndefined(registry), 'password'),
-    ucp,
-    dtr,
-    dtrLbConstraints,
-    dtrConstraints,
-    admin: hideSecret(dropUndefined(admin), 'password'),
-    stateDir,
+    // With the generic driver and NUM_MACHINES unset, the machines are the listed hosts.
+    numMachines:
+      ok.MACHINE_DRIVER === 'generic' && !given('NUM_MACHINES')
+        ? ok.GENERIC_MACHINE_LIST!.length
+        : ok.NUM_MACHINES,
+    testArgs: ok.TEST_ARGS,
+    machineDriver: ok.MACHINE_DRIVER,
+    machineCreateFlags: ok.MACHINE_CREATE_FLAGS,
+    machinePrefix: ok.MACHINE_PREFIX,
+    genericMachineList: ok.GENERIC_MACHINE_LIST ?? [],
+    ucpPullImages: ok.UCP_PULL_IMAGES,
+    dtrPullImages: ok.DTR_PULL_IMAGES,
+    purgeMachines: ok.PURGE_MACHINES,
+    tests: {
+      until: ok.DTR_HA_UNTIL as UpTarget,
+      keepDtr: ok.DTR_HA_KEEP_DTR,
+      quiet: ok.DTR_HA_QUIET,
+    },
+    registry: hideSecret(
+      dropUndefined({
+        username: ok.REGISTRY_USERNAME,
+        password: ok.REGISTRY_PASSWORD,
+        email: ok.REGISTRY_EMAIL,
+      }),
+      'password',
+    ),
+    ucp: image('UCP_REPO', 'UCP_TAG'),
+    dtr: image('DTR_REPO', 'DTR_TAG'),
+    dtrLbConstraints: ok.DTR_LB_CONSTRAINTS,
+    dtrConstraints: ok.DTR_CONSTRAINTS,
+    admin: hideSecret(
+      dropUndefined({ username: ok.UCP_ADMIN_USERNAME, password: ok.UCP_ADMIN_PASSWORD }),
+      'password',
+    ),
+    stateDir: ok.DTR_HA_STATE_DIR,
     envFile,
     envFileFound,
     cwd,
     home,
     sources,
   };
-  if (debianMirror !== undefined) config.debianMirror = debianMirror;
+  if (ok.DTR_HA_DEBIAN_MIRROR !== undefined) config.debianMirror = ok.DTR_HA_DEBIAN_MIRROR;
   return config;
 }
 
@@ -402,12 +429,6 @@ export function expandHome(value: string, home: string = os.homedir()): string {
   if (value === '~') return home;
   if (value.startsWith('~/')) return path.join(home, value.slice(2));
   return value;
-}
-
-function parseMachineCount(text: string): number | undefined {
-  if (!/^\d+$/.test(text)) return undefined;
-  const n = Number(text);
-  return n >= MIN_MACHINES && n <= MAX_MACHINES ? n : undefined;
 }
 
 /** Seed semantics, made strict: known spellings of on and off, in any case; anything else is undefined. */
@@ -564,16 +585,17 @@ const DOMAIN_COMPONENT = '(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])';
 const DOMAIN = new RegExp(`^${DOMAIN_COMPONENT}(?:\\.${DOMAIN_COMPONENT})*(?::[0-9]{1,5})?$`);
 
 /**
- * A Docker repository path as in the reference grammar: an optional registry host (recognised, like
- * Docker does, by a `.`, a `:` or being `localhost`), then lowercase path components. `component`
+ * A Docker repository path as in the reference grammar: an optional registry host (see registryHost),
+ * then lowercase path components. `component`
  * (`ucp`/`dtr`) is appended to form the image name, which must stay within 255 characters.
  */
 export function isRepositoryPath(repo: string, component = ''): boolean {
   const parts = repo.split('/');
   let rest = parts;
-  const first = parts[0];
-  if (first.includes('.') || first.includes(':') || first === 'localhost') {
-    if (!DOMAIN.test(first)) return false;
+  // A repository is always followed by `/<component>` in an image name: decide on the host as for one.
+  const host = registryHost(`${repo}/`);
+  if (host === parts[0]) {
+    if (!DOMAIN.test(host)) return false;
     rest = parts.slice(1);
   }
   return rest.every((part) => PATH_COMPONENT.test(part)) && repo.length + component.length + 1 <= 255;

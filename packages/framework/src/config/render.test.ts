@@ -79,8 +79,8 @@ describe('schema', () => {
     }
   });
 
-  test('the seed variables are all there', () => {
-    const seed = [
+  test('the variables of dhe-deploy’s ha-integration are all there', () => {
+    const inherited = [
       'NUM_MACHINES',
       'TEST_ARGS',
       'MACHINE_DRIVER',
@@ -100,7 +100,7 @@ describe('schema', () => {
       'DTR_LB_CONSTRAINTS',
       'DTR_CONSTRAINTS',
     ];
-    expect(variables.map((v) => v.name)).toEqual(expect.arrayContaining(seed));
+    expect(variables.map((v) => v.name)).toEqual(expect.arrayContaining(inherited));
     expect(variables.filter((v) => v.secret).map((v) => v.name)).toEqual([
       'REGISTRY_PASSWORD',
       'UCP_ADMIN_PASSWORD',

@@ -10,22 +10,37 @@ const EMPTY = '(empty)';
 /** Flags of MACHINE_CREATE_FLAGS whose values are masked in `dtr-ha env` (e.g. --amazonec2-secret-key). */
 const SECRET_FLAG = /secret|password|passwd|token|access-key|api-key|credential/i;
 
-/** The words of a flag list, with the values of secret-looking flags replaced by the mask. */
-export function maskSecretFlags(words: readonly string[]): string[] {
-  const masked: string[] = [];
+/**
+ * Each word of a flag list as the part that may be shown and the secret it carries, if any: the value
+ * of a secret-looking flag, `--flag=value` or `--flag value`. What masking and scrubbing both read.
+ */
+function splitSecretFlags(words: readonly string[]): { shown: string; secret?: string }[] {
+  const split: { shown: string; secret?: string }[] = [];
   for (let i = 0; i < words.length; i++) {
     const word = words[i];
     const eq = word.indexOf('=');
     if (word.startsWith('-') && eq > 0 && SECRET_FLAG.test(word.slice(0, eq))) {
-      masked.push(`${word.slice(0, eq + 1)}${MASK}`);
+      split.push({ shown: word.slice(0, eq + 1), secret: word.slice(eq + 1) });
     } else if (word.startsWith('-') && eq < 0 && SECRET_FLAG.test(word) && i + 1 < words.length) {
-      masked.push(word, MASK);
+      split.push({ shown: word }, { shown: '', secret: words[i + 1] });
       i += 1;
     } else {
-      masked.push(word);
+      split.push({ shown: word });
     }
   }
-  return masked;
+  return split;
+}
+
+/** The words of a flag list, with the values of secret-looking flags replaced by the mask. */
+export function maskSecretFlags(words: readonly string[]): string[] {
+  return splitSecretFlags(words).map(({ shown, secret }) =>
+    secret === undefined ? shown : `${shown}${MASK}`,
+  );
+}
+
+/** The values of the secret-looking flags of a flag list: what maskSecretFlags masks. */
+export function secretFlagValues(words: readonly string[]): string[] {
+  return splitSecretFlags(words).flatMap(({ secret }) => (secret === undefined ? [] : [secret]));
 }
 
 function shellWords(words: readonly string[]): string {
@@ -34,11 +49,14 @@ function shellWords(words: readonly string[]): string {
 
 const onOff = (value: boolean): string => (value ? 'on' : 'off');
 
-/** The current value of every variable, as text; undefined when unset. Secrets are handled by the caller. */
-const currentValue: Record<VariableName, (config: Config) => string | undefined> = {
+/** A variable's value: text, or words for `shell-words` (so that secret flags can be found in them). */
+type CurrentValue = string | readonly string[] | undefined;
+
+/** The current value of every variable; undefined when unset. Unmasked: secrets are handled by the caller. */
+export const currentValue: Record<VariableName, (config: Config) => CurrentValue> = {
   NUM_MACHINES: (c) => String(c.numMachines),
   MACHINE_DRIVER: (c) => c.machineDriver,
-  MACHINE_CREATE_FLAGS: (c) => shellWords(maskSecretFlags(c.machineCreateFlags)),
+  MACHINE_CREATE_FLAGS: (c) => c.machineCreateFlags,
   MACHINE_PREFIX: (c) => c.machinePrefix,
   GENERIC_MACHINE_LIST: (c) => (c.genericMachineList.length > 0 ? c.genericMachineList.join(',') : undefined),
   PURGE_MACHINES: (c) => onOff(c.purgeMachines),
@@ -55,7 +73,7 @@ const currentValue: Record<VariableName, (config: Config) => string | undefined>
   UCP_ADMIN_PASSWORD: (c) => c.admin.password,
   DTR_LB_CONSTRAINTS: (c) => formatConstraints(c.dtrLbConstraints),
   DTR_CONSTRAINTS: (c) => formatConstraints(c.dtrConstraints),
-  TEST_ARGS: (c) => shellWords(c.testArgs),
+  TEST_ARGS: (c) => c.testArgs,
   DTR_HA_UNTIL: (c) => c.tests.until,
   DTR_HA_KEEP_DTR: (c) => onOff(c.tests.keepDtr),
   DTR_HA_QUIET: (c) => onOff(c.tests.quiet),
@@ -65,9 +83,11 @@ const currentValue: Record<VariableName, (config: Config) => string | undefined>
 };
 
 function shownValue(spec: VariableSpec, config: Config): string {
-  const value = currentValue[spec.name](config);
-  if (value === undefined) return UNSET;
+  const current = currentValue[spec.name](config);
+  if (current === undefined) return UNSET;
   if (spec.secret) return MASK;
+  const value =
+    typeof current === 'string' ? current : shellWords(spec.secretFlags ? maskSecretFlags(current) : current);
   return value === '' ? EMPTY : value;
 }
 

@@ -2,6 +2,7 @@
  * The one table of configuration variables. Loading, validation messages, `dtr-ha env` and
  * docs/configuration.md are all driven from it: add a variable here first.
  */
+import { PRESET_UNTIL_DEFAULT, describeUpTargets, isUpTarget } from './up-target';
 
 export type VariableName =
   | 'NUM_MACHINES'
@@ -58,8 +59,16 @@ export const groups: readonly VariableGroup[] = [
   'Project',
 ];
 
+/** One rule a `string` value must follow, with the problem reported when it does not. */
+export interface StringCheck {
+  test: RegExp | ((value: string) => boolean);
+  /** Starts with "must". */
+  message: string;
+}
+
 export interface VariableSpec {
   name: VariableName;
+  /** How the value is parsed and checked (see the parsers of config/load.ts); the fields below refine it. */
   kind: VariableKind;
   /** The raw value used when the variable is unset or empty; absent when there is none. */
   default?: string;
@@ -72,6 +81,22 @@ export interface VariableSpec {
   group: VariableGroup;
   /** A raw example value, as it would be written after `export NAME=`. */
   example?: string;
+  /** `integer`: the smallest and the largest value allowed. */
+  min?: number;
+  max?: number;
+  /** `integer`: the problem reported for a value that is not one, instead of the kind's own. */
+  invalid?: string;
+  /** `string`: the rules the value must follow, in order; only the first one it breaks is reported. */
+  checks?: readonly StringCheck[];
+  /** `image-repo`: the image below the repository, `<repo>/<image>:<tag>`. */
+  image?: string;
+  /** `path`: a relative path is taken from the current directory; without this it must be absolute. */
+  relativeTo?: 'cwd';
+  /**
+   * `shell-words`: the values of flags named like secrets (e.g. `--amazonec2-secret-key`) are secrets,
+   * so the value is never quoted in a problem, `dtr-ha env` masks them and diagnostics scrub them.
+   */
+  secretFlags?: boolean;
 }
 
 export const MIN_MACHINES = 2;
@@ -80,9 +105,12 @@ export const MAX_MACHINES = 16;
 export const BOOLEAN_ON = ['1', 'true', 'yes', 'on'] as const;
 export const BOOLEAN_OFF = ['', '0', 'false', 'no', 'off'] as const;
 
+const PREFIX_ROLE = '(it names containers and hosts <prefix>-<n>)';
+
 const booleanValues = `Accepts \`1\`, \`true\`, \`yes\`, \`on\` (on) and empty, \`0\`, \`false\`, \`no\`, \`off\` (off), in any case.`;
 
-export const variables: readonly VariableSpec[] = [
+// `as const`: the types below read each variable's kind and default from here.
+const table = [
   // Machines
   {
     name: 'NUM_MACHINES',
@@ -94,6 +122,11 @@ export const variables: readonly VariableSpec[] = [
       'With `MACHINE_DRIVER=generic` and this variable unset, the number of hosts in `GENERIC_MACHINE_LIST` is used.',
     secret: false,
     group: 'Machines',
+    min: MIN_MACHINES,
+    max: MAX_MACHINES,
+    invalid:
+      `must be a whole number from ${MIN_MACHINES} to ${MAX_MACHINES} ` +
+      `(1 UCP controller + 1 to ${MAX_MACHINES - 1} DTR replicas)`,
   },
   {
     name: 'MACHINE_DRIVER',
@@ -107,6 +140,13 @@ export const variables: readonly VariableSpec[] = [
     secret: false,
     group: 'Machines',
     example: 'amazonec2',
+    checks: [
+      {
+        test: /^[a-z0-9][a-z0-9_-]*$/,
+        message:
+          'must be local, generic or a docker-machine driver name (lowercase letters, digits, - and _)',
+      },
+    ],
   },
   {
     name: 'MACHINE_CREATE_FLAGS',
@@ -121,6 +161,7 @@ export const variables: readonly VariableSpec[] = [
     secret: false,
     group: 'Machines',
     example: '--generic-ssh-user ubuntu --generic-ssh-key ~/.ssh/id_rsa',
+    secretFlags: true,
   },
   {
     name: 'MACHINE_PREFIX',
@@ -133,6 +174,13 @@ export const variables: readonly VariableSpec[] = [
     secret: false,
     group: 'Machines',
     example: 'my-awesome-cluster',
+    checks: [
+      {
+        test: /^[a-z][a-z0-9-]{0,30}$/,
+        message: `must be a lowercase letter followed by up to 30 lowercase letters, digits or "-" ${PREFIX_ROLE}`,
+      },
+      { test: (value) => !value.endsWith('-'), message: `must not end with "-" ${PREFIX_ROLE}` },
+    ],
   },
   {
     name: 'GENERIC_MACHINE_LIST',
@@ -164,6 +212,7 @@ export const variables: readonly VariableSpec[] = [
     secret: false,
     group: 'Images',
     example: 'dockerorcadev',
+    image: 'ucp',
   },
   {
     name: 'UCP_TAG',
@@ -184,6 +233,7 @@ export const variables: readonly VariableSpec[] = [
     secret: false,
     group: 'Images',
     example: 'dockerhubenterprise',
+    image: 'dtr',
   },
   {
     name: 'DTR_TAG',
@@ -244,6 +294,7 @@ export const variables: readonly VariableSpec[] = [
     description: 'Name of the UCP admin account: 1 to 64 letters, digits, `_`, `.` and `-`.',
     secret: false,
     group: 'UCP',
+    checks: [{ test: /^[a-zA-Z0-9_.-]{1,64}$/, message: 'must be 1 to 64 letters, digits, "_", "." or "-"' }],
   },
   {
     name: 'UCP_ADMIN_PASSWORD',
@@ -254,6 +305,14 @@ export const variables: readonly VariableSpec[] = [
       'its state directory. When set, at least 8 characters (UCP requires it).',
     secret: true,
     group: 'UCP',
+    checks: [
+      {
+        // Characters, not UTF-16 code units.
+        test: (value) => [...value].length >= 8,
+        message:
+          'must be at least 8 characters (UCP requires it); unset it to have one generated per cluster',
+      },
+    ],
   },
   // DTR
   {
@@ -293,19 +352,25 @@ export const variables: readonly VariableSpec[] = [
   {
     name: 'DTR_HA_UNTIL',
     kind: 'string',
-    default: 'ucp',
+    default: PRESET_UNTIL_DEFAULT,
     description:
       "How far the Jest preset's globalSetup builds the cluster before the test files run: `machines`, " +
-      '`ucp` (the seed: machines and UCP stay, DTR is installed per test file) or `dtr` (everything).',
+      '`ucp` (machines and UCP stay, DTR is installed per test file) or `dtr` (everything).',
     secret: false,
     group: 'Tests',
     example: 'machines',
+    checks: [
+      {
+        test: isUpTarget,
+        message: `must be ${describeUpTargets()}`,
+      },
+    ],
   },
   {
     name: 'DTR_HA_KEEP_DTR',
     kind: 'boolean',
     default: 'off',
-    description: `Leave DTR installed when a test file ends (a quicker next run from the IDE) instead of removing it as the seed does. ${booleanValues}`,
+    description: `Leave DTR installed when a test file ends (a quicker next run from the IDE) instead of removing it (the default: each test file starts from a fresh DTR). ${booleanValues}`,
     secret: false,
     group: 'Tests',
   },
@@ -347,8 +412,25 @@ export const variables: readonly VariableSpec[] = [
     secret: false,
     group: 'Project',
     example: 'ci/ha.env',
+    relativeTo: 'cwd',
   },
-];
+] as const satisfies readonly VariableSpec[];
+
+export const variables: readonly VariableSpec[] = table;
+
+type SpecOf<N extends VariableName> = Extract<(typeof table)[number], { name: N }>;
+
+/** The kind the table gives a variable, as a type. */
+export type KindOf<N extends VariableName> = SpecOf<N>['kind'];
+
+/** The variables the table gives a default, so that a valid configuration always has their value. */
+export type DefaultedName = {
+  [N in VariableName]: SpecOf<N> extends { default: string } ? N : never;
+}[VariableName];
+
+// Every name has its row: a name without one fails to compile here.
+const everyNameHasARow: Record<Exclude<VariableName, (typeof table)[number]['name']>, never> = {};
+void everyNameHasARow;
 
 const byName = new Map<string, VariableSpec>(variables.map((v) => [v.name, v]));
 

@@ -1,4 +1,4 @@
-import { demux, redact } from './collect';
+import { demux, productContainer, redact } from './collect';
 
 test('redact masks every occurrence of each secret and ignores unset or tiny ones', () => {
   const text = 'login admin:s3cret-pw ok; again s3cret-pw; token=abc';
@@ -17,4 +17,17 @@ test('demux strips Docker stream headers; plain text passes through', () => {
   };
   expect(demux(Buffer.concat([frame(1, 'out line\n'), frame(2, 'err line\n')]))).toBe('out line\nerr line\n');
   expect(demux(Buffer.from('already plain\n'))).toBe('already plain\n');
+});
+
+test("containers collected: UCP's, DTR's, the load balancer's and the lab's NFS server, no others", () => {
+  const collected = [
+    '/ucp-controller',
+    'ucp-proxy',
+    '/dtr-nginx-0123456789ab',
+    '/dtr-haproxy',
+    '/nfs-ganesha',
+  ];
+  const others = ['/ucp', '/nfs-ganesha-2', '/my-dtr-nginx', '/node-exporter'];
+  expect(collected.filter(productContainer)).toEqual(collected);
+  expect(others.filter(productContainer)).toEqual([]);
 });

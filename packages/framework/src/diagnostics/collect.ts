@@ -2,10 +2,15 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { Machine } from '../machines/machine';
 import type { Provider } from '../machines/types';
+import { isDtrName } from '../products/dtr/names';
+import { isUcpName } from '../products/ucp/names';
 import { ensurePrivateDir, writePrivateFile } from '../state/private-files';
+import { nfsServerContainer } from '../storage/userspace-nfs';
 
 /** Containers worth collecting: UCP's, DTR's, the load balancer's and the lab's NFS server. */
-const productContainer = /^\/?(ucp-|dtr-|nfs-ganesha$)/;
+export function productContainer(name: string): boolean {
+  return isUcpName(name) || isDtrName(name) || name.replace(/^\//, '') === nfsServerContainer;
+}
 
 /** Replaces every secret value by a mask, wherever it appears (logs, inspect output, errors). */
 export function redact(text: string, secrets: Array<string | undefined>): string {
@@ -49,7 +54,7 @@ export async function collectDiagnostics(
         const docker = machine.getClient();
         for (const summary of await docker.listContainers({ all: true })) {
           const name = summary.Names[0]?.replace(/^\//, '') ?? summary.Id;
-          if (!summary.Names.some((n) => productContainer.test(n))) continue;
+          if (!summary.Names.some(productContainer)) continue;
           const container = docker.getContainer(summary.Id);
           const inspect = await container.inspect();
           await save(`${machine.name}.${name}.inspect.json`, JSON.stringify(inspect, null, 2));

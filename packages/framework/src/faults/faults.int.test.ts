@@ -1,5 +1,5 @@
 import type { Config } from '../config';
-import { TempClusters } from '../testing/temp-cluster';
+import { TempClusters } from '../../test-support/temp-cluster';
 import { up, type UpResult } from '../cluster/up';
 import { silentWriter, StatusReporter } from '../cluster/status';
 import { engineAnswers } from '../engine/engine-client';

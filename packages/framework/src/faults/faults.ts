@@ -4,12 +4,8 @@ import { engineAnswers } from '../engine/engine-client';
 import type { Machine } from '../machines/machine';
 import { providerRegistration } from '../machines/providers';
 import type { MachinePowerSwitch } from '../machines/types';
+import { replicaContainerPattern } from '../products/dtr/names';
 import { waitFor } from '../util/wait';
-
-/** Which containers make up a DTR replica on its machine: DTR names them `dtr-<part>-<replica id>`. */
-export function replicaContainerPattern(replicaId: string): RegExp {
-  return new RegExp(`^/?dtr-[a-z0-9-]+-${replicaId}$`);
-}
 
 export interface ReplicaRef {
   id: string;

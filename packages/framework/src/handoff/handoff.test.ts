@@ -1,6 +1,7 @@
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { readClusterFile, writeClusterFile } from '../cluster/cluster-file';
 import type { ClusterInfo } from '../cluster/cluster-info';
 import { loadConfig } from '../config';
 import type { MachineRecord } from '../machines/types';
@@ -9,7 +10,7 @@ import {
   HANDOFF_VERSION,
   HandoffError,
   buildHandoff,
-  handoffClusterInfo,
+  handoffConfig,
   handoffMachines,
   handoffPath,
   newRunId,
@@ -23,6 +24,10 @@ import {
 
 const REGISTRY_PASSWORD = 'registry-Secret-4711';
 const ADMIN_PASSWORD = 'admin-Secret-0815';
+
+/** A file's JSON, to break on purpose. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Json = Record<string, any>;
 
 let stateDir: string;
 let clusterDir: string;
@@ -51,6 +56,9 @@ function config() {
       REGISTRY_USERNAME: 'puller',
       REGISTRY_PASSWORD,
       UCP_ADMIN_PASSWORD: ADMIN_PASSWORD,
+      UCP_REPO: 'docker/ucp-images',
+      UCP_TAG: '1.1.0',
+      DTR_CONSTRAINTS: 'constraint:node!=unit-1',
     },
     cwd: stateDir,
   });
@@ -87,6 +95,7 @@ function fullInfo(): ClusterInfo {
         { id: 'bbbbbbbbbbbb', machine: 'unit-3', url: 'https://10.0.0.3:443' },
       ],
     },
+    madeFor: { ucp: { ucpFingerprint: 'ab:cd', addresses: { 'unit-1': '10.0.0.1' }, image: 'u:1' } },
   };
 }
 
@@ -112,7 +121,7 @@ async function readError(
 }
 
 describe('writing and reading', () => {
-  test('round trip: what was written is read back, version 1, file mode 0600', async () => {
+  test('round trip: what was written is read back, versioned, file mode 0600', async () => {
     const { file, handoff } = await written();
     expect((await fs.stat(file)).mode & 0o777).toBe(0o600);
     const read = await readHandoff(file);
@@ -125,16 +134,61 @@ describe('writing and reading', () => {
       stateDir,
       dir: clusterDir,
       adminUsername: 'admin',
+      images: {
+        ucp: { repo: 'docker/ucp-images', tag: '1.1.0', image: 'docker/ucp-images/ucp:1.1.0' },
+        dtr: { repo: 'dtrha-lab', tag: 'standin', image: 'dtrha-lab/dtr:standin' },
+      },
+      dtrLbConstraints: [],
+      dtrConstraints: [{ key: 'node', operator: '!=', value: 'unit-1' }],
     });
-    expect(read.machines[0]).toMatchObject({
-      name: 'unit-1',
-      role: 'controller',
-      ip: '10.0.0.1',
-      engine: { url: 'tcp://10.0.0.1:2376', caPath: path.join(clusterDir, 'tls', 'ca.pem') },
-      ssh: { user: 'root', port: 22 },
+    // The cluster record itself, as `up` returned it — all but madeFor, which stays in cluster.json.
+    const { madeFor, ...record } = fullInfo();
+    expect(madeFor).toBeDefined();
+    expect(read).toMatchObject(record);
+    expect(read).not.toHaveProperty('madeFor');
+    expect(await fs.readFile(file, 'utf8')).not.toContain('madeFor');
+  });
+
+  test('its machines are the records of cluster.json, field for field', async () => {
+    await writeClusterFile(clusterDir, fullInfo());
+    const { file } = await written((await readClusterFile(clusterDir))!);
+    expect((await readHandoff(file)).machines).toEqual((await readClusterFile(clusterDir))!.machines);
+  });
+
+  test('the configuration of a test process: the cluster from the handoff, the rest from the environment', async () => {
+    const { handoff } = await written();
+    // The test process's environment names another cluster; only what it alone knows is taken from it.
+    const fromEnvironment = loadConfig({
+      env: {
+        HOME: stateDir,
+        MACHINE_PREFIX: 'other',
+        NUM_MACHINES: '5',
+        UCP_ADMIN_USERNAME: 'someone',
+        DTR_TAG: 'other-tag',
+        DTR_LB_CONSTRAINTS: 'constraint:node==unit-2',
+        REGISTRY_USERNAME: 'puller',
+        REGISTRY_PASSWORD,
+        UCP_ADMIN_PASSWORD: ADMIN_PASSWORD,
+        DTR_HA_KEEP_DTR: '1',
+      },
+      cwd: stateDir,
     });
-    expect(read.dtr?.replicas.map((r) => r.id)).toEqual(['aaaaaaaaaaaa', 'bbbbbbbbbbbb']);
-    expect(handoffClusterInfo(read)).toEqual(fullInfo());
+    const config = handoffConfig(handoff, fromEnvironment);
+    expect(config).toMatchObject({
+      machinePrefix: 'unit',
+      machineDriver: 'local',
+      numMachines: 3,
+      stateDir,
+      admin: { username: 'admin', password: ADMIN_PASSWORD },
+      ucp: { image: 'docker/ucp-images/ucp:1.1.0' },
+      dtr: { image: 'dtrha-lab/dtr:standin' },
+      dtrLbConstraints: [],
+      dtrConstraints: [{ key: 'node', operator: '!=', value: 'unit-1' }],
+      registry: { username: 'puller', password: REGISTRY_PASSWORD },
+      tests: { keepDtr: true },
+    });
+    // The secrets stay as loadConfig keeps them: readable, never enumerable.
+    expect(JSON.stringify(config)).not.toMatch(new RegExp(`${ADMIN_PASSWORD}|${REGISTRY_PASSWORD}`));
   });
 
   test('DTR_HA_HANDOFF is the default path', async () => {
@@ -181,6 +235,7 @@ describe('writing and reading', () => {
   test('a cluster built only to its machines has no UCP, load balancer or DTR', async () => {
     const { file } = await written({ machines: [record(1), record(2)] }, 'machines');
     const read = await readHandoff(file);
+    expect(read.machines).toEqual([record(1), record(2)]);
     expect(read.built).toBe('machines');
     expect(read.ucp).toBeUndefined();
     expect(read.loadBalancer).toBeUndefined();
@@ -250,30 +305,71 @@ describe('errors say what to do', () => {
     expect(error.message).toContain('is empty');
   });
 
-  test('another schema version', async () => {
+  test('another schema version: older or newer', async () => {
     const { file, handoff } = await written();
-    const error = await readError(file, JSON.stringify({ ...handoff, version: 2 }));
-    expect(error.reason).toBe('version');
-    expect(error.message).toContain('has version 2, but this @dtr-ha/framework reads version 1');
-    expect(error.message).toContain('npm ls @dtr-ha/framework');
+    for (const version of [HANDOFF_VERSION - 1, HANDOFF_VERSION + 1]) {
+      const error = await readError(file, JSON.stringify({ ...handoff, version }));
+      expect(error.reason).toBe('version');
+      expect(error.message).toContain(
+        `has version ${version}, but this @dtr-ha/framework reads version ${HANDOFF_VERSION}`,
+      );
+      expect(error.message).toContain('npm ls @dtr-ha/framework');
+    }
     const none = await readError(file, JSON.stringify({ machines: [] }));
+    expect(none.reason).toBe('version');
     expect(none.message).toContain('has no version');
   });
 
-  test('wrong shape: every problem named by its path', async () => {
+  /** The handoff as written, changed by `change`, read back: the error. */
+  async function broken(change: (h: Json) => void) {
     const { file, handoff } = await written();
-    const broken = JSON.parse(JSON.stringify(handoff)) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-    broken.machines[1].engine.port = 'x';
-    delete broken.machines[2].ssh.privateKeyPath;
-    broken.dtr.replicas[0].machine = 'unit-9';
-    broken.built = 'everything';
-    const error = await readError(file, JSON.stringify(broken));
+    const copy = JSON.parse(JSON.stringify(handoff)) as Json;
+    change(copy);
+    const error = await readError(file, JSON.stringify(copy));
     expect(error.reason).toBe('schema');
-    expect(error.message).toContain('machines[1].engine.port must be a port');
-    expect(error.message).toContain('machines[2].ssh.privateKeyPath must be an absolute path');
-    expect(error.message).toContain('dtr.replicas[0].machine "unit-9" is not one of handoff.machines');
-    expect(error.message).toContain('handoff.built must be one of');
-    expect(() => parseHandoff('[]', 'x.json')).toThrow(/top level must be a JSON object/);
+    expect(error.message).toContain(`does not match schema version ${HANDOFF_VERSION}`);
+    expect(error.message).toContain('run jest again');
+    return error.message;
+  }
+
+  test('wrong shape: missing fields and wrong types, every problem named by its path', async () => {
+    const message = await broken((h) => {
+      h.machines[1].engine.port = 'x';
+      h.machines[0].ssh.port = 70000;
+      delete h.machines[2].ssh.privateKeyPath;
+      h.machines[2].engine.caPath = 'relative/ca.pem';
+      delete h.cluster.prefix;
+      h.cluster.images.dtr = 'dtr:latest';
+      h.ucp.url = 'ftp://x';
+      h.built = 'everything';
+    });
+    expect(message).toContain('machines[1].engine.port must be a port (1 to 65535)');
+    expect(message).toContain('machines[0].ssh.port must be a port (1 to 65535)');
+    expect(message).toContain('machines[2].ssh.privateKeyPath is missing (must be an absolute path)');
+    expect(message).toContain('machines[2].engine.caPath must be an absolute path');
+    expect(message).toContain('cluster.prefix is missing (must be a non-empty string)');
+    expect(message).toContain('cluster.images.dtr must be an object');
+    expect(message).toContain('ucp.url must be an http(s) URL');
+    expect(message).toContain('built must be one of "machines", "ucp", "dtr"');
+    expect(() => parseHandoff('[]', 'x.json')).toThrow(/the top level must be a JSON object/);
+  });
+
+  test('wrong references: machines that are not in it, parts that built says are there', async () => {
+    const unknown = await broken((h) => {
+      h.dtr.replicas[0].machine = 'unit-9';
+      h.loadBalancer.machine = 'unit-8';
+    });
+    expect(unknown).toContain('dtr.replicas[0].machine "unit-9" is not one of the machines');
+    expect(unknown).toContain('loadBalancer.machine "unit-8" is not one of the machines');
+    const noController = await broken((h) => {
+      h.machines = h.machines.slice(1);
+      delete h.loadBalancer;
+      delete h.dtr;
+    });
+    expect(noController).toContain('machines must include the controller');
+    expect(noController).toContain('loadBalancer is required when built is "dtr"');
+    expect(noController).toContain('dtr is required when built is "dtr"');
+    expect(await broken((h) => (h.machines = []))).toContain('machines must be a non-empty array');
   });
 
   test('the files it refers to are gone', async () => {

@@ -9,75 +9,89 @@
 import { existsSync, readFileSync, promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import type { ClusterInfo } from '../cluster/cluster-info';
-import type { Config } from '../config';
+import { z } from 'zod';
+import { clusterRecordWith, field, validateRecord, type ClusterInfo } from '../cluster/cluster-info';
+import { UP_TARGETS, type Config, type Constraint, type ImageConfig, type UpTarget } from '../config';
 import { engineAnswers } from '../engine/engine-client';
 import { Machine } from '../machines/machine';
-import type { MachineRecord, MachineRole } from '../machines/types';
+import type { MachineRecord } from '../machines/types';
 import { KnownHosts } from '../ssh/known-hosts';
 import { writePrivateFile } from '../state/private-files';
 
-/** Bumped on any change a reader of the previous version would misread. */
-export const HANDOFF_VERSION = 1;
+/**
+ * Bumped on any change a reader of the previous version would misread or reject. 2: the machines are
+ * the records of `cluster.json` (no `engine.url`), and the cluster's images and constraints are in it.
+ */
+export const HANDOFF_VERSION = 2;
 
 /** The environment variable through which globalSetup tells test processes where the handoff is. */
 export const HANDOFF_ENV = 'DTR_HA_HANDOFF';
 
-/** How far the cluster was built before the handoff was written (the `until` of `up`). */
-export type HandoffTarget = 'machines' | 'ucp' | 'dtr';
+const imageSchema = field.object({
+  repo: field.text(),
+  tag: field.text(),
+  /** `<repo>/ucp:<tag>` or `<repo>/dtr:<tag>`. */
+  image: field.text(),
+}) satisfies z.ZodType<ImageConfig>;
 
-export interface HandoffEngine {
-  host: string;
-  port: number;
-  /** `tcp://host:port`, as DOCKER_HOST. */
-  url: string;
-  caPath: string;
-  certPath: string;
-  keyPath: string;
-}
+const constraintSchema = field.object({
+  key: field.text(),
+  operator: field.oneOf(['==', '!=']),
+  value: field.anyText(),
+}) satisfies z.ZodType<Constraint>;
 
-export interface HandoffSsh {
-  host: string;
-  port: number;
-  user: string;
-  privateKeyPath: string;
-}
-
-export interface HandoffMachine {
-  name: string;
-  role: MachineRole;
-  ip: string;
-  providerId: string;
-  engine: HandoffEngine;
-  ssh: HandoffSsh;
-}
-
-export interface Handoff {
-  version: typeof HANDOFF_VERSION;
+/**
+ * The handoff's envelope around the cluster record (the machines, UCP, the load balancer and DTR, as in
+ * `cluster.json`). It does not carry `madeFor` (that is `up`'s business, in `cluster.json` only), nor
+ * any secret.
+ */
+const handoffSchema = clusterRecordWith({
+  version: z.literal(HANDOFF_VERSION),
   /** Unique per Jest run; also in the file name. */
-  runId: string;
+  runId: field.text(),
   /** ISO 8601. */
-  createdAt: string;
+  createdAt: field.text(),
   /** The process that wrote it (Jest's main process). */
-  pid: number;
-  built: HandoffTarget;
-  /** The configuration's non-secret identity of the cluster. */
-  cluster: {
-    prefix: string;
-    driver: string;
-    numMachines: number;
+  pid: field.integer(),
+  /** How far the cluster was built before the handoff was written (the `until` of `up`). */
+  built: field.oneOf(UP_TARGETS),
+  /** The configuration's non-secret identity of the cluster: what a test process takes from here. */
+  cluster: field.object({
+    prefix: field.text(),
+    driver: field.text(),
+    numMachines: field.positiveInteger(),
     /** DTR_HA_STATE_DIR, absolute. */
-    stateDir: string;
+    stateDir: field.absolutePath(),
     /** `<stateDir>/<prefix>`: keys, certificates, known hosts, the admin password file. */
-    dir: string;
+    dir: field.absolutePath(),
     /** The UCP admin user name (the password is NOT here). */
-    adminUsername: string;
-  };
-  machines: HandoffMachine[];
-  ucp?: { url: string; caPath: string };
-  loadBalancer?: { machine: string; host: string; port: number; url: string };
-  dtr?: { caPath: string; replicas: Array<{ id: string; machine: string; url: string }> };
-}
+    adminUsername: field.text(),
+    /** The images UCP and DTR are made from. */
+    images: field.object({ ucp: imageSchema, dtr: imageSchema }),
+    /** DTR_LB_CONSTRAINTS and DTR_CONSTRAINTS. */
+    dtrLbConstraints: field.array(constraintSchema),
+    dtrConstraints: field.array(constraintSchema),
+  }),
+}).superRefine((h, ctx) => {
+  const required = {
+    machines: [],
+    ucp: ['ucp'],
+    dtr: ['ucp', 'loadBalancer', 'dtr'],
+  } as const satisfies Record<UpTarget, readonly string[]>;
+  for (const key of required[h.built]) {
+    if (h[key] === undefined) {
+      ctx.addIssue({ code: 'custom', path: [key], message: `is required when built is "${h.built}"` });
+    }
+  }
+});
+
+export type Handoff = z.infer<typeof handoffSchema>;
+
+/** How far the cluster was built before the handoff was written (the `until` of `up`). */
+export type HandoffTarget = Handoff['built'];
+
+/** A machine of the handoff: the record of `cluster.json` itself (the name is kept for existing callers). */
+export type HandoffMachine = MachineRecord;
 
 /** A handoff that cannot be used, with a message that says what to do about it. */
 export class HandoffError extends Error {
@@ -117,8 +131,10 @@ export function buildHandoff(input: {
   runId: string;
   now?: Date;
 }): Handoff {
-  const { config, info } = input;
-  const handoff: Handoff = {
+  const { config } = input;
+  // The record as `cluster.json` has it, but not `madeFor`: that stays with `up`.
+  const { machines, ucp, loadBalancer, dtr } = input.info;
+  return {
     version: HANDOFF_VERSION,
     runId: input.runId,
     createdAt: (input.now ?? new Date()).toISOString(),
@@ -131,62 +147,43 @@ export function buildHandoff(input: {
       stateDir: config.stateDir,
       dir: input.clusterDir,
       adminUsername: config.admin.username,
+      images: { ucp: config.ucp, dtr: config.dtr },
+      dtrLbConstraints: config.dtrLbConstraints,
+      dtrConstraints: config.dtrConstraints,
     },
-    machines: info.machines.map(toHandoffMachine),
+    machines,
+    ...(ucp && { ucp }),
+    ...(loadBalancer && { loadBalancer }),
+    ...(dtr && { dtr }),
   };
-  if (info.ucp) handoff.ucp = { url: info.ucp.url, caPath: info.ucp.caPath };
-  if (info.loadBalancer) handoff.loadBalancer = { ...info.loadBalancer };
-  if (info.dtr) {
-    handoff.dtr = { caPath: info.dtr.caPath, replicas: info.dtr.replicas.map((r) => ({ ...r })) };
-  }
-  return handoff;
 }
 
-function toHandoffMachine(record: MachineRecord): HandoffMachine {
-  const { engine, ssh } = record;
+/**
+ * The configuration of a test process: what the handoff says of the cluster (the same fields
+ * `buildHandoff` took from globalSetup's configuration) over `fromEnvironment`, which gives the rest —
+ * secrets (REGISTRY_*, UCP_ADMIN_PASSWORD), the test knobs, a driver's own settings.
+ */
+export function handoffConfig(handoff: Handoff, fromEnvironment: Config): Config {
+  const { cluster } = handoff;
+  // A copy that keeps the password as loadConfig keeps it: readable, but not enumerable (so never
+  // spread, logged or written by accident).
+  const admin = Object.defineProperties(
+    {},
+    Object.getOwnPropertyDescriptors(fromEnvironment.admin),
+  ) as Config['admin'];
+  admin.username = cluster.adminUsername;
   return {
-    name: record.name,
-    role: record.role,
-    ip: record.ip,
-    providerId: record.providerId,
-    engine: {
-      host: engine.host,
-      port: engine.port,
-      url: `tcp://${engine.host}:${engine.port}`,
-      caPath: engine.caPath,
-      certPath: engine.certPath,
-      keyPath: engine.keyPath,
-    },
-    ssh: { host: ssh.host, port: ssh.port, user: ssh.user, privateKeyPath: ssh.privateKeyPath },
+    ...fromEnvironment,
+    machinePrefix: cluster.prefix,
+    machineDriver: cluster.driver,
+    numMachines: cluster.numMachines,
+    stateDir: cluster.stateDir,
+    admin,
+    ucp: cluster.images.ucp,
+    dtr: cluster.images.dtr,
+    dtrLbConstraints: cluster.dtrLbConstraints,
+    dtrConstraints: cluster.dtrConstraints,
   };
-}
-
-/** The machine records again (what `Machine` and the rest of the framework take). */
-export function handoffRecords(handoff: Handoff): MachineRecord[] {
-  return handoff.machines.map((m) => ({
-    name: m.name,
-    role: m.role,
-    ip: m.ip,
-    providerId: m.providerId,
-    engine: {
-      host: m.engine.host,
-      port: m.engine.port,
-      caPath: m.engine.caPath,
-      certPath: m.engine.certPath,
-      keyPath: m.engine.keyPath,
-    },
-    ssh: { ...m.ssh },
-  }));
-}
-
-/** The ClusterInfo the handoff was built from. */
-export function handoffClusterInfo(handoff: Handoff): ClusterInfo {
-  const info: ClusterInfo = { machines: handoffRecords(handoff) };
-  if (handoff.ucp) info.ucp = { ...handoff.ucp };
-  if (handoff.loadBalancer) info.loadBalancer = { ...handoff.loadBalancer };
-  if (handoff.dtr)
-    info.dtr = { caPath: handoff.dtr.caPath, replicas: handoff.dtr.replicas.map((r) => ({ ...r })) };
-  return info;
 }
 
 /**
@@ -196,7 +193,7 @@ export function handoffClusterInfo(handoff: Handoff): ClusterInfo {
  */
 export function handoffMachines(handoff: Handoff): Machine[] {
   const knownHosts = new KnownHosts(handoff.cluster.dir);
-  return handoffRecords(handoff).map((record) => new Machine(record, knownHosts));
+  return handoff.machines.map((record) => new Machine(record, knownHosts));
 }
 
 /** Writes the handoff atomically, mode 0600 in a 0700 directory. */
@@ -320,11 +317,9 @@ export function parseHandoff(text: string, source = 'the handoff'): Handoff {
       source,
     );
   }
-  if (!isObject(value)) {
-    throw schemaError(source, ['the top level must be a JSON object']);
-  }
-  if (value.version !== HANDOFF_VERSION) {
-    const found = value.version === undefined ? 'no version' : `version ${JSON.stringify(value.version)}`;
+  const version = isObject(value) ? value.version : undefined;
+  if (isObject(value) && version !== HANDOFF_VERSION) {
+    const found = version === undefined ? 'no version' : `version ${JSON.stringify(version)}`;
     throw new HandoffError(
       `The handoff file ${source} has ${found}, but this @dtr-ha/framework reads version ${HANDOFF_VERSION}: ` +
         'the preset that wrote it and the framework reading it differ. Install matching versions of ' +
@@ -333,9 +328,9 @@ export function parseHandoff(text: string, source = 'the handoff'): Handoff {
       source,
     );
   }
-  const problems = validate(value);
-  if (problems.length) throw schemaError(source, problems);
-  return value as unknown as Handoff;
+  const checked = validateRecord(handoffSchema, value);
+  if (!checked.ok) throw schemaError(source, checked.problems);
+  return checked.value;
 }
 
 function schemaError(source: string, problems: string[]): HandoffError {
@@ -379,7 +374,9 @@ export async function checkHandoffEngines(
   const answers = await Promise.all(
     handoff.machines.map(async (m) => ({ m, ok: await engineAnswers(m.engine, options.timeoutMs ?? 3_000) })),
   );
-  const gone = answers.filter((a) => !a.ok).map((a) => `${a.m.name} (${a.m.engine.url})`);
+  const gone = answers
+    .filter((a) => !a.ok)
+    .map((a) => `${a.m.name} (tcp://${a.m.engine.host}:${a.m.engine.port})`);
   if (gone.length) {
     throw new HandoffError(
       `Machines of the handoff${options.file ? ` ${options.file}` : ''} do not answer: ${gone.join(', ')}. The ` +
@@ -391,151 +388,6 @@ export async function checkHandoffEngines(
   }
 }
 
-// ---------------------------------------------------------------------------------------------------
-// Validation: a small hand-written checker that names the path of every problem.
-
-type Json = Record<string, unknown>;
-
-function isObject(value: unknown): value is Json {
+function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-class Checker {
-  readonly problems: string[] = [];
-
-  object(value: unknown, at: string): Json | undefined {
-    if (isObject(value)) return value;
-    this.problems.push(`${at} must be an object`);
-    return undefined;
-  }
-
-  string(obj: Json, key: string, at: string, nonEmpty = true): void {
-    const v = obj[key];
-    if (typeof v !== 'string' || (nonEmpty && v === '')) {
-      this.problems.push(`${at}.${key} must be a${nonEmpty ? ' non-empty' : ''} string`);
-    }
-  }
-
-  absolutePath(obj: Json, key: string, at: string): void {
-    const v = obj[key];
-    if (typeof v !== 'string' || !path.isAbsolute(v))
-      this.problems.push(`${at}.${key} must be an absolute path`);
-  }
-
-  port(obj: Json, key: string, at: string): void {
-    const v = obj[key];
-    if (!Number.isInteger(v) || (v as number) < 1 || (v as number) > 65535) {
-      this.problems.push(`${at}.${key} must be a port (1 to 65535)`);
-    }
-  }
-
-  oneOf(obj: Json, key: string, at: string, allowed: readonly string[]): void {
-    if (!allowed.includes(obj[key] as string)) {
-      this.problems.push(`${at}.${key} must be one of ${allowed.map((a) => JSON.stringify(a)).join(', ')}`);
-    }
-  }
-
-  url(obj: Json, key: string, at: string): void {
-    const v = obj[key];
-    if (typeof v !== 'string' || !/^https?:\/\/[^\s/]+/.test(v))
-      this.problems.push(`${at}.${key} must be an http(s) URL`);
-  }
-}
-
-function validate(h: Json): string[] {
-  const c = new Checker();
-  c.string(h, 'runId', 'handoff');
-  c.string(h, 'createdAt', 'handoff');
-  if (!Number.isInteger(h.pid)) c.problems.push('handoff.pid must be an integer');
-  c.oneOf(h, 'built', 'handoff', ['machines', 'ucp', 'dtr']);
-
-  const cluster = c.object(h.cluster, 'handoff.cluster');
-  if (cluster) {
-    c.string(cluster, 'prefix', 'cluster');
-    c.string(cluster, 'driver', 'cluster');
-    if (!Number.isInteger(cluster.numMachines) || (cluster.numMachines as number) < 1) {
-      c.problems.push('cluster.numMachines must be a positive integer');
-    }
-    c.absolutePath(cluster, 'stateDir', 'cluster');
-    c.absolutePath(cluster, 'dir', 'cluster');
-    c.string(cluster, 'adminUsername', 'cluster');
-  }
-
-  const names = new Set<string>();
-  if (!Array.isArray(h.machines) || h.machines.length === 0) {
-    c.problems.push('handoff.machines must be a non-empty array');
-  } else {
-    h.machines.forEach((value, i) => {
-      const at = `machines[${i}]`;
-      const m = c.object(value, at);
-      if (!m) return;
-      c.string(m, 'name', at);
-      if (typeof m.name === 'string') names.add(m.name);
-      c.oneOf(m, 'role', at, ['controller', 'replica']);
-      c.string(m, 'ip', at);
-      c.string(m, 'providerId', at, false);
-      const engine = c.object(m.engine, `${at}.engine`);
-      if (engine) {
-        c.string(engine, 'host', `${at}.engine`);
-        c.port(engine, 'port', `${at}.engine`);
-        c.string(engine, 'url', `${at}.engine`);
-        for (const key of ['caPath', 'certPath', 'keyPath']) c.absolutePath(engine, key, `${at}.engine`);
-      }
-      const ssh = c.object(m.ssh, `${at}.ssh`);
-      if (ssh) {
-        c.string(ssh, 'host', `${at}.ssh`);
-        c.port(ssh, 'port', `${at}.ssh`);
-        c.string(ssh, 'user', `${at}.ssh`);
-        c.absolutePath(ssh, 'privateKeyPath', `${at}.ssh`);
-      }
-    });
-    if (!h.machines.some((m) => isObject(m) && m.role === 'controller')) {
-      c.problems.push('handoff.machines must include the controller');
-    }
-  }
-
-  if (h.ucp !== undefined) {
-    const ucp = c.object(h.ucp, 'handoff.ucp');
-    if (ucp) {
-      c.url(ucp, 'url', 'ucp');
-      c.absolutePath(ucp, 'caPath', 'ucp');
-    }
-  }
-  if (h.loadBalancer !== undefined) {
-    const lb = c.object(h.loadBalancer, 'handoff.loadBalancer');
-    if (lb) {
-      c.string(lb, 'machine', 'loadBalancer');
-      c.string(lb, 'host', 'loadBalancer');
-      c.port(lb, 'port', 'loadBalancer');
-      c.url(lb, 'url', 'loadBalancer');
-    }
-  }
-  if (h.dtr !== undefined) {
-    const dtr = c.object(h.dtr, 'handoff.dtr');
-    if (dtr) {
-      c.absolutePath(dtr, 'caPath', 'dtr');
-      if (!Array.isArray(dtr.replicas)) c.problems.push('dtr.replicas must be an array');
-      else {
-        dtr.replicas.forEach((value, i) => {
-          const at = `dtr.replicas[${i}]`;
-          const r = c.object(value, at);
-          if (!r) return;
-          c.string(r, 'id', at);
-          c.string(r, 'machine', at);
-          c.url(r, 'url', at);
-          if (typeof r.machine === 'string' && names.size && !names.has(r.machine)) {
-            c.problems.push(`${at}.machine ${JSON.stringify(r.machine)} is not one of handoff.machines`);
-          }
-        });
-      }
-    }
-  }
-  if (h.built === 'ucp' && h.ucp === undefined)
-    c.problems.push('handoff.ucp is required when built is "ucp"');
-  if (h.built === 'dtr') {
-    for (const key of ['ucp', 'loadBalancer', 'dtr']) {
-      if (h[key] === undefined) c.problems.push(`handoff.${key} is required when built is "dtr"`);
-    }
-  }
-  return c.problems;
 }

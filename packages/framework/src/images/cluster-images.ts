@@ -1,5 +1,5 @@
 import Docker from 'dockerode';
-import type { Config } from '../config';
+import { DOCKER_HUB, registryHost, type Config } from '../config';
 import type { Machine } from '../machines/machine';
 import { providerRegistration } from '../machines/providers';
 import type { Progress } from '../machines/types';
@@ -15,10 +15,33 @@ export interface ClusterImages {
   nfs?: string;
 }
 
-export interface ImageDelivery {
-  image: string;
-  /** UCP_PULL_IMAGES / DTR_PULL_IMAGES: the machines pull it with the registry credentials. */
-  pull: boolean;
+/** Credentials for one registry, in the form of the Engine API's pull. */
+export interface RegistryAuth {
+  /** The registry they are for: `host[:port]`, or Docker Hub's v1 index address. */
+  serveraddress: string;
+  username?: string;
+  password?: string;
+  email?: string;
+}
+
+/**
+ * How one image gets to the machines: copied from the engine the framework runs on, or (UCP_PULL_IMAGES /
+ * DTR_PULL_IMAGES) pulled by the machines with the credentials for the registry the image lives on.
+ */
+export type ImageDelivery =
+  { image: string; pull: false } | { image: string; pull: true; auth: RegistryAuth };
+
+/**
+ * The delivery of an image of the configuration. Pulling carries REGISTRY_USERNAME/PASSWORD/EMAIL for
+ * the image's own registry only; copying carries no credentials at all.
+ */
+export function imageDelivery(image: string, pull: boolean, registry: Config['registry']): ImageDelivery {
+  if (!pull) return { image, pull };
+  const host = registryHost(image);
+  // The engine knows Docker Hub's credentials by its v1 index address.
+  const serveraddress = host === DOCKER_HUB ? 'https://index.docker.io/v1/' : host;
+  const { username, password, email } = registry;
+  return { image, pull, auth: { serveraddress, username, password, email } };
 }
 
 /**
@@ -33,7 +56,7 @@ export async function prepareClusterImages(
   const haproxy = (
     await ensureLabImage(hostDocker, 'haproxy', { debianMirror: config.debianMirror, progress })
   ).tag;
-  const wanted: ImageDelivery[] = [
+  const wanted: { image: string; pull: boolean }[] = [
     { image: config.ucp.image, pull: config.ucpPullImages },
     { image: config.dtr.image, pull: config.dtrPullImages },
   ];
@@ -63,27 +86,24 @@ export async function prepareClusterImages(
  * them at once, skipping machines that have it already.
  */
 export async function deliverImage(
-  config: Config,
   delivery: ImageDelivery,
   machines: Machine[],
   progress: Progress,
   hostDocker: Docker = new Docker(),
 ): Promise<void> {
-  if (delivery.pull) await pullEverywhere(config, machines, delivery.image, progress);
+  if (delivery.pull) await pullEverywhere(delivery.image, delivery.auth, machines, progress);
   else {
     const targets = machines.map((m) => ({ name: m.name, docker: m.getClient() }));
     await transferImage(hostDocker, delivery.image, targets, progress);
   }
 }
 
-async function pullEverywhere(config: Config, machines: Machine[], image: string, progress: Progress) {
-  const registry = /^[^/]+[.:][^/]*\//.test(image) ? image.split('/')[0] : 'https://index.docker.io/v1/';
-  const authconfig = {
-    username: config.registry.username,
-    password: config.registry.password,
-    email: config.registry.email,
-    serveraddress: registry,
-  };
+async function pullEverywhere(
+  image: string,
+  authconfig: RegistryAuth,
+  machines: Machine[],
+  progress: Progress,
+) {
   progress(`pulling ${image} on ${machines.map((m) => m.name).join(', ')}`);
   await Promise.all(
     machines.map(async (machine) => {

@@ -2,7 +2,7 @@ import Docker from 'dockerode';
 import { StatusReporter } from '../cluster/status';
 import { up, type UpResult } from '../cluster/up';
 import type { Config } from '../config';
-import { TempClusters } from '../testing/temp-cluster';
+import { TempClusters } from '../../test-support/temp-cluster';
 import { ensureLabImage } from './lab-image';
 import { transferImage } from './image-transfer';
 

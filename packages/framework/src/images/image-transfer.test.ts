@@ -17,7 +17,7 @@ async function entries(stream: Readable): Promise<Record<string, string>> {
   const done = new Promise<void>((resolve, reject) => {
     reader.on('entry', (header, body, next) => {
       const parts: Buffer[] = [];
-      body.on('data', (part: Buffer) => parts.push(part));
+      body.on('data', (part) => parts.push(part as Buffer));
       body.on('end', () => {
         found[`${header.name} ${header.mode?.toString(8)} ${header.uid}`] = Buffer.concat(parts).toString();
         next();

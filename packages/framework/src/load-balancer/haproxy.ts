@@ -1,6 +1,7 @@
 import type Docker from 'dockerode';
 import { runToCompletion } from '../engine/run-to-completion';
 import type { Machine } from '../machines/machine';
+import { haproxyContainer } from '../products/dtr/names';
 import { waitFor } from '../util/wait';
 
 export interface Backend {
@@ -10,12 +11,13 @@ export interface Backend {
   port: number;
 }
 
-export const haproxyContainer = 'dtr-haproxy';
+/** The load balancer's container, named among DTR's (products/dtr/names). */
+export { haproxyContainer };
 const configDir = '/etc/dtr-ha/haproxy';
 const inContainer = '/usr/local/etc/haproxy';
 
 /**
- * The seed's haproxy.cfg, made explicit: TCP passthrough on 443 (TLS ends at the replicas, so clients
+ * The documented HAProxy setup for DTR, made explicit: TCP passthrough on 443 (TLS ends at the replicas, so clients
  * see DTR's certificate), round robin, and a health check of each replica's /_ping over TLS verified
  * against DTR's CA, so a dead replica leaves the rotation within a few seconds.
  */

@@ -5,7 +5,7 @@ import { SshSession, type SshResult } from '../ssh/ssh-session';
 import type { MachineRecord, MachineRole } from './types';
 
 /**
- * A machine of the cluster as tests see it (the seed's Machine): its name and role, its IP, a shell
+ * A machine of the cluster as tests see it (what a test calls a machine): its name and role, its IP, a shell
  * over SSH, and a Docker client over verified TLS.
  */
 export class Machine {
@@ -27,7 +27,7 @@ export class Machine {
     return this.record.ip;
   }
 
-  /** Runs a shell command on the machine (the seed's MachineSSH). Non-zero exits are returned, not thrown. */
+  /** Runs a shell command on the machine over SSH. Non-zero exits are returned, not thrown. */
   ssh(command: string, options: { stdin?: string } = {}): Promise<SshResult> {
     return this.session.run(command, options);
   }

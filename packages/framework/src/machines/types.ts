@@ -3,35 +3,11 @@
  * the framework only ever reads records (through `Machine`), never a provider's own state.
  */
 
-export type MachineRole = 'controller' | 'replica';
+import type { MachineRecord, MachineRole } from '../cluster/cluster-info';
 
-/** Where and how to reach a machine over SSH. The key is referenced by path, never held in memory long. */
-export interface SshEndpoint {
-  host: string;
-  port: number;
-  user: string;
-  privateKeyPath: string;
-}
-
-/** A TLS-verified Docker engine endpoint: the three PEM files every connection must present and check. */
-export interface EngineEndpoint {
-  host: string;
-  port: number;
-  caPath: string;
-  certPath: string;
-  keyPath: string;
-}
-
-export interface MachineRecord {
-  /** `<MACHINE_PREFIX>-<n>`, n from 1. */
-  name: string;
-  role: MachineRole;
-  ip: string;
-  ssh: SshEndpoint;
-  engine: EngineEndpoint;
-  /** Provider-specific identity (container ID for the lab, docker-machine name, host for generic). */
-  providerId: string;
-}
+// The records are part of the cluster's one serialized form (cluster.json, the handoff): their types
+// come from its schema, so what is written and what a reader accepts cannot drift apart.
+export type { EngineEndpoint, MachineRecord, MachineRole, SshEndpoint } from '../cluster/cluster-info';
 
 /** One wanted machine. The first machine of a cluster is the controller, the rest are replicas. */
 export interface MachineSpec {

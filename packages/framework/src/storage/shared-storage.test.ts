@@ -1,8 +1,8 @@
 import { labBindScript, nfsClientScript, nfsServerScript, registryVolumePath } from './shared-storage';
 
 // The exact commands for real hosts: they cannot run on our machines (no kernel NFS), so they are
-// pinned here to the seed's manual steps.
-test('NFS server: the seed’s package, export line per replica, exportfs and service start', () => {
+// pinned here to the manual NFS steps they automate.
+test('NFS server: nfs-kernel-server, export line per replica, exportfs and service start', () => {
   const script = nfsServerScript(['10.0.0.2', '10.0.0.3']).split('\n');
   expect(script).toContain(
     'command -v exportfs >/dev/null || { apt-get update -qq && apt-get install -y -qq nfs-kernel-server; }',

@@ -2,9 +2,10 @@ import { ignoreMissing } from '../engine/ignore-missing';
 import type { Machine } from '../machines/machine';
 import type { StorageMode } from '../machines/types';
 import { labSharedDir } from '../machines/providers/local-lab/local-lab-provider';
+import { registryVolume } from '../products/dtr/names';
 
 /**
- * Shared storage for the DTR replicas' registry volumes, as the seed set it up by hand: an NFS export
+ * Shared storage for the DTR replicas' registry volumes, as DTR's HA setup does by hand: an NFS export
  * on the controller mounted over every replica's `dtr-registry-<id>` volume. Lab nodes share the host's
  * kernel, which has no NFS here, so there each replica's volume is bound to the cluster's shared
  * volume instead: the same files on every replica, through the same volume path. Which of the two a
@@ -14,15 +15,11 @@ export type { StorageMode };
 
 export const nfsExportDir = '/var/nfsshare';
 
-export function registryVolume(replicaId: string): string {
-  return `dtr-registry-${replicaId}`;
-}
-
 export function registryVolumePath(replicaId: string): string {
   return `/var/lib/docker/volumes/${registryVolume(replicaId)}/_data`;
 }
 
-/** The seed's server steps, idempotent: install, export to each replica, start. */
+/** The NFS server steps, idempotent: install, export to each replica, start. */
 export function nfsServerScript(clientIps: string[], exportDir = nfsExportDir): string {
   const options = 'rw,sync,no_root_squash,no_subtree_check';
   const exportsLine = `${exportDir} ${clientIps.map((ip) => `${ip}(${options})`).join(' ')}`;
@@ -40,7 +37,7 @@ export function nfsServerScript(clientIps: string[], exportDir = nfsExportDir): 
   ].join('\n');
 }
 
-/** The seed's client steps for one replica: mount the export over its registry volume. */
+/** The NFS client steps for one replica: mount the export over its registry volume. */
 export function nfsClientScript(serverIp: string, replicaId: string, exportDir = nfsExportDir): string {
   const target = registryVolumePath(replicaId);
   return [

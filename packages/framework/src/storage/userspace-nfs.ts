@@ -4,7 +4,7 @@ import { runToCompletion } from '../engine/run-to-completion';
 
 /**
  * The lab has no kernel NFS, so its replicas share a volume instead; but the server side of the
- * seed's NFS setup is still checked for real: NFS-Ganesha (userspace NFSv4) exports the shared
+ * NFS server setup is still checked for real: NFS-Ganesha (userspace NFSv4) exports the shared
  * registry directory from the controller, and libnfs's client on a replica writes a file through it,
  * which must then be in that directory.
  */

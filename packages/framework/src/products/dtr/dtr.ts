@@ -3,6 +3,7 @@ import type { Constraint } from '../../config';
 import { describeCommand, runToCompletion } from '../../engine/run-to-completion';
 import type { Machine } from '../../machines/machine';
 import type { UcpEndpoint } from '../ucp/ucp';
+import { replicaOfNginx } from './names';
 
 /** What every DTR command needs: the installer image and how to reach UCP. */
 export interface DtrAccess {
@@ -53,7 +54,7 @@ function ucpFlags(settings: DtrAccess): string[] {
 /** Where the replica goes: --ucp-node, or the node as one more swarm constraint when there are some. */
 function placementFlags(settings: DtrSettings, node: string): string[] {
   if (settings.constraints.length) {
-    // Swarm constraints select the node: the seed's constraints plus this node's name.
+    // Swarm constraints select the node: DTR_CONSTRAINTS plus this node's name.
     const envs = [...settings.constraints, { key: 'node', operator: '==', value: node } as Constraint]
       .map((c) => `constraint:${c.key}${c.operator}${c.value}`)
       .join('&');
@@ -133,8 +134,8 @@ export async function findReplicas(machines: Machine[]): Promise<DtrReplica[]> {
   for (const machine of machines) {
     const containers = await machine.getClient().listContainers({ all: true });
     for (const c of containers) {
-      const match = c.Names.map((n) => /^\/dtr-nginx-([0-9a-f]{12})$/.exec(n)).find(Boolean);
-      if (match) found.push({ id: match[1], machine });
+      const id = c.Names.map(replicaOfNginx).find(Boolean);
+      if (id) found.push({ id, machine });
     }
   }
   return found;

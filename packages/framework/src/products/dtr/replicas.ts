@@ -16,14 +16,13 @@ import {
   type DtrSettings,
 } from './dtr';
 import { DtrApiClient } from './dtr-client';
+import { isPhase2Container, parseReplicaContainer, replicaOfNginx, replicaOfRegistryVolume } from './names';
 
 export interface ReplicaPlan {
   settings: DtrSettings;
   replicaMachines: Machine[];
   storage: StorageMode;
 }
-
-const dtrName = /^\/dtr-[a-z0-9-]+-([0-9a-f]{12})$/;
 
 /**
  * Containers and registry volumes of replicas that have no front container: what an install or join
@@ -44,12 +43,14 @@ export async function reapOrphans(machine: Machine, detail: (message: string) =>
   // made a container just after the listing of that round.
   for (let round = 1; round <= 3; round++) {
     const containers = await docker.listContainers({ all: true });
-    fronts = new Set(
-      containers.flatMap((c) => c.Names).flatMap((n) => /^\/dtr-nginx-([0-9a-f]{12})$/.exec(n)?.[1] ?? []),
-    );
+    fronts = new Set(containers.flatMap((c) => c.Names).flatMap((n) => replicaOfNginx(n) ?? []));
     const doomed = containers.flatMap((c) => {
-      const id = c.Names.map((n) => dtrName.exec(n)?.[1]).find(Boolean);
-      return id && !fronts.has(id) ? [{ container: c.Id, id }] : [];
+      const id = c.Names.map((n) => parseReplicaContainer(n)?.id).find(Boolean);
+      // A second phase belongs to its installer, which removes it when it ends: with the installers
+      // gone (above), every one left is an orphan, even when it got as far as making the replica's
+      // front (the replica itself is then judged by its health, like any other).
+      const orphanPhase = c.Names.some(isPhase2Container);
+      return id && (orphanPhase || !fronts.has(id)) ? [{ container: c.Id, id }] : [];
     });
     if (!doomed.length) break;
     for (const { container, id } of doomed) {
@@ -58,7 +59,7 @@ export async function reapOrphans(machine: Machine, detail: (message: string) =>
     }
   }
   for (const volume of (await docker.listVolumes()).Volumes ?? []) {
-    const id = /^dtr-registry-([0-9a-f]{12})$/.exec(volume.Name)?.[1];
+    const id = replicaOfRegistryVolume(volume.Name);
     if (id && !fronts.has(id)) {
       await releaseReplicaStorage(machine, id);
       reaped.add(id);

@@ -5,13 +5,14 @@ import type { Machine } from '../../machines/machine';
 import { describeCommand, runToCompletion } from '../../engine/run-to-completion';
 import { certificateFingerprint } from '../../tls';
 import { waitFor } from '../../util/wait';
+import { controllerContainer, controllerVolumes, installerContainer, nodeCertsVolume } from './names';
 
 /** What the UCP installer needs, from the configuration. */
 export interface UcpSettings {
   image: string;
   adminUsername: string;
   adminPassword: string;
-  /** The controller's HTTPS port; not 443, which HAProxy takes on the controller as in the seed. */
+  /** The controller's HTTPS port; not 443, which HAProxy takes on the controller for DTR. */
   controllerPort: number;
 }
 
@@ -72,7 +73,7 @@ async function runUcp(machine: Machine, image: string, args: string[]): Promise<
     image,
     cmd: args,
     binds: [socketBind],
-    name: 'ucp',
+    name: installerContainer,
   });
   if (result.code !== 0) {
     const tail = (result.stderr || result.stdout).trim().split('\n').slice(-5).join('\n');
@@ -81,19 +82,16 @@ async function runUcp(machine: Machine, image: string, args: string[]): Promise<
   return result.stdout;
 }
 
-/** Volumes UCP's install creates on the controller (UCP 1.1 reference, "UCP architecture"). */
-const ucpControllerVolumes = ['ucp-cluster-root-ca', 'ucp-controller-server-certs', 'ucp-kv'];
-
 async function ucpLeftovers(controller: Machine): Promise<boolean> {
   const docker = controller.getClient();
   if (
     await docker
-      .getContainer('ucp-controller')
+      .getContainer(controllerContainer)
       .inspect()
       .catch(() => undefined)
   )
     return true;
-  for (const volume of ucpControllerVolumes) if (await volumeExists(controller, volume)) return true;
+  for (const volume of controllerVolumes) if (await volumeExists(controller, volume)) return true;
   return false;
 }
 
@@ -144,7 +142,7 @@ export async function ensureUcp(
   const [controller, ...nodes] = machines;
   const url = `https://${controller.getIP()}:${settings.controllerPort}`;
   let endpoint: UcpEndpoint | undefined;
-  const running = await containerRunning(controller, 'ucp-controller');
+  const running = await containerRunning(controller, controllerContainer);
   const stale = !running
     ? undefined
     : options.installedFrom && options.installedFrom !== settings.image
@@ -180,7 +178,7 @@ export async function ensureUcp(
     installed || (options.nodesJoinedTo !== undefined && options.nodesJoinedTo !== ready.fingerprint);
   await Promise.all(
     nodes.map(async (node) => {
-      const joined = await volumeExists(node, 'ucp-node-certs');
+      const joined = await volumeExists(node, nodeCertsVolume);
       const why = newInstance ? 'UCP was installed again' : moved.has(node.name) ? 'its address changed' : '';
       if (joined && !why) return;
       detail(joined ? `joining ${node.name} to UCP again (${why})` : `joining ${node.name} to UCP`);

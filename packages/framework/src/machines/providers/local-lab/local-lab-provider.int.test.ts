@@ -129,8 +129,8 @@ test('a stopped machine is started again and its engine answers; a missing one i
   // Each node is at its fixed address on the cluster's own subnet, the restarted and the new one too
   // (Docker alone would give the restarted node the next free address).
   const network = await hostDocker.getNetwork(`${config.machinePrefix}-net`).inspect();
-  const subnet = network.Labels[labels.fixedAddresses];
-  expect(network.IPAM.Config[0].Subnet).toBe(subnet);
+  const subnet = network.Labels?.[labels.fixedAddresses] ?? '';
+  expect(network.IPAM?.Config?.[0].Subnet).toBe(subnet);
   expect(repaired.machines.map((m) => m.ip)).toEqual([1, 2, 3, 4].map((i) => nodeAddress(subnet, i)));
   expect(repaired.machines.map((m) => m.ip)).toEqual(first.machines.map((m) => m.ip));
   for (const record of repaired.machines) {

@@ -1,14 +1,15 @@
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { loadConfig, type Config } from '../config';
-import { StatusReporter } from '../cluster/status';
-import { down } from '../cluster/up';
+import { loadConfig, type Config } from '../src/config';
+import { StatusReporter } from '../src/cluster/status';
+import { down } from '../src/cluster/teardown';
 
 /**
  * For integration tests: clusters of their own. A fresh state directory, prefixes unique to this
  * process, only the test's own variables (no `.env` is read: there is none in the state directory),
- * and one `remove()` that takes every cluster made here down and deletes the directory.
+ * and one `remove()` that takes every cluster made here down and deletes the directory. Outside src/,
+ * so not in the published dist; type-checked with the tests by the root tsconfig.json.
  */
 export class TempClusters {
   private readonly configs: Config[] = [];

@@ -1,0 +1,44 @@
+import { describeUpTargets, type UpTarget } from '../../config';
+import { dtrPlanStep } from './dtr-plan';
+import { dtrStep } from './dtr';
+import { imagesStep } from './images';
+import { loadBalancerStep } from './load-balancer';
+import { machinesStep } from './machines';
+import { storageStep } from './storage';
+import type { Step } from './step';
+import { trustStep } from './trust';
+import { ucpStep } from './ucp';
+
+export { need, type Step, type StepContext } from './step';
+
+/** The steps of `up`, in the order data flows: each may use what the steps before it made. */
+export const upSteps = [
+  machinesStep,
+  imagesStep,
+  ucpStep,
+  dtrPlanStep,
+  storageStep,
+  dtrStep,
+  loadBalancerStep,
+  trustStep,
+] as const;
+
+export type StepName = (typeof upSteps)[number]['name'];
+
+/**
+ * Where each `until` stops: after the step named here. The compiler checks that every UpTarget has a
+ * step of the list; `dtr` is the whole cluster, through the last step.
+ */
+const lastStepOf = {
+  machines: 'machines',
+  ucp: 'ucp',
+  dtr: 'trust',
+} as const satisfies Record<UpTarget, StepName>;
+
+/** The steps `up` runs to build the cluster as far as `until`: the list up to and with its last step. */
+export function stepsUntil(until: UpTarget): Step[] {
+  const last = upSteps.findIndex((step) => step.name === lastStepOf[until]);
+  // Only a caller from JavaScript gets here with another value.
+  if (last < 0) throw new Error(`up: until must be ${describeUpTargets()}, not ${JSON.stringify(until)}`);
+  return upSteps.slice(0, last + 1);
+}
