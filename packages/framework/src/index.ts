@@ -2,7 +2,7 @@ export * from './config';
 export * from './machines/types';
 export { Machine } from './machines/machine';
 export { LocalLabProvider } from './machines/providers/local-lab/local-lab-provider';
-export { ensureLabImage, labImageTag } from './images/lab-image';
+export { ensureLabImage, labImageTag } from './lab/lab-image';
 export { GenericProvider } from './machines/providers/generic/generic-provider';
 export {
   genericSshSettings,

@@ -1,5 +1,5 @@
 /**
- * DTRHATestSuite: what a test file holds (the seed's DTRHATestSuite). `load()` reads the handoff that
+ * DTRHATestSuite: what a test file holds (named after ha-integration's DTRHATestSuite). `load()` reads the handoff that
  * globalSetup wrote and the configuration (for secrets); `setup()` installs DTR for the file, `teardown()`
  * removes it again — machines and UCP stay for the next file.
  */
@@ -38,7 +38,7 @@ import { failureFlag } from './failure-flag';
 /** Set (1/true/yes/on) to keep DTR installed after a test file (quicker reruns from an IDE). */
 export const KEEP_DTR_ENV = 'DTR_HA_KEEP_DTR';
 
-/** The seed's HAFramework: the cluster's machines, and what it was built from. */
+/** The cluster's machines, and the configuration it was built from. */
 export interface HAFramework {
   /** Every machine, the controller first. Nothing connects before first use. */
   readonly machines: Machine[];

@@ -431,7 +431,7 @@ export function expandHome(value: string, home: string = os.homedir()): string {
   return value;
 }
 
-/** Seed semantics, made strict: known spellings of on and off, in any case; anything else is undefined. */
+/** Known spellings of on and off, in any case; anything else is undefined (a typo is not "off"). */
 export function parseBoolean(text: string): boolean | undefined {
   const value = text.trim().toLowerCase();
   if ((BOOLEAN_ON as readonly string[]).includes(value)) return true;
@@ -603,7 +603,7 @@ export function isRepositoryPath(repo: string, component = ''): boolean {
 
 const CONSTRAINT = /^constraint:([A-Za-z0-9_][A-Za-z0-9_./-]*)(==|!=)([^\s|=!~][^\s|]*)$/;
 
-/** The seed's swarm form: `constraint:<key>==<value>|constraint:<key>!=<value>|...`. */
+/** Swarm-classic constraints, as DTR_CONSTRAINTS takes them: `constraint:<key>==<value>|constraint:<key>!=<value>|...`. */
 export function parseConstraints(text: string): { constraints: Constraint[]; errors: string[] } {
   const constraints: Constraint[] = [];
   const errors: string[] = [];

@@ -1,5 +1,6 @@
 import type { Config } from './load';
-import { currentValue, secretFlagValues } from './render';
+import { currentValue } from './render';
+import { secretFlagValues } from './secret-flags';
 import { variables } from './schema';
 
 /**

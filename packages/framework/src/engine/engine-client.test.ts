@@ -3,7 +3,7 @@ import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { EngineEndpoint } from '../machines/types';
+import type { EngineEndpoint } from './engine-endpoint';
 import {
   createCertificateAuthority,
   issueClientCertificate,

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import https from 'node:https';
 import Docker from 'dockerode';
-import type { EngineEndpoint } from '../machines/types';
+import type { EngineEndpoint } from './engine-endpoint';
 
 /**
  * A dockerode client for a cluster engine. Always TLS with the cluster CA and our client

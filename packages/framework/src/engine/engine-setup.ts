@@ -1,6 +1,6 @@
 import type { ClusterTls } from '../tls';
 import { ensureServerCertificate } from '../tls';
-import type { EngineEndpoint } from '../machines/types';
+import type { EngineEndpoint } from './engine-endpoint';
 import type { SshSession } from '../ssh/ssh-session';
 import { waitFor } from '../util/wait';
 import { engineAnswers } from './engine-client';

@@ -2,10 +2,11 @@ import Docker from 'dockerode';
 import { DOCKER_HUB, registryHost, type Config } from '../config';
 import type { Machine } from '../machines/machine';
 import { providerRegistration } from '../machines/providers';
-import type { Progress } from '../machines/types';
-import { ensureLabImage, imageExists } from './lab-image';
-import { followToEnd, transferImage } from './image-transfer';
-import { ensureStandinImages, standinRepo, standinTag } from '../products/standins/standin-images';
+import type { Progress } from '../util/progress';
+import { ensureLabImage, imageExists } from '../lab/lab-image';
+import { followToEnd } from '../engine/follow-progress';
+import { transferImage } from './image-transfer';
+import { ensureStandinImages, standinRepo, standinTag } from '../lab/standins/standin-images';
 
 export interface ClusterImages {
   ucp: string;

@@ -3,7 +3,7 @@ import { StatusReporter } from '../cluster/status';
 import { up, type UpResult } from '../cluster/up';
 import type { Config } from '../config';
 import { TempClusters } from '../../test-support/temp-cluster';
-import { ensureLabImage } from './lab-image';
+import { ensureLabImage } from '../lab/lab-image';
 import { transferImage } from './image-transfer';
 
 // Transfers to real lab machines, one of which loses its engine in the middle of the load.

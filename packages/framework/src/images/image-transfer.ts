@@ -1,7 +1,8 @@
 import type Docker from 'dockerode';
 import { PassThrough, Readable, Transform, pipeline } from 'node:stream';
 import { extract as tarExtract, pack as tarPack } from 'tar-stream';
-import type { Progress } from '../machines/types';
+import { followToEnd } from '../engine/follow-progress';
+import type { Progress } from '../util/progress';
 import { chainIds, entriesToLeaveOut } from './layer-names';
 
 export interface TransferTarget {
@@ -199,16 +200,5 @@ function coalesce(size = 1 << 20): Transform {
       release(this);
       done();
     },
-  });
-}
-
-/** Reads a Docker progress stream to its end, failing on the first error message in it. */
-export function followToEnd(docker: Docker, stream: NodeJS.ReadableStream, what: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    docker.modem.followProgress(stream, (error: Error | null, output: Array<{ error?: string }>) => {
-      const failed = error?.message ?? output?.find((event) => event.error)?.error;
-      if (failed) reject(new Error(`${what} failed: ${failed}`));
-      else resolve();
-    });
   });
 }

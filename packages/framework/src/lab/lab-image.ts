@@ -5,8 +5,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type Docker from 'dockerode';
 import { runCommand } from '../util/run-command';
-import { followToEnd } from './image-transfer';
-import type { Progress } from '../machines/types';
+import { followToEnd } from '../engine/follow-progress';
+import type { Progress } from '../util/progress';
 
 /**
  * Lab images are built offline (no registry can be reached on our machines): a recipe folder under

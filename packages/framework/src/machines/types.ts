@@ -3,11 +3,11 @@
  * the framework only ever reads records (through `Machine`), never a provider's own state.
  */
 
-import type { MachineRecord, MachineRole } from '../cluster/cluster-info';
+import type { MachineRecord, MachineRole } from './machine-record';
 
 // The records are part of the cluster's one serialized form (cluster.json, the handoff): their types
 // come from its schema, so what is written and what a reader accepts cannot drift apart.
-export type { EngineEndpoint, MachineRecord, MachineRole, SshEndpoint } from '../cluster/cluster-info';
+export type { EngineEndpoint, MachineRecord, MachineRole, SshEndpoint } from './machine-record';
 
 /** One wanted machine. The first machine of a cluster is the controller, the rest are replicas. */
 export interface MachineSpec {
@@ -25,10 +25,9 @@ export interface FoundMachine {
   providerId?: string;
 }
 
-/** Reports progress of long work; the CLI prints it, tests can collect it. */
-export interface Progress {
-  (message: string): void;
-}
+import type { Progress } from '../util/progress';
+
+export type { Progress };
 
 /**
  * How the DTR replicas share the registry's storage: an NFS export on the controller, or (lab nodes
@@ -36,7 +35,7 @@ export interface Progress {
  */
 export type StorageMode = 'nfs' | 'lab-shared-volume';
 
-/** An image of the lab's recipes (images/lab-image.ts) that a provider's clusters need built on the host. */
+/** An image of the lab's recipes (lab/lab-image.ts) that a provider's clusters need built on the host. */
 export type ProviderImage = 'nfs-ganesha';
 
 /**

@@ -1,6 +1,6 @@
 import { promises as fs } from 'node:fs';
 import { NodeSSH } from 'node-ssh';
-import type { SshEndpoint } from '../machines/types';
+import type { SshEndpoint } from './ssh-endpoint';
 import type { KnownHosts } from './known-hosts';
 
 export interface SshResult {

@@ -1,4 +1,4 @@
-import { labBindScript, nfsClientScript, nfsServerScript, registryVolumePath } from './shared-storage';
+import { labBindScript, nfsClientScript, nfsServerScript, volumePath } from './shared-storage';
 
 // The exact commands for real hosts: they cannot run on our machines (no kernel NFS), so they are
 // pinned here to the manual NFS steps they automate.
@@ -17,9 +17,9 @@ test('NFS server: nfs-kernel-server, export line per replica, exportfs and servi
 });
 
 test('NFS client: nfs-common, then an idempotent nfs4 mount with actimeo=0 over the registry volume', () => {
-  const script = nfsClientScript('10.0.0.1', '0123456789ab').split('\n');
+  const script = nfsClientScript('10.0.0.1', 'dtr-registry-0123456789ab').split('\n');
   const target = '/var/lib/docker/volumes/dtr-registry-0123456789ab/_data';
-  expect(registryVolumePath('0123456789ab')).toBe(target);
+  expect(volumePath('dtr-registry-0123456789ab')).toBe(target);
   expect(script).toContain(
     'command -v mount.nfs4 >/dev/null || { apt-get update -qq && apt-get install -y -qq nfs-common; }',
   );
@@ -30,7 +30,7 @@ test('NFS client: nfs-common, then an idempotent nfs4 mount with actimeo=0 over 
 });
 
 test('lab: the shared volume is bound over the registry volume, once', () => {
-  expect(labBindScript('0123456789ab')).toContain(
+  expect(labBindScript('dtr-registry-0123456789ab')).toContain(
     'mountpoint -q /var/lib/docker/volumes/dtr-registry-0123456789ab/_data || mount --bind /srv/dtr-ha-shared/dtr-registry /var/lib/docker/volumes/dtr-registry-0123456789ab/_data',
   );
 });

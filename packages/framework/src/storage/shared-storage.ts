@@ -1,8 +1,7 @@
 import { ignoreMissing } from '../engine/ignore-missing';
 import type { Machine } from '../machines/machine';
 import type { StorageMode } from '../machines/types';
-import { labSharedDir } from '../machines/providers/local-lab/local-lab-provider';
-import { registryVolume } from '../products/dtr/names';
+import { labSharedDir } from '../lab/layout';
 
 /**
  * Shared storage for the DTR replicas' registry volumes, as DTR's HA setup does by hand: an NFS export
@@ -15,8 +14,8 @@ export type { StorageMode };
 
 export const nfsExportDir = '/var/nfsshare';
 
-export function registryVolumePath(replicaId: string): string {
-  return `/var/lib/docker/volumes/${registryVolume(replicaId)}/_data`;
+export function volumePath(volume: string): string {
+  return `/var/lib/docker/volumes/${volume}/_data`;
 }
 
 /** The NFS server steps, idempotent: install, export to each replica, start. */
@@ -38,8 +37,8 @@ export function nfsServerScript(clientIps: string[], exportDir = nfsExportDir): 
 }
 
 /** The NFS client steps for one replica: mount the export over its registry volume. */
-export function nfsClientScript(serverIp: string, replicaId: string, exportDir = nfsExportDir): string {
-  const target = registryVolumePath(replicaId);
+export function nfsClientScript(serverIp: string, volume: string, exportDir = nfsExportDir): string {
+  const target = volumePath(volume);
   return [
     'set -e',
     'export DEBIAN_FRONTEND=noninteractive',
@@ -51,8 +50,8 @@ export function nfsClientScript(serverIp: string, replicaId: string, exportDir =
 }
 
 /** On a lab node: the cluster's shared volume bound over the replica's registry volume. */
-export function labBindScript(replicaId: string): string {
-  const target = registryVolumePath(replicaId);
+export function labBindScript(volume: string): string {
+  const target = volumePath(volume);
   const source = `${labSharedDir}/dtr-registry`;
   return [
     'set -e',
@@ -66,24 +65,24 @@ export function labBindScript(replicaId: string): string {
  * there (DTR keeps a volume that already exists), then proves it: a file written through this
  * replica's volume path is seen from the controller's side of the share.
  */
-export async function prepareReplicaStorage(
+export async function prepareSharedVolume(
   mode: StorageMode,
   controller: Machine,
   machine: Machine,
-  replicaId: string,
+  volume: string,
 ): Promise<void> {
   const docker = machine.getClient();
-  await docker.createVolume({ Name: registryVolume(replicaId), Labels: { 'dtr-ha.storage': mode } });
-  const script = mode === 'nfs' ? nfsClientScript(controller.getIP(), replicaId) : labBindScript(replicaId);
+  await docker.createVolume({ Name: volume, Labels: { 'dtr-ha.storage': mode } });
+  const script = mode === 'nfs' ? nfsClientScript(controller.getIP(), volume) : labBindScript(volume);
   await machine.shell.check(script);
 
-  const probe = `.dtr-ha-probe-${replicaId}`;
-  await machine.shell.check(`date +%s%N > ${registryVolumePath(replicaId)}/${probe}`);
+  const probe = `.dtr-ha-probe-${volume}`;
+  await machine.shell.check(`date +%s%N > ${volumePath(volume)}/${probe}`);
   const serverSide = mode === 'nfs' ? nfsExportDir : `${labSharedDir}/dtr-registry`;
   const seen = await controller.ssh(`cat ${serverSide}/${probe} && rm -f ${serverSide}/${probe}`);
   if (seen.code !== 0) {
     throw new Error(
-      `shared storage check failed: a file written on ${machine.name} in ${registryVolumePath(replicaId)} ` +
+      `shared storage check failed: a file written on ${machine.name} in ${volumePath(volume)} ` +
         `is not in ${serverSide} on ${controller.name}`,
     );
   }
@@ -93,15 +92,15 @@ export async function prepareReplicaStorage(
  * Unmounts a replica's registry volume from the shared storage, then removes the volume. Unmounting
  * comes first because removing a volume deletes everything under its path, mounts included.
  */
-export async function releaseReplicaStorage(
+export async function releaseSharedVolume(
   machine: Machine,
-  replicaId: string,
+  volume: string,
   options: { unmountOnly?: boolean } = {},
 ): Promise<void> {
-  const target = registryVolumePath(replicaId);
+  const target = volumePath(volume);
   await machine.shell.check(`if mountpoint -q ${target}; then umount ${target}; fi`);
   if (options.unmountOnly) return;
-  await machine.getClient().getVolume(registryVolume(replicaId)).remove().catch(ignoreMissing);
+  await machine.getClient().getVolume(volume).remove().catch(ignoreMissing);
 }
 
 /** The server side: the lab's shared volume is there already; real hosts export NFS from the controller. */

@@ -1,5 +1,5 @@
 import type { Machine } from '../machines/machine';
-import { labSharedDir } from '../machines/providers/local-lab/local-lab-provider';
+import { labSharedDir } from '../lab/layout';
 import { runToCompletion } from '../engine/run-to-completion';
 
 /**

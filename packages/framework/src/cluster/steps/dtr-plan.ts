@@ -2,27 +2,12 @@ import * as path from 'node:path';
 import type { Config } from '../../config';
 import { deliverImage, imageDelivery, type ClusterImages } from '../../images/cluster-images';
 import type { Machine } from '../../machines/machine';
-import type { DtrSettings } from '../../products/dtr/dtr';
 import type { UcpEndpoint } from '../../products/ucp/ucp';
-import type { StorageMode } from '../../machines/types';
 import { ensureClusterTls, ensureServerCertificate } from '../../tls';
 import type { ClusterContext } from '../cluster-context';
 import { allowedMachines } from '../placement';
 import { dtrHttpPort, dtrHttpsPort, loadBalancerPort } from './ports';
-import { need, type Step } from './step';
-
-/** Everything DTR needs to be installed or removed, derived again on every run. */
-export interface DtrPlan {
-  settings: DtrSettings;
-  replicaMachines: Machine[];
-  lbMachine: Machine;
-  storage: StorageMode;
-  caPath: string;
-  haproxyImage: string;
-}
-
-/** Waits for an image sent ahead, reporting in the calling step what its delivery said. */
-export type DeliveredAhead = (detail: (line: string) => void) => Promise<void>;
+import { need, type DeliveredAhead, type DtrPlan, type Step } from './step';
 
 /**
  * No status line of its own: plans DTR, then starts sending DTR's and HAProxy's images, which travel

@@ -2,13 +2,25 @@ import type Docker from 'dockerode';
 import type { Config } from '../../config';
 import type { ClusterImages } from '../../images/cluster-images';
 import type { Machine } from '../../machines/machine';
-import type { EnsureResult } from '../../machines/types';
-import type { DtrReplica } from '../../products/dtr/dtr';
+import type { EnsureResult, StorageMode } from '../../machines/types';
+import type { DtrReplica, DtrSettings } from '../../products/dtr/dtr';
 import type { UcpEndpoint } from '../../products/ucp/ucp';
 import type { ClusterContext } from '../cluster-context';
 import type { ClusterInfo } from '../cluster-info';
 import type { StatusReporter } from '../status';
-import type { DeliveredAhead, DtrPlan } from './dtr-plan';
+
+/** Everything DTR needs to be installed or removed, derived again on every run (the dtr-plan step). */
+export interface DtrPlan {
+  settings: DtrSettings;
+  replicaMachines: Machine[];
+  lbMachine: Machine;
+  storage: StorageMode;
+  caPath: string;
+  haproxyImage: string;
+}
+
+/** Waits for an image sent ahead, reporting in the calling step what its delivery said. */
+export type DeliveredAhead = (detail: (line: string) => void) => Promise<void>;
 
 /**
  * The one context every step of `up` reads and writes: what `up` opened, then what each step makes

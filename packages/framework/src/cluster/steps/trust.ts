@@ -3,7 +3,7 @@ import { DtrApiClient } from '../../products/dtr/dtr-client';
 import type { DtrReplica } from '../../products/dtr/dtr';
 import { waitFor } from '../../util/wait';
 import { madeNow } from '../made-for';
-import type { DtrPlan } from './dtr-plan';
+import type { DtrPlan } from './step';
 import { dtrHttpsPort, loadBalancerPort } from './ports';
 import { need, type Step } from './step';
 

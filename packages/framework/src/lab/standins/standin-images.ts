@@ -1,6 +1,6 @@
 import type Docker from 'dockerode';
-import { ensureLabImage } from '../../images/lab-image';
-import type { Progress } from '../../machines/types';
+import { ensureLabImage } from '../lab-image';
+import type { Progress } from '../../util/progress';
 
 /** The default UCP_REPO/DTR_REPO and UCP_TAG/DTR_TAG: the local lab's stand-in images. */
 export const standinRepo = 'dtrha-lab';

@@ -13,7 +13,7 @@ import { toMachines } from '../../cluster/cluster-context';
 import { silentWriter, StatusReporter } from '../../cluster/status';
 import { transferImage } from '../../images/image-transfer';
 import type { Machine } from '../../machines/machine';
-import { labSharedDir } from '../../machines/providers/local-lab/local-lab-provider';
+import { labSharedDir } from '../layout';
 import { ensureStandinImages, type StandinImages } from './standin-images';
 
 // The UCP and DTR stand-ins on real lab nodes: UCP on node 1, DTR replicas on nodes 2–4 over the

@@ -1,6 +1,6 @@
 import { X509Certificate } from 'node:crypto';
 import * as path from 'node:path';
-import { recipeDir } from '../../images/lab-image';
+import { recipeDir } from '../lab-image';
 
 // The stand-ins' pure parts, loaded from the recipe folders as the images run them (plain CommonJS).
 

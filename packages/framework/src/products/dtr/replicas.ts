@@ -1,7 +1,8 @@
 import type Docker from 'dockerode';
 import { ignoreMissing } from '../../engine/ignore-missing';
 import type { Machine } from '../../machines/machine';
-import { prepareReplicaStorage, releaseReplicaStorage, type StorageMode } from '../../storage/shared-storage';
+import type { StorageMode } from '../../machines/types';
+import { prepareSharedVolume, releaseSharedVolume } from '../../storage/shared-storage';
 import { waitFor } from '../../util/wait';
 import {
   dtrDestroyArgs,
@@ -16,7 +17,13 @@ import {
   type DtrSettings,
 } from './dtr';
 import { DtrApiClient } from './dtr-client';
-import { isPhase2Container, parseReplicaContainer, replicaOfNginx, replicaOfRegistryVolume } from './names';
+import {
+  isPhase2Container,
+  parseReplicaContainer,
+  replicaOfNginx,
+  registryVolume,
+  replicaOfRegistryVolume,
+} from './names';
 
 export interface ReplicaPlan {
   settings: DtrSettings;
@@ -61,7 +68,7 @@ export async function reapOrphans(machine: Machine, detail: (message: string) =>
   for (const volume of (await docker.listVolumes()).Volumes ?? []) {
     const id = replicaOfRegistryVolume(volume.Name);
     if (id && !fronts.has(id)) {
-      await releaseReplicaStorage(machine, id);
+      await releaseSharedVolume(machine, registryVolume(id));
       reaped.add(id);
     }
   }
@@ -88,9 +95,9 @@ async function healthy(replica: DtrReplica, settings: DtrSettings, timeoutMs: nu
 
 /** Destroys one replica on its machine and releases its registry volume (unmounted before removal). */
 export async function destroyReplica(access: DtrAccess, replica: DtrReplica): Promise<void> {
-  await releaseReplicaStorage(replica.machine, replica.id, { unmountOnly: true });
+  await releaseSharedVolume(replica.machine, registryVolume(replica.id), { unmountOnly: true });
   await runDtr(replica.machine, access.image, dtrDestroyArgs(access, replica.id));
-  await releaseReplicaStorage(replica.machine, replica.id);
+  await releaseSharedVolume(replica.machine, registryVolume(replica.id));
 }
 
 /**
@@ -131,7 +138,7 @@ export async function ensureReplicas(
       continue;
     }
     const replica = { id: newReplicaId(), machine };
-    await prepareReplicaStorage(plan.storage, controller, machine, replica.id);
+    await prepareSharedVolume(plan.storage, controller, machine, registryVolume(replica.id));
     const anchor = replicas[0] ?? existing[0];
     if (!anchor) {
       detail(`installing replica ${replica.id} on ${machine.name}`);

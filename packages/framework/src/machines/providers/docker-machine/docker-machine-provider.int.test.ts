@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import Docker from 'dockerode';
 import { engineAnswers, engineClient } from '../../../engine/engine-client';
 import { providerPower } from '../../../faults/faults';
-import { ensureLabImage } from '../../../images/lab-image';
+import { ensureLabImage } from '../../../lab/lab-image';
 import { KnownHosts } from '../../../ssh/known-hosts';
 import { runCommand } from '../../../util/run-command';
 import { Machine } from '../../machine';

@@ -3,7 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import pLimit from 'p-limit';
 import type { Config } from '../../../config';
-import { maskSecretFlags } from '../../../config/render';
+import { maskSecretFlags } from '../../../config/secret-flags';
 import { engineAnswers } from '../../../engine/engine-client';
 import { runCommand, type CommandResult } from '../../../util/run-command';
 import { waitFor } from '../../../util/wait';

@@ -15,7 +15,8 @@ import type {
   ProviderCapabilities,
 } from '../../types';
 import type { ProviderRegistration } from '../registration';
-import { ensureLabImage } from '../../../images/lab-image';
+import { ensureLabImage } from '../../../lab/lab-image';
+import { labSharedDir } from '../../../lab/layout';
 import { tarSingleFile } from '../../../util/tar';
 import { ignoreMissing } from '../../../engine/ignore-missing';
 
@@ -47,9 +48,6 @@ export function nodeAddress(subnet: string, index: number): string {
   const address = (base >>> 0) + hostNumber;
   return [24, 16, 8, 0].map((shift) => (address >>> shift) & 255).join('.');
 }
-
-/** Where every lab node sees the cluster's shared volume. */
-export const labSharedDir = '/srv/dtr-ha-shared';
 
 export interface LocalLabOptions extends HostContext {
   prefix: string;
