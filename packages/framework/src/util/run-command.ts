@@ -18,10 +18,20 @@ export async function runCommand(
     let stderr = '';
     child.stdout.on('data', (chunk) => (stdout += chunk));
     child.stderr.on('data', (chunk) => (stderr += chunk));
+    let inputError: Error | undefined;
+    // Without a listener, an error on the input pipe is thrown and ends this whole process. EPIPE
+    // means the child exited (or closed its stdin) before reading all of it: that is the child's
+    // choice, and its exit code says how it went. Any other error means the input may not have
+    // arrived, so the run fails once the child has ended, whatever allowFailure says.
+    child.stdin.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EPIPE') inputError ??= error;
+    });
     child.on('error', (error) => reject(new Error(`cannot run ${file}: ${error.message}`)));
     child.on('close', (code) => {
       const result = { stdout, stderr, code: code ?? -1 };
-      if (result.code !== 0 && !options.allowFailure) {
+      if (inputError) {
+        reject(new Error(`cannot write the input of ${file} ${args.join(' ')}: ${inputError.message}`));
+      } else if (result.code !== 0 && !options.allowFailure) {
         const tail = stderr.trim().split('\n').slice(-5).join('\n');
         reject(new Error(`${file} ${args.join(' ')} exited with ${result.code}${tail ? `:\n${tail}` : ''}`));
       } else resolve(result);
