@@ -24,8 +24,15 @@ function toJestArgs(words) {
   const dropped = [];
   for (let i = 0; i < words.length; i++) {
     const [flag, inline] = words[i].split(/=(.*)/s, 2);
-    if (flag in ginkgo) {
-      const value = takesValue.has(flag) ? (inline ?? words[++i]) : undefined;
+    // Own keys only: `in` also finds Object.prototype's (toString, constructor, __proto__), which
+    // would turn an ordinary Jest word such as `-t toString` into garbage or a crash.
+    if (Object.hasOwn(ginkgo, flag)) {
+      let value;
+      if (takesValue.has(flag)) {
+        value = inline ?? words[++i];
+        // Jest would get `--testNamePattern undefined` (or swallow the next option) otherwise.
+        if (value === undefined) throw new Error(`TEST_ARGS: ${flag} needs a value (${flag} '<pattern>')`);
+      }
       const map = ginkgo[flag];
       if (map) out.push(...map(value));
       else dropped.push(flag);
@@ -46,7 +53,14 @@ if (require.main === module) {
     console.error(error instanceof ConfigError ? error.message : error);
     process.exit(1);
   }
-  const { args, dropped } = toJestArgs(config.testArgs);
+  let converted;
+  try {
+    converted = toJestArgs(config.testArgs);
+  } catch (error) {
+    console.error(error.message);
+    process.exit(1);
+  }
+  const { args, dropped } = converted;
   if (dropped.length) console.error(`TEST_ARGS: not needed with Jest, ignored: ${dropped.join(' ')}`);
   const jest = require.resolve('jest/bin/jest');
   const command = [jest, '--selectProjects', 'ha', ...args, ...process.argv.slice(2)];

@@ -18,3 +18,21 @@ test('ha-integration’s TEST_ARGS become Jest options', () => {
     '--ci',
   ]);
 });
+
+test('words that are Object.prototype’s keys are Jest’s words, not Ginkgo flags', () => {
+  for (const word of ['toString', 'constructor', '__proto__', 'hasOwnProperty']) {
+    expect(toJestArgs(['-t', word])).toEqual({ args: ['-t', word], dropped: [] });
+    expect(toJestArgs(['--testNamePattern', word])).toEqual({
+      args: ['--testNamePattern', word],
+      dropped: [],
+    });
+    expect(toJestArgs([word])).toEqual({ args: [word], dropped: [] });
+  }
+  // Still a Ginkgo value when it follows a Ginkgo flag.
+  expect(toJestArgs(['-focus', 'constructor']).args).toEqual(['--testNamePattern', 'constructor']);
+});
+
+test('a Ginkgo flag missing its value is refused, naming TEST_ARGS and the flag', () => {
+  expect(() => toJestArgs(['-v', '-focus'])).toThrow(/^TEST_ARGS: -focus needs a value/);
+  expect(() => toJestArgs(['-skip'])).toThrow(/^TEST_ARGS: -skip needs a value/);
+});
