@@ -111,7 +111,7 @@ const PREFIX_ROLE = '(it names containers and hosts <prefix>-<n>)';
 const supportedTags = (other: 'UCP_TAG' | 'DTR_TAG') =>
   `With \`${other}\`, a supported pair: ${describeSupportedPairs()} (versions \`MAJOR.MINOR.PATCH\`, ` +
   `optionally \`-suffix\`), or \`${STANDIN_TAG}\` for both (the lab's stand-ins); any other pair is refused ` +
-  'before anything is made.';
+  'before anything is made. See docs/releases.md.';
 
 const booleanValues = `Accepts \`1\`, \`true\`, \`yes\`, \`on\` (on) and empty, \`0\`, \`false\`, \`no\`, \`off\` (off), in any case.`;
 

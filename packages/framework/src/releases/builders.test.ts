@@ -1,147 +1,22 @@
 // The command builders of each real profile, checked against that release's contract data: every
 // flag is the release's, required ones are there, documented incompatibilities never meet, secrets go
 // through the documented environment variable where there is one.
+import {
+  ADMIN_PASSWORD,
+  CA_PEM,
+  CERT_PEM,
+  KEY_PEM,
+  c1,
+  c2,
+  constraints,
+  external,
+  releaseCases as cases,
+  replica,
+  ucpInstall,
+} from '../../test-support/release-cases';
 import type { CommandSpec, FlagSpec, ReleaseContract } from './contracts';
-import type { CommandLine } from './profile';
 import { ucp11Dtr20 } from './ucp-1.1+dtr-2.0';
 import { ucp3xDtr27 } from './ucp-3.x+dtr-2.7';
-
-// Secrets with values no other setting has, so finding one in the arguments cannot be a coincidence.
-const ADMIN_PASSWORD = 'admin-secret-7f3a';
-const UCP_PASSWORD = 'ucp-secret-19c2';
-const KEY_PEM = '-----BEGIN PRIVATE KEY-----\nkey-secret-55d0\n-----END PRIVATE KEY-----\n';
-const CA_PEM = '-----BEGIN CERTIFICATE-----\nca\n-----END CERTIFICATE-----\n';
-const CERT_PEM = '-----BEGIN CERTIFICATE-----\ncert\n-----END CERTIFICATE-----\n';
-
-const ucpInstall = {
-  hostAddress: '10.0.0.2',
-  sans: ['dtrha-1'],
-  controllerPort: 8443,
-  adminUsername: 'admin',
-  adminPassword: ADMIN_PASSWORD,
-};
-const access = {
-  ucpUrl: 'https://10.0.0.2:8443',
-  ucpCaPem: CA_PEM,
-  ucpUsername: 'admin',
-  ucpPassword: UCP_PASSWORD,
-};
-const replica = { ...access, replicaId: 'aaaaaaaaaaaa', node: 'dtrha-3', httpPort: 80, httpsPort: 443 };
-const external = { host: '10.0.0.4', port: 444 };
-const constraints = [{ key: 'node', operator: '!=', value: 'dtrha-1' }] as const;
-const ucp11Join = {
-  url: 'https://10.0.0.2:8443',
-  fingerprint: 'AB:CD',
-  hostAddress: '10.0.0.3',
-  adminUsername: 'admin',
-  adminPassword: ADMIN_PASSWORD,
-};
-
-interface Case {
-  label: string;
-  contract: ReleaseContract;
-  line: CommandLine;
-  /** Each secret the line carries, by the flag it is the value of. */
-  secrets: { flag: string; value: string }[];
-}
-
-const admin = [{ flag: '--admin-password', value: ADMIN_PASSWORD }];
-const ucpPassword = [{ flag: '--ucp-password', value: UCP_PASSWORD }];
-const c1 = ucp11Dtr20.commands;
-const c2 = ucp3xDtr27.commands;
-
-const cases: Case[] = [
-  { label: 'UCP 1.1 install', contract: ucp11Dtr20.ucp, line: c1.ucpInstall(ucpInstall), secrets: admin },
-  {
-    label: 'UCP 1.1 install --fresh-install',
-    contract: ucp11Dtr20.ucp,
-    line: c1.ucpInstall({ ...ucpInstall, freshInstall: true }),
-    secrets: admin,
-  },
-  { label: 'UCP 1.1 join', contract: ucp11Dtr20.ucp, line: c1.ucpJoin(ucp11Join), secrets: admin },
-  {
-    label: 'UCP 1.1 join --fresh-install',
-    contract: ucp11Dtr20.ucp,
-    line: c1.ucpJoin({ ...ucp11Join, freshInstall: true }),
-    secrets: admin,
-  },
-  { label: 'UCP 1.1 images', contract: ucp11Dtr20.ucp, line: c1.ucpImages(), secrets: [] },
-  {
-    label: 'DTR 2.0 install on a node',
-    contract: ucp11Dtr20.dtr,
-    line: c1.dtrInstall({ ...replica, constraints: [], external }),
-    secrets: ucpPassword,
-  },
-  {
-    label: 'DTR 2.0 install by constraints',
-    contract: ucp11Dtr20.dtr,
-    line: c1.dtrInstall({ ...replica, constraints, external }),
-    secrets: ucpPassword,
-  },
-  {
-    label: 'DTR 2.0 join on a node',
-    contract: ucp11Dtr20.dtr,
-    line: c1.dtrJoin({ ...replica, constraints: [], existingReplicaId: 'bbbbbbbbbbbb' }),
-    secrets: ucpPassword,
-  },
-  {
-    label: 'DTR 2.0 join by constraints',
-    contract: ucp11Dtr20.dtr,
-    line: c1.dtrJoin({ ...replica, constraints, existingReplicaId: 'bbbbbbbbbbbb' }),
-    secrets: ucpPassword,
-  },
-  {
-    label: 'DTR 2.0 remove',
-    contract: ucp11Dtr20.dtr,
-    line: c1.dtrRemove({ ...access, replicaId: 'aaaaaaaaaaaa', existingReplicaId: 'bbbbbbbbbbbb' }),
-    secrets: ucpPassword,
-  },
-  {
-    label: 'DTR 2.0 remove of the last replica',
-    contract: ucp11Dtr20.dtr,
-    line: c1.dtrRemove({ ...access, replicaId: 'aaaaaaaaaaaa', existingReplicaId: 'aaaaaaaaaaaa' }),
-    secrets: ucpPassword,
-  },
-  { label: 'DTR 2.0 images', contract: ucp11Dtr20.dtr, line: c1.dtrImages(), secrets: [] },
-  { label: 'UCP 3.x install', contract: ucp3xDtr27.ucp, line: c2.ucpInstall(ucpInstall), secrets: admin },
-  { label: 'UCP 3.x images', contract: ucp3xDtr27.ucp, line: c2.ucpImages(), secrets: [] },
-  {
-    label: 'DTR 2.7 install',
-    contract: ucp3xDtr27.dtr,
-    line: c2.dtrInstall({ ...replica, external, tls: { caPem: CA_PEM, certPem: CERT_PEM, keyPem: KEY_PEM } }),
-    secrets: [...ucpPassword, { flag: '--dtr-key', value: KEY_PEM }],
-  },
-  {
-    label: 'DTR 2.7 install on NFS',
-    contract: ucp3xDtr27.dtr,
-    line: c2.dtrInstall({
-      ...replica,
-      external,
-      tls: { caPem: CA_PEM, certPem: CERT_PEM, keyPem: KEY_PEM },
-      nfsStorageUrl: 'nfs://10.0.0.2/dtr',
-    }),
-    secrets: [...ucpPassword, { flag: '--dtr-key', value: KEY_PEM }],
-  },
-  {
-    label: 'DTR 2.7 join',
-    contract: ucp3xDtr27.dtr,
-    line: c2.dtrJoin({ ...replica, existingReplicaId: 'bbbbbbbbbbbb' }),
-    secrets: ucpPassword,
-  },
-  {
-    label: 'DTR 2.7 remove',
-    contract: ucp3xDtr27.dtr,
-    line: c2.dtrRemove({ ...access, replicaId: 'aaaaaaaaaaaa', existingReplicaId: 'bbbbbbbbbbbb' }),
-    secrets: ucpPassword,
-  },
-  {
-    label: 'DTR 2.7 destroy',
-    contract: ucp3xDtr27.dtr,
-    line: c2.dtrDestroy({ ...access, replicaId: 'aaaaaaaaaaaa' }),
-    secrets: ucpPassword,
-  },
-  { label: 'DTR 2.7 images', contract: ucp3xDtr27.dtr, line: c2.dtrImages(), secrets: [] },
-];
 
 interface Parsed {
   command: CommandSpec;

@@ -10,7 +10,15 @@
  * prove them.
  */
 export * from './contracts';
-export type { CommandLine, Invocation, NamePatterns, ProfileTraits, ReleaseLineProfile } from './profile';
+export type {
+  CommandLine,
+  ImageListing,
+  Invocation,
+  NamePatterns,
+  ProfileTraits,
+  RealTraits,
+  ReleaseLineProfile,
+} from './profile';
 export type {
   DtrExternalAddress,
   DtrRemoveSettings,

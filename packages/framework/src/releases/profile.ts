@@ -33,6 +33,11 @@ export interface NamePatterns {
   networks: readonly string[];
 }
 
+export interface ImageListing {
+  ucp: readonly string[];
+  dtr: readonly string[];
+}
+
 /** What differs between the pairs the framework drives. */
 export interface ProfileTraits {
   /**
@@ -49,13 +54,16 @@ export interface ProfileTraits {
   /** Whether DTR's install takes --dtr-ca, --dtr-cert and --dtr-key (2.7), or makes its own certificate (2.0). */
   dtrInstallTakesTls: boolean;
   /** The commands that list the images each installer needs, or null where there are none (the stand-ins). */
-  imageListing: { ucp: readonly string[]; dtr: readonly string[] } | null;
+  imageListing: ImageListing | null;
   invocation: { ucp: Invocation; dtr: Invocation };
   names: { ucp: NamePatterns; dtr: NamePatterns };
 }
 
+/** Real releases both have an `images` command. */
+export type RealTraits = ProfileTraits & { imageListing: ImageListing };
+
 /** A pair of real releases: its contracts, its traits (read from them) and its command builders. */
-export interface ReleaseLineProfile<Commands> extends ProfileTraits {
+export interface ReleaseLineProfile<Commands> extends RealTraits {
   kind: 'release';
   name: ReleasePairName;
   /** One line for messages and docs. */
@@ -128,7 +136,7 @@ export function imageListingOf(contract: ReleaseContract): string[] {
  * The traits of a pair of real releases, read from their contracts. `dtrHealthPath` is the one
  * endpoint (of those DTR documents) that the load balancer page says to check each replica with.
  */
-export function traitsFrom(ucp: ReleaseContract, dtr: ReleaseContract, dtrHealthPath: string): ProfileTraits {
+export function traitsFrom(ucp: ReleaseContract, dtr: ReleaseContract, dtrHealthPath: string): RealTraits {
   const health = endpoint(dtr, dtrHealthPath);
   return {
     ucpJoin: hasCommand(ucp, 'join') ? 'ucp-join' : 'swarm-join',
