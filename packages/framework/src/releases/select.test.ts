@@ -1,4 +1,5 @@
 import { ConfigError, supportedPairs } from '../config';
+import { releasePairs } from './contracts';
 import { releaseProfileOf, releaseProfiles, selectReleaseProfile } from './select';
 import { standinProfile } from './standin';
 import { ucp11Dtr20 } from './ucp-1.1+dtr-2.0';
@@ -52,6 +53,12 @@ test("one profile per supported pair, on the pair's contracts, and the stand-ins
       ]);
     }
   }
+});
+
+test("config's table of pairs and the contracts' agree", () => {
+  expect(supportedPairs.map((p) => [p.ucp.line, p.dtr.line])).toEqual(
+    releasePairs.map((p) => [p.ucp.line, p.dtr.line]),
+  );
 });
 
 // What differs between the pairs, as read from the contracts when the profiles are loaded.
