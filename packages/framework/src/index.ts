@@ -20,6 +20,13 @@ export type { ClusterInfo } from './cluster/cluster-info';
 export { DtrApiClient, DtrApiError, type ReplicaHealth, type Repository } from './products/dtr/dtr-client';
 export * as dtrNames from './products/dtr/names';
 export * as ucpNames from './products/ucp/names';
+export {
+  releaseProfileOf,
+  releaseProfiles,
+  selectReleaseProfile,
+  type ProfileSelection,
+  type ReleaseProfile,
+} from './releases';
 export { renderHaproxyConfig } from './load-balancer/haproxy';
 export { readMachinesFile, readClusterFile, clusterFilePath } from './cluster/cluster-file';
 export { adminPassword } from './cluster/admin-password';

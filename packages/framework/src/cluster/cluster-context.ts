@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import type { Config } from '../config';
 import { Machine } from '../machines/machine';
 import { providerRegistration } from '../machines/providers';
+import { releaseProfileOf } from '../releases';
 import type { MachineRecord, Provider } from '../machines/types';
 import { KnownHosts } from '../ssh/known-hosts';
 import { clusterStateDir, ensurePrivateDir } from '../state/private-files';
@@ -22,6 +23,9 @@ export async function openCluster(
   config: Config,
   options: { hostDocker?: Docker } = {},
 ): Promise<ClusterContext> {
+  // The release pair, as loadConfig checks it: a Config put together in code with a pair the
+  // framework cannot drive makes nothing either. (Its profile is not used yet: see releases/.)
+  releaseProfileOf(config);
   // The provider checks its part of the configuration first: a bad one makes nothing.
   const makeProvider = providerRegistration(config.machineDriver).configure(config);
   const dir = clusterStateDir(config.stateDir, config.machinePrefix);

@@ -48,3 +48,17 @@ export {
   type UpTarget,
 } from './up-target';
 export { secretValues } from './secrets';
+export {
+  STANDIN_TAG,
+  checkReleasePair,
+  describeLine,
+  describeSupportedPairs,
+  parseReleaseTag,
+  supportedPairs,
+  type ReleaseLine,
+  type ReleasePairCheck,
+  type ReleasePairName,
+  type ReleasePairProblem,
+  type ReleaseVersion,
+  type SupportedPair,
+} from './release-pair';

@@ -87,15 +87,15 @@ describe('loadConfig: environment and .env file', () => {
   test('the environment beats the .env file, which beats the defaults', () => {
     fs.writeFileSync(
       path.join(dir, '.env'),
-      'NUM_MACHINES=6\nMACHINE_PREFIX=fromfile\n# a comment\nUCP_TAG="file-tag"\nREGISTRY_PASSWORD=file-secret\n',
+      'NUM_MACHINES=6\nMACHINE_PREFIX=fromfile\n# a comment\nUCP_REPO="file-repo"\nREGISTRY_PASSWORD=file-secret\n',
     );
-    const config = load({ NUM_MACHINES: '5', UCP_TAG: 'env-tag' });
+    const config = load({ NUM_MACHINES: '5', UCP_REPO: 'env-repo' });
     expect(config.numMachines).toBe(5);
     expect(config.sources.NUM_MACHINES).toBe('env');
     expect(config.machinePrefix).toBe('fromfile');
     expect(config.sources.MACHINE_PREFIX).toBe('file');
-    expect(config.ucp.tag).toBe('env-tag');
-    expect(config.ucp.image).toBe('dtrha-lab/ucp:env-tag');
+    expect(config.ucp.repo).toBe('env-repo');
+    expect(config.ucp.image).toBe('env-repo/ucp:standin');
     expect(config.registry.password).toBe('file-secret');
     expect(config.sources.REGISTRY_PASSWORD).toBe('file');
     expect(config.dtr.tag).toBe('standin');

@@ -5,6 +5,7 @@ import * as path from 'path';
 import { parse as parseDotenv } from 'dotenv';
 import { parse as parseShell, type ParseEntry } from 'shell-quote';
 import { registryHost } from './image-ref';
+import { checkReleasePair } from './release-pair';
 import type { UpTarget } from './up-target';
 import {
   BOOLEAN_OFF,
@@ -75,6 +76,8 @@ export interface ConfigProblem {
   variable: string;
   /** The offending value as given; `<hidden>` for secrets; absent when not worth or not safe to show. */
   value?: string;
+  /** For a problem between variables (UCP_TAG and DTR_TAG), the others it is about, shown after the first. */
+  also?: { variable: string; value?: string }[];
   message: string;
 }
 
@@ -92,13 +95,15 @@ export class ConfigError extends Error {
 }
 
 function formatProblem(problem: ConfigProblem): string {
-  let shown = '';
-  if (problem.value === HIDDEN) shown = `=${HIDDEN}`;
-  else if (problem.value !== undefined) {
-    const value = problem.value.length > 120 ? `${problem.value.slice(0, 117)}...` : problem.value;
-    shown = `=${JSON.stringify(value)}`;
-  }
-  return `${problem.variable}${shown}: ${problem.message}`;
+  const about = [problem, ...(problem.also ?? [])].map(formatVariable).join(' and ');
+  return `${about}: ${problem.message}`;
+}
+
+function formatVariable({ variable, value }: { variable: string; value?: string }): string {
+  if (value === HIDDEN) return `${variable}=${HIDDEN}`;
+  if (value === undefined) return variable;
+  const shown = value.length > 120 ? `${value.slice(0, 117)}...` : value;
+  return `${variable}=${JSON.stringify(shown)}`;
 }
 
 export interface LoadConfigOptions {
@@ -204,6 +209,8 @@ interface RuleInput {
   /** Whether the variable is set (environment or file) rather than left to its default. */
   given: (name: VariableName) => boolean;
   problem: (name: VariableName, message: string) => void;
+  /** A problem between variables, with each one's value as the problem shows it. */
+  problemBetween: (problem: ConfigProblem) => void;
 }
 
 /** GENERIC_MACHINE_LIST when it matters and is good: with the generic driver. */
@@ -262,6 +269,14 @@ const rules: readonly ((input: RuleInput) => void)[] = [
     for (const name of ['REGISTRY_USERNAME', 'REGISTRY_PASSWORD'] as const) {
       if (values[name] === undefined) problem(name, `is required because ${why}`);
     }
+  },
+  // The tags choose the release profile (releases/): a pair the framework cannot drive is refused
+  // here, before any machine, state directory or image is made for it. A default counts: an unset
+  // DTR_TAG is the lab's stand-in, which does not go with a real UCP.
+  ({ values, problemBetween }) => {
+    if (values.UCP_TAG === undefined || values.DTR_TAG === undefined) return;
+    const check = checkReleasePair(values.UCP_TAG, values.DTR_TAG);
+    if (!check.ok) problemBetween(check.problem);
   },
 ];
 
@@ -348,7 +363,10 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
   const v = values as Values;
   const given = (name: VariableName): boolean => raw[name] !== undefined;
 
-  for (const rule of rules) rule({ values: v, given, problem });
+  const problemBetween = (between: ConfigProblem): void => {
+    problems.push(between);
+  };
+  for (const rule of rules) rule({ values: v, given, problem, problemBetween });
 
   if (problems.length > 0) throw new ConfigError(problems);
 

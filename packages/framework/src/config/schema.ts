@@ -2,6 +2,7 @@
  * The one table of configuration variables. Loading, validation messages, `dtr-ha env` and
  * docs/configuration.md are all driven from it: add a variable here first.
  */
+import { STANDIN_TAG, describeSupportedPairs } from './release-pair';
 import { PRESET_UNTIL_DEFAULT, describeUpTargets, isUpTarget } from './up-target';
 
 export type VariableName =
@@ -106,6 +107,11 @@ export const BOOLEAN_ON = ['1', 'true', 'yes', 'on'] as const;
 export const BOOLEAN_OFF = ['', '0', 'false', 'no', 'off'] as const;
 
 const PREFIX_ROLE = '(it names containers and hosts <prefix>-<n>)';
+
+const supportedTags = (other: 'UCP_TAG' | 'DTR_TAG') =>
+  `With \`${other}\`, a supported pair: ${describeSupportedPairs()} (versions \`MAJOR.MINOR.PATCH\`, ` +
+  `optionally \`-suffix\`), or \`${STANDIN_TAG}\` for both (the lab's stand-ins); any other pair is refused ` +
+  'before anything is made. See docs/releases.md.';
 
 const booleanValues = `Accepts \`1\`, \`true\`, \`yes\`, \`on\` (on) and empty, \`0\`, \`false\`, \`no\`, \`off\` (off), in any case.`;
 
@@ -217,8 +223,8 @@ const table = [
   {
     name: 'UCP_TAG',
     kind: 'image-tag',
-    default: 'standin',
-    description: 'Tag of the UCP images.',
+    default: STANDIN_TAG,
+    description: `Tag of the UCP images. ${supportedTags('DTR_TAG')}`,
     secret: false,
     group: 'Images',
     example: '1.1.0-rc1',
@@ -238,8 +244,8 @@ const table = [
   {
     name: 'DTR_TAG',
     kind: 'image-tag',
-    default: 'standin',
-    description: 'Tag of the DTR images.',
+    default: STANDIN_TAG,
+    description: `Tag of the DTR images. ${supportedTags('UCP_TAG')}`,
     secret: false,
     group: 'Images',
     example: '2.0.0-rc1-004459_gd48039b',

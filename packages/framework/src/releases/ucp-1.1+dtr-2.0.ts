@@ -1,0 +1,158 @@
+/**
+ * UCP 1.1 with DTR 2.0, driven as docker/docs `datacenter/ucp/1.1` and `datacenter/dtr/2.0` describe
+ * them (releases/contracts/ucp-1.1.ts, dtr-2.0.ts; docs/releases.md has the table).
+ *
+ * Not wired into products/ yet: the lab's stand-ins accept the union of both releases' flags and
+ * products/ucp/ucp.ts and products/dtr/dtr.ts still build that one command set for every tag. These
+ * builders are what the framework will run once each release has a strict stand-in to prove them on.
+ */
+import type { Constraint } from '../config';
+import { dtr20, ucp11 } from './contracts';
+import {
+  argsOf,
+  imageListingOf,
+  traitsFrom,
+  type CommandLine,
+  type Flag,
+  type ReleaseLineProfile,
+} from './profile';
+import type {
+  DtrExternalAddress,
+  DtrRemoveSettings,
+  DtrReplicaSettings,
+  DtrUcpAccess,
+  UcpInstallSettings,
+} from './settings';
+import { replicaPorts, ucpInstallFlags } from './shared-flags';
+
+export interface Ucp11InstallSettings extends UcpInstallSettings {
+  /** Over an install that died half-way: "Destroy any existing state and start fresh." */
+  freshInstall?: boolean;
+}
+
+export interface Ucp11JoinSettings {
+  /** The controller: `https://<address>:<controller port>` (the page does not show the form). */
+  url: string;
+  /** The controller's SHA-256 fingerprint, as `ucp fingerprint` prints it. */
+  fingerprint: string;
+  /** This node's address. */
+  hostAddress: string;
+  adminUsername: string;
+  adminPassword: string;
+  freshInstall?: boolean;
+}
+
+export interface Dtr20ReplicaSettings extends DtrReplicaSettings {
+  /** DTR_CONSTRAINTS: with any, the replica is placed by --extra-envs, which cannot go with --ucp-node. */
+  constraints: readonly Constraint[];
+}
+
+export interface Dtr20InstallSettings extends Dtr20ReplicaSettings {
+  external: DtrExternalAddress;
+}
+
+export interface Dtr20JoinSettings extends Dtr20ReplicaSettings {
+  existingReplicaId: string;
+}
+
+export interface Ucp11Dtr20Commands {
+  ucpInstall(settings: Ucp11InstallSettings): CommandLine;
+  ucpJoin(settings: Ucp11JoinSettings): CommandLine;
+  ucpImages(): CommandLine;
+  dtrInstall(settings: Dtr20InstallSettings): CommandLine;
+  dtrJoin(settings: Dtr20JoinSettings): CommandLine;
+  dtrRemove(settings: DtrRemoveSettings): CommandLine;
+  dtrImages(): CommandLine;
+}
+
+// UCP 1.1 names UCP_ADMIN_PASSWORD for --admin-password on install and join.
+const adminPassword = (password: string) => ({ UCP_ADMIN_PASSWORD: password });
+
+/**
+ * DTR 2.0's pages name no environment variable for any flag, so the UCP password can only be
+ * --ucp-password's value.
+ */
+function ucpAccess(settings: DtrUcpAccess): Flag[] {
+  return [
+    ['--ucp-url', settings.ucpUrl],
+    ['--ucp-username', settings.ucpUsername],
+    ['--ucp-password', settings.ucpPassword],
+    ['--ucp-ca', settings.ucpCaPem],
+  ];
+}
+
+/**
+ * --ucp-node, or with DTR_CONSTRAINTS the node as one more swarm constraint in --extra-envs
+ * ("Can't be used in combination with --ucp-node"; variables separated by `&`).
+ */
+function placement(settings: Dtr20ReplicaSettings): Flag[] {
+  if (settings.constraints.length === 0) return [['--ucp-node', settings.node]];
+  const node: Constraint = { key: 'node', operator: '==', value: settings.node };
+  const envs = [...settings.constraints, node].map((c) => `constraint:${c.key}${c.operator}${c.value}`);
+  return [['--extra-envs', envs.join('&')]];
+}
+
+/** "the external domain name and port": no scheme, as the install guide's `$DTR_PUBLIC_IP`. */
+function externalAddress({ host, port }: DtrExternalAddress): string {
+  return port === undefined || port === 443 ? host : `${host}:${port}`;
+}
+
+const commands: Ucp11Dtr20Commands = {
+  ucpInstall: (s) => ({
+    args: argsOf('install', [...ucpInstallFlags(s), ['--fresh-install', s.freshInstall]]),
+    env: adminPassword(s.adminPassword),
+  }),
+  ucpJoin: (s) => ({
+    args: argsOf('join', [
+      ['--url', s.url],
+      ['--fingerprint', s.fingerprint],
+      ['--host-address', s.hostAddress],
+      ['--admin-username', s.adminUsername],
+      ['--fresh-install', s.freshInstall],
+    ]),
+    env: adminPassword(s.adminPassword),
+  }),
+  ucpImages: () => ({ args: imageListingOf(ucp11), env: {} }),
+  dtrInstall: (s) => ({
+    args: argsOf('install', [
+      ...ucpAccess(s),
+      ...placement(s),
+      ['--replica-id', s.replicaId],
+      ['--dtr-external-url', externalAddress(s.external)],
+      ...replicaPorts(s),
+    ]),
+    env: {},
+  }),
+  dtrJoin: (s) => ({
+    args: argsOf('join', [
+      ...ucpAccess(s),
+      ...placement(s),
+      ['--existing-replica-id', s.existingReplicaId],
+      ['--replica-id', s.replicaId],
+      ...replicaPorts(s),
+    ]),
+    env: {},
+  }),
+  dtrRemove: (s) => ({
+    args: argsOf('remove', [
+      ...ucpAccess(s),
+      ['--existing-replica-id', s.existingReplicaId],
+      ['--replica-id', s.replicaId],
+      // "Necessary only when --existing-replica-id == --replica-id": removing the last replica.
+      ['--force-remove', s.existingReplicaId === s.replicaId],
+    ]),
+    env: {},
+  }),
+  dtrImages: () => ({ args: imageListingOf(dtr20), env: {} }),
+};
+
+export const ucp11Dtr20: ReleaseLineProfile<Ucp11Dtr20Commands> = {
+  kind: 'release',
+  name: 'ucp-1.1+dtr-2.0',
+  summary: 'UCP 1.1 with DTR 2.0 (docker/docs datacenter/ucp/1.1, datacenter/dtr/2.0)',
+  ucp: ucp11,
+  dtr: dtr20,
+  // DTR 2.0 documents one health endpoint, and its HA page has the load balancer check it.
+  ...traitsFrom(ucp11, dtr20, '/load_balancer_status'),
+  commands,
+};

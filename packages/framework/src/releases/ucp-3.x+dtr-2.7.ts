@@ -1,0 +1,131 @@
+/**
+ * UCP 3.x with DTR 2.7, driven as docker/docs `reference/ucp/3.2/cli` and `reference/dtr/2.7/cli`
+ * (with the unversioned `ee/` guides) describe them (releases/contracts/ucp-3.x.ts, dtr-2.7.ts;
+ * docs/releases.md has the table).
+ *
+ * Not wired into products/ yet: the lab's stand-ins accept the union of both releases' flags and
+ * products/ucp/ucp.ts and products/dtr/dtr.ts still build that one command set for every tag. These
+ * builders are what the framework will run once each release has a strict stand-in to prove them on.
+ * UCP 3.x has no join command: nodes join with `docker swarm join` (`ucpJoin: 'swarm-join'`), which is
+ * no installer command line and has no builder here.
+ */
+import { dtr27, ucp3x } from './contracts';
+import {
+  argsOf,
+  imageListingOf,
+  traitsFrom,
+  type CommandLine,
+  type Flag,
+  type ReleaseLineProfile,
+} from './profile';
+import type {
+  DtrExternalAddress,
+  DtrRemoveSettings,
+  DtrReplicaSettings,
+  DtrUcpAccess,
+  UcpInstallSettings,
+} from './settings';
+import { replicaPorts, ucpInstallFlags } from './shared-flags';
+
+export interface Dtr27InstallSettings extends DtrReplicaSettings {
+  external: DtrExternalAddress;
+  /** The certificate DTR serves: ours, so that every client can trust it from the start. */
+  tls: { caPem: string; certPem: string; keyPem: string };
+  /** `nfs://<host>/<path>` for the images; joined replicas take it from the cluster. */
+  nfsStorageUrl?: string;
+}
+
+export interface Dtr27JoinSettings extends DtrReplicaSettings {
+  existingReplicaId: string;
+}
+
+export type Dtr27DestroySettings = Omit<DtrRemoveSettings, 'existingReplicaId'>;
+
+export interface Ucp3xDtr27Commands {
+  ucpInstall(settings: UcpInstallSettings): CommandLine;
+  ucpImages(): CommandLine;
+  dtrInstall(settings: Dtr27InstallSettings): CommandLine;
+  dtrJoin(settings: Dtr27JoinSettings): CommandLine;
+  dtrRemove(settings: DtrRemoveSettings): CommandLine;
+  dtrDestroy(settings: Dtr27DestroySettings): CommandLine;
+  dtrImages(): CommandLine;
+}
+
+/** Every 2.7 page names UCP_PASSWORD for --ucp-password: the password goes there, not in the arguments. */
+function ucpAccess(settings: DtrUcpAccess): { flags: Flag[]; env: Record<string, string> } {
+  return {
+    flags: [
+      ['--ucp-url', settings.ucpUrl],
+      ['--ucp-username', settings.ucpUsername],
+      ['--ucp-ca', settings.ucpCaPem],
+    ],
+    env: { UCP_PASSWORD: settings.ucpPassword },
+  };
+}
+
+/** "Format `https://host[:port]`, where port is the value you used with `--replica-https-port`". */
+function externalUrl({ host, port }: DtrExternalAddress): string {
+  return port === undefined || port === 443 ? `https://${host}` : `https://${host}:${port}`;
+}
+
+/** A DTR command: UCP access first, then its own flags; its own variables beside UCP_PASSWORD. */
+function dtrCommand(
+  name: string,
+  settings: DtrUcpAccess,
+  flags: Flag[],
+  env: Record<string, string> = {},
+): CommandLine {
+  const access = ucpAccess(settings);
+  return { args: argsOf(name, [...access.flags, ...flags]), env: { ...access.env, ...env } };
+}
+
+const commands: Ucp3xDtr27Commands = {
+  ucpInstall: (s) => ({
+    args: argsOf('install', ucpInstallFlags(s)),
+    // The 3.2 install page names UCP_ADMIN_PASSWORD for --admin-password.
+    env: { UCP_ADMIN_PASSWORD: s.adminPassword },
+  }),
+  ucpImages: () => ({ args: imageListingOf(ucp3x), env: {} }),
+  dtrInstall: (s) =>
+    dtrCommand(
+      'install',
+      s,
+      [
+        ['--ucp-node', s.node],
+        ['--replica-id', s.replicaId],
+        ['--dtr-external-url', externalUrl(s.external)],
+        ...replicaPorts(s),
+        ['--dtr-ca', s.tls.caPem],
+        ['--dtr-cert', s.tls.certPem],
+        ['--nfs-storage-url', s.nfsStorageUrl],
+      ],
+      // The private key is a secret, and the page names DTR_KEY for --dtr-key.
+      { DTR_KEY: s.tls.keyPem },
+    ),
+  dtrJoin: (s) =>
+    dtrCommand('join', s, [
+      ['--ucp-node', s.node],
+      ['--existing-replica-id', s.existingReplicaId],
+      ['--replica-id', s.replicaId],
+      ...replicaPorts(s),
+    ]),
+  dtrRemove: (s) =>
+    dtrCommand('remove', s, [
+      ['--existing-replica-id', s.existingReplicaId],
+      // --replica-id is "DEPRECATED Alias for `--replica-ids`" on the 2.7 remove page.
+      ['--replica-ids', s.replicaId],
+    ]),
+  dtrDestroy: (s) => dtrCommand('destroy', s, [['--replica-id', s.replicaId]]),
+  dtrImages: () => ({ args: imageListingOf(dtr27), env: {} }),
+};
+
+export const ucp3xDtr27: ReleaseLineProfile<Ucp3xDtr27Commands> = {
+  kind: 'release',
+  name: 'ucp-3.x+dtr-2.7',
+  summary: 'UCP 3.x with DTR 2.7 (docker/docs reference/ucp/3.2/cli, reference/dtr/2.7/cli, ee/)',
+  ucp: ucp3x,
+  dtr: dtr27,
+  // The 2.7 load balancer page: "use the unauthenticated /_ping on each replica".
+  ...traitsFrom(ucp3x, dtr27, '/_ping'),
+  commands,
+};
