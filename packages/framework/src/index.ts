@@ -21,6 +21,7 @@ export { DtrApiClient, DtrApiError, type ReplicaHealth, type Repository } from '
 export * as dtrNames from './products/dtr/names';
 export * as ucpNames from './products/ucp/names';
 export {
+  refuseUndrivenRelease,
   releaseProfileOf,
   releaseProfiles,
   selectReleaseProfile,

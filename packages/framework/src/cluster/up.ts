@@ -6,6 +6,7 @@ import type { ClusterInfo } from './cluster-info';
 import { openCluster, type ClusterContext } from './cluster-context';
 import { writeClusterFile } from './cluster-file';
 import { StatusReporter } from './status';
+import { refuseUndrivenRelease } from '../releases';
 import { need, stepsUntil, type StepContext } from './steps';
 
 // `down` moved to ./teardown; the provider and stand-in integration tests import it from here with `up`.
@@ -34,6 +35,7 @@ export interface UpResult extends EnsureResult {
 export async function up(config: Config, options: UpOptions = {}): Promise<UpResult> {
   const reporter = options.reporter ?? new StatusReporter();
   const until = options.until ?? UP_UNTIL_DEFAULT;
+  refuseUndrivenRelease(config, until);
   const hostDocker = options.hostDocker ?? new Docker();
   const context = await reporter.step(`Preparing cluster state for ${config.machinePrefix}`, () =>
     openCluster(config, { hostDocker }),

@@ -27,6 +27,7 @@ export type {
   UcpInstallSettings,
 } from './settings';
 export {
+  refuseUndrivenRelease,
   releaseProfileOf,
   releaseProfiles,
   selectReleaseProfile,

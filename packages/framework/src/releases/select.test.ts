@@ -1,6 +1,6 @@
 import { ConfigError, supportedPairs } from '../config';
 import { releasePairs } from './contracts';
-import { releaseProfileOf, releaseProfiles, selectReleaseProfile } from './select';
+import { refuseUndrivenRelease, releaseProfileOf, releaseProfiles, selectReleaseProfile } from './select';
 import { standinProfile } from './standin';
 import { ucp11Dtr20 } from './ucp-1.1+dtr-2.0';
 import { ucp3xDtr27 } from './ucp-3.x+dtr-2.7';
@@ -114,4 +114,31 @@ test("the stand-ins: today's framework, described honestly", () => {
     imageListing: null,
   });
   expect('commands' in standinProfile).toBe(false);
+});
+
+describe('refuseUndrivenRelease', () => {
+  const tags = (ucp: string, dtr: string) =>
+    ({ ucp: { tag: ucp }, dtr: { tag: dtr } }) as Parameters<typeof refuseUndrivenRelease>[0];
+
+  test('a real pair is refused past the machines, naming both variables and saying what to do', () => {
+    for (const until of ['ucp', 'dtr'] as const) {
+      let error: unknown;
+      try {
+        refuseUndrivenRelease(tags('1.1.0-rc1', '2.0.0-rc1-004459_gd48039b'), until);
+      } catch (e) {
+        error = e;
+      }
+      expect(error).toBeInstanceOf(ConfigError);
+      const message = (error as Error).message;
+      expect(message).toMatch(/^UCP_TAG="1\.1\.0-rc1" and DTR_TAG="2\.0\.0-rc1-004459_gd48039b"/);
+      expect(message).toContain('does not drive real releases yet');
+      expect(message).toContain('--until machines');
+    }
+    expect(() => refuseUndrivenRelease(tags('3.2.5', '2.7.6'), 'dtr')).toThrow(ConfigError);
+  });
+
+  test('the machines alone, and the stand-ins, go through', () => {
+    expect(() => refuseUndrivenRelease(tags('3.2.5', '2.7.6'), 'machines')).not.toThrow();
+    expect(() => refuseUndrivenRelease(tags('standin', 'standin'), 'dtr')).not.toThrow();
+  });
 });
