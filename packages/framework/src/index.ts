@@ -21,6 +21,14 @@ export { DtrApiClient, DtrApiError, type ReplicaHealth, type Repository } from '
 export * as dtrNames from './products/dtr/names';
 export * as ucpNames from './products/ucp/names';
 export { renderHaproxyConfig } from './load-balancer/haproxy';
+export {
+  haproxyServerStats,
+  parseHaproxyStats,
+  readHaproxyStats,
+  replicaServerStats,
+  type HaproxyServerStats,
+  type HaproxyStatsRow,
+} from './load-balancer/haproxy-stats';
 export { readMachinesFile, readClusterFile, clusterFilePath } from './cluster/cluster-file';
 export { adminPassword } from './cluster/admin-password';
 export { StatusReporter, silentWriter, stderrWriter } from './cluster/status';
