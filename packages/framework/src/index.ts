@@ -17,7 +17,13 @@ export { openCluster, toMachines, type ClusterContext } from './cluster/cluster-
 export { up, type UpResult } from './cluster/up';
 export { down, uninstallDtr } from './cluster/teardown';
 export type { ClusterInfo } from './cluster/cluster-info';
-export { DtrApiClient, DtrApiError, type ReplicaHealth, type Repository } from './products/dtr/dtr-client';
+export {
+  DtrApiClient,
+  DtrApiError,
+  type PingAnswer,
+  type ReplicaHealth,
+  type Repository,
+} from './products/dtr/dtr-client';
 export * as dtrNames from './products/dtr/names';
 export * as ucpNames from './products/ucp/names';
 export { renderHaproxyConfig } from './load-balancer/haproxy';
