@@ -1,5 +1,4 @@
 import { DTRHATestSuite } from '@dtr-ha/jest-preset';
-import { replicasReached } from './support';
 
 // Kill one replica of three: the load balancer stops sending to it, every image pushed before still
 // pulls, cluster_status reports the dead replica; bring it back and it rejoins healthy.
@@ -28,11 +27,20 @@ test('the cluster survives the loss of one replica, and takes it back', async ()
   });
   for (const replica of survivors) expect(health[replica.id]).toBe('OK');
 
-  // HAProxy's health checks take it out of the rotation.
-  await suite.util.waitFor('the load balancer to stop sending to the killed replica', async () => {
-    const seen = await replicasReached(suite, 2 * suite.replicas.length);
-    return !seen.has(victim.id) ? seen : undefined;
+  // HAProxy's health checks take it out of the rotation: its server goes DOWN in HAProxy's
+  // statistics, and of new connections it takes none while every survivor takes some.
+  await suite.util.waitFor('HAProxy to mark the killed replica DOWN', async () => {
+    const stats = await suite.util.loadBalancerStats();
+    return stats.get(victim.id)?.status === 'DOWN' ? stats : undefined;
   });
+  const whileDown = await suite.util.connectionsPerReplica(2 * suite.replicas.length);
+  expect(whileDown.get(victim.id)).toEqual({ sessions: 0, status: 'DOWN' });
+  for (const replica of survivors) {
+    expect({ replica: replica.id, reached: whileDown.get(replica.id)!.sessions > 0 }).toEqual({
+      replica: replica.id,
+      reached: true,
+    });
+  }
 
   // Every image pushed before the loss still pulls, on a machine that has none of them.
   const puller = survivors[0].machine;
@@ -43,11 +51,13 @@ test('the cluster survives the loss of one replica, and takes it back', async ()
     expect(await suite.util.imageId(puller, ref)).toBe(id);
   }
 
-  // Back again: healthy in cluster_status and in the rotation.
+  // Back again: healthy in cluster_status, UP in HAProxy, and given new connections again.
   await suite.faults.startReplicaNow(victim);
   await suite.util.waitForHealthy();
-  await suite.util.waitFor('the load balancer to send to the replica again', async () => {
-    const seen = await replicasReached(suite, 3 * suite.replicas.length);
-    return seen.has(victim.id) ? seen : undefined;
+  await suite.util.waitFor('HAProxy to mark the replica UP again', async () => {
+    const stats = await suite.util.loadBalancerStats();
+    return stats.get(victim.id)?.status === 'UP' ? stats : undefined;
   });
+  const back = await suite.util.connectionsPerReplica(3 * suite.replicas.length);
+  expect(back.get(victim.id)?.sessions).toBeGreaterThan(0);
 });

@@ -17,7 +17,13 @@ export { openCluster, toMachines, type ClusterContext } from './cluster/cluster-
 export { up, type UpResult } from './cluster/up';
 export { down, uninstallDtr } from './cluster/teardown';
 export type { ClusterInfo } from './cluster/cluster-info';
-export { DtrApiClient, DtrApiError, type ReplicaHealth, type Repository } from './products/dtr/dtr-client';
+export {
+  DtrApiClient,
+  DtrApiError,
+  type PingAnswer,
+  type ReplicaHealth,
+  type Repository,
+} from './products/dtr/dtr-client';
 export * as dtrNames from './products/dtr/names';
 export * as ucpNames from './products/ucp/names';
 export {
@@ -29,6 +35,14 @@ export {
   type ReleaseProfile,
 } from './releases';
 export { renderHaproxyConfig } from './load-balancer/haproxy';
+export {
+  haproxyServerStats,
+  parseHaproxyStats,
+  readHaproxyStats,
+  replicaServerStats,
+  type HaproxyServerStats,
+  type HaproxyStatsRow,
+} from './load-balancer/haproxy-stats';
 export { readMachinesFile, readClusterFile, clusterFilePath } from './cluster/cluster-file';
 export { adminPassword } from './cluster/admin-password';
 export { StatusReporter, silentWriter, stderrWriter } from './cluster/status';

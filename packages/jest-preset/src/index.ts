@@ -10,7 +10,14 @@ export {
   type LoadOptions,
   type SuiteReplica,
 } from './suite';
-export { SuiteUtil, shellQuote, waitFor, type DockerResult, type WaitOptions } from './suite-util';
+export {
+  SuiteUtil,
+  shellQuote,
+  waitFor,
+  type DockerResult,
+  type ReplicaConnections,
+  type WaitOptions,
+} from './suite-util';
 export {
   QUIET_ENV,
   UNTIL_ENV,

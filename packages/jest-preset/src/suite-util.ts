@@ -1,10 +1,17 @@
 /**
  * `suite.util`: what HA tests do over and over — wait for a condition, make an image on a node, push
  * and pull it through the load balancer with a node's own Docker engine, read image IDs, watch
- * replica health.
+ * replica health, tell from HAProxy's statistics which replicas took connections.
  */
 import { randomBytes } from 'node:crypto';
-import { DtrApiError, type DtrApiClient, type Machine, type ReplicaHealth } from '@dtr-ha/framework';
+import {
+  DtrApiError,
+  haproxyServerStats,
+  type DtrApiClient,
+  type HaproxyServerStats,
+  type Machine,
+  type ReplicaHealth,
+} from '@dtr-ha/framework';
 
 export interface WaitOptions {
   /** Default 60 s. */
@@ -17,9 +24,38 @@ export interface WaitOptions {
 export interface SuiteForUtil {
   readonly admin: { username: string; password: string };
   readonly api: DtrApiClient;
-  readonly lb: { host: string; port: number; url: string };
+  readonly lb: { host: string; port: number; url: string; machine: Machine };
   readonly controller: Machine;
   readonly replicas: ReadonlyArray<{ id: string }>;
+}
+
+/** What HAProxy did with one replica while `connectionsPerReplica` connected. */
+export interface ReplicaConnections {
+  /** The sessions (client connections) HAProxy sent the replica meanwhile: its `stot` after minus before. */
+  sessions: number;
+  /** Its server's status in HAProxy afterwards (`UP`, `DOWN`…). */
+  status: string;
+}
+
+/**
+ * What each replica took between two readings of HAProxy's statistics. Its counters only grow while
+ * it runs: one that went down means HAProxy restarted in between, and the difference would be a lie.
+ */
+export function connectionsBetween(
+  before: ReadonlyMap<string, HaproxyServerStats>,
+  after: ReadonlyMap<string, HaproxyServerStats>,
+): Map<string, ReplicaConnections> {
+  const result = new Map<string, ReplicaConnections>();
+  for (const [id, stats] of after) {
+    const sessions = stats.totalSessions - (before.get(id)?.totalSessions ?? 0);
+    if (sessions < 0) {
+      throw new Error(
+        `HAProxy's session counter of replica ${id} went down (${sessions}): HAProxy restarted`,
+      );
+    }
+    result.set(id, { sessions, status: stats.status });
+  }
+  return result;
 }
 
 export interface DockerResult {
@@ -184,6 +220,27 @@ export class SuiteUtil {
   /** `cluster_status`'s replica_health through the load balancer. */
   async replicaHealth(): Promise<ReplicaHealth> {
     return (await this.suite.api.clusterStatus()).replica_health;
+  }
+
+  /**
+   * HAProxy's own statistics of the load balancer, per replica ID (the servers are named after the
+   * replicas): status, `totalSessions` (stot), `currentSessions`, `checkStatus`, `downTransitions`.
+   * The only way to tell which replica served a client: DTR's answers do not say.
+   */
+  loadBalancerStats(): Promise<Map<string, HaproxyServerStats>> {
+    return haproxyServerStats(this.suite.lb.machine);
+  }
+
+  /**
+   * Opens `count` connections through the load balancer one after another, each a new client's (a
+   * `/_ping` on a connection of its own, so HAProxy chooses a server for each), and tells from
+   * HAProxy's statistics, read before and after, how many each replica took. Throws if a request
+   * fails.
+   */
+  async connectionsPerReplica(count: number): Promise<Map<string, ReplicaConnections>> {
+    const before = await this.loadBalancerStats();
+    for (let i = 0; i < count; i++) await this.suite.api.ping();
+    return connectionsBetween(before, await this.loadBalancerStats());
   }
 
   /** Waits until cluster_status reports every replica of the suite (or those given) as OK. */

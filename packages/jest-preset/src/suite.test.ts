@@ -12,7 +12,7 @@ import {
 } from '@dtr-ha/framework';
 import { defaultReporter } from './run';
 import { DTRHATestSuite } from './suite';
-import { SuiteUtil, shellQuote, waitFor, type SuiteForUtil } from './suite-util';
+import { SuiteUtil, connectionsBetween, shellQuote, waitFor, type SuiteForUtil } from './suite-util';
 
 let stateDir: string;
 let clusterDir: string;
@@ -282,6 +282,37 @@ describe('suite.util', () => {
         { timeoutMs: 30, intervalMs: 5 },
       ),
     ).rejects.toThrow(/timed out after 0.03 s waiting for never; last error: still down/);
+  });
+
+  test('connections per replica: the growth of HAProxy’s session counters, and the status after', () => {
+    const server = (status: string, totalSessions: number) => ({
+      status,
+      totalSessions,
+      currentSessions: 0,
+      checkStatus: 'L7OK',
+      downTransitions: 0,
+    });
+    const before = new Map([
+      ['aaaaaaaaaaaa', server('UP', 10)],
+      ['bbbbbbbbbbbb', server('UP', 4)],
+    ]);
+    const after = new Map([
+      ['aaaaaaaaaaaa', server('DOWN', 10)],
+      ['bbbbbbbbbbbb', server('UP', 9)],
+      ['cccccccccccc', server('UP', 2)],
+    ]);
+    expect(connectionsBetween(before, after)).toEqual(
+      new Map([
+        ['aaaaaaaaaaaa', { sessions: 0, status: 'DOWN' }],
+        ['bbbbbbbbbbbb', { sessions: 5, status: 'UP' }],
+        // A server HAProxy did not have before counts from 0.
+        ['cccccccccccc', { sessions: 2, status: 'UP' }],
+      ]),
+    );
+    // Counters that went down: HAProxy restarted in between, so no difference is true.
+    expect(() => connectionsBetween(before, new Map([['aaaaaaaaaaaa', server('UP', 1)]]))).toThrow(
+      /replica aaaaaaaaaaaa went down \(-9\): HAProxy restarted/,
+    );
   });
 });
 

@@ -4,6 +4,7 @@ import https from 'node:https';
 import type { Config } from '../config';
 import { TempClusters } from '../../test-support/temp-cluster';
 import type { Machine } from '../machines/machine';
+import { haproxyServerStats } from '../load-balancer/haproxy-stats';
 import { DtrApiClient } from '../products/dtr/dtr-client';
 import { haproxyContainer, isDtrName } from '../products/dtr/names';
 import { controllerContainer } from '../products/ucp/names';
@@ -68,22 +69,19 @@ test('up ends with 3 DTR replicas behind HAProxy on the controller, each step on
 
 test('through the load balancer, separate connections reach every replica', async () => {
   const ca = await fs.readFile(cluster.info.dtr!.caPath, 'utf8');
-  const seen = new Set<string>();
-  for (let i = 0; i < 12 && seen.size < 3; i++) {
-    const replica = await new Promise<string>((resolve, reject) => {
-      const request = https.get(
-        `${cluster.info.loadBalancer!.url}/_ping`,
-        { ca, agent: false },
-        (response) => {
-          response.resume();
-          resolve(String(response.headers['x-replica-id']));
-        },
-      );
-      request.on('error', reject);
-    });
-    seen.add(replica);
+  // HAProxy's own statistics tell which replica took each connection: DTR's answers do not.
+  const lbMachine = cluster.handles.find((m) => m.name === cluster.info.loadBalancer!.machine)!;
+  const before = await haproxyServerStats(lbMachine);
+  // Each request on a connection of its own (the client's default), as separate clients' would be.
+  const anonymous = new DtrApiClient(cluster.info.loadBalancer!.url, ca);
+  for (let i = 0; i < 12; i++) await anonymous.ping();
+  const after = await haproxyServerStats(lbMachine);
+  const ids = cluster.info.dtr!.replicas.map((r) => r.id).sort();
+  expect([...after.keys()].sort()).toEqual(ids);
+  for (const id of ids) {
+    expect({ id, status: after.get(id)!.status }).toEqual({ id, status: 'UP' });
+    expect(after.get(id)!.totalSessions).toBeGreaterThan(before.get(id)?.totalSessions ?? 0);
   }
-  expect([...seen].sort()).toEqual(cluster.info.dtr!.replicas.map((r) => r.id).sort());
   const api = new DtrApiClient(cluster.info.loadBalancer!.url, ca, {
     username: config.admin.username,
     password,

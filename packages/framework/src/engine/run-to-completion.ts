@@ -46,23 +46,37 @@ export async function runToCompletion(docker: Docker, spec: RunSpec): Promise<Ru
     HostConfig: { Binds: spec.binds, NetworkMode: spec.networkMode },
   });
   try {
-    const stream = await container.attach({ stream: true, stdout: true, stderr: true });
-    const out = new PassThrough();
-    const err = new PassThrough();
-    let stdout = '';
-    let stderr = '';
-    out.on('data', (chunk) => (stdout += chunk));
-    err.on('data', (chunk) => (stderr += chunk));
-    docker.modem.demuxStream(stream, out, err);
-    const ended = new Promise<void>((resolve) => stream.on('end', () => resolve()));
+    const output = collectOutput(
+      docker,
+      await container.attach({ stream: true, stdout: true, stderr: true }),
+    );
     await container.start();
     const { StatusCode } = (await container.wait()) as { StatusCode: number };
     // The attach stream can deliver its last bytes just after the exit is reported.
-    await Promise.race([ended, new Promise((resolve) => setTimeout(resolve, 2_000))]);
-    return { code: StatusCode, stdout, stderr };
+    await Promise.race([output.ended, new Promise((resolve) => setTimeout(resolve, 2_000))]);
+    return { code: StatusCode, ...output.text() };
   } finally {
     await container.remove({ force: true }).catch(() => undefined);
   }
+}
+
+/**
+ * Reads an engine's multiplexed stdout/stderr stream as it comes: `ended` settles when the stream
+ * does, `text()` is what arrived so far.
+ */
+export function collectOutput(
+  docker: Docker,
+  stream: NodeJS.ReadableStream,
+): { ended: Promise<void>; text(): { stdout: string; stderr: string } } {
+  const out = new PassThrough();
+  const err = new PassThrough();
+  let stdout = '';
+  let stderr = '';
+  out.on('data', (chunk) => (stdout += chunk));
+  err.on('data', (chunk) => (stderr += chunk));
+  docker.modem.demuxStream(stream, out, err);
+  const ended = new Promise<void>((resolve) => stream.on('end', () => resolve()));
+  return { ended, text: () => ({ stdout, stderr }) };
 }
 
 /** Writes a command line for people: values of flags named like secrets are masked. */

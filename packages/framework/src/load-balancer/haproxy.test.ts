@@ -5,7 +5,7 @@ const backends = [
   { id: 'bbbbbbbbbbbb', ip: '10.0.0.3', port: 443 },
 ];
 
-test('haproxy.cfg: TCP passthrough on 443, round robin, one checked server per replica', () => {
+test('haproxy.cfg: TCP passthrough on 443, round robin, one checked server per replica, stats socket', () => {
   const config = renderHaproxyConfig(backends);
   expect(config).toMatch(/frontend dtr\n {2}bind \*:443\n {2}mode tcp/);
   expect(config).toMatch(/backend replicas\n {2}mode tcp\n {2}balance roundrobin/);
@@ -17,6 +17,8 @@ test('haproxy.cfg: TCP passthrough on 443, round robin, one checked server per r
     ),
     expect.stringMatching(/^ {2}server replica-bbbbbbbbbbbb 10\.0\.0\.3:443 check /),
   ]);
+  // HAProxy's statistics, read-only on the container's loopback: nothing published for them.
+  expect(config).toMatch(/^ {2}stats socket ipv4@127\.0\.0\.1:9999 level user$/m);
   expect(config).toMatch(/timeout connect 10s/);
   expect(config).toMatch(/timeout client 1m/);
 });

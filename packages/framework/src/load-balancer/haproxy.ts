@@ -2,7 +2,6 @@ import type Docker from 'dockerode';
 import { runToCompletion } from '../engine/run-to-completion';
 import type { Machine } from '../machines/machine';
 import { haproxyContainer } from '../products/dtr/names';
-import { waitFor } from '../util/wait';
 
 export interface Backend {
   /** The replica ID: the server's name in haproxy.cfg. */
@@ -17,22 +16,46 @@ const configDir = '/etc/dtr-ha/haproxy';
 const inContainer = '/usr/local/etc/haproxy';
 
 /**
+ * Where HAProxy answers its stats socket: the loopback of its own container, so nothing outside the
+ * container can reach it and no port is published; `haproxy-stats.ts` reads it with `docker exec`.
+ */
+export const statsSocket = { host: '127.0.0.1', port: 9999 };
+
+const serverPrefix = 'replica-';
+
+/** A replica's server name in haproxy.cfg (and so in HAProxy's logs and statistics). */
+export function serverName(replicaId: string): string {
+  return `${serverPrefix}${replicaId}`;
+}
+
+/** The replica ID a server of ours is named after, or undefined for any other name. */
+export function replicaOfServer(name: string): string | undefined {
+  return name.startsWith(serverPrefix) ? name.slice(serverPrefix.length) : undefined;
+}
+
+/**
  * The documented HAProxy setup for DTR, made explicit: TCP passthrough on 443 (TLS ends at the replicas, so clients
  * see DTR's certificate), round robin, and a health check of each replica's /_ping over TLS verified
- * against DTR's CA, so a dead replica leaves the rotation within a few seconds.
+ * against DTR's CA, so a dead replica leaves the rotation within a few seconds. Plus HAProxy's own
+ * statistics on a stats socket, which tell which replica took each connection: DTR's answers do not.
  */
 export function renderHaproxyConfig(backends: Backend[], options: { port?: number } = {}): string {
   if (!backends.length) throw new Error('the load balancer needs at least one DTR replica');
   const servers = backends
     .map(
       (b) =>
-        `  server replica-${b.id} ${b.ip}:${b.port} check check-ssl verify required ca-file ${inContainer}/dtr-ca.pem inter 1s fall 2 rise 2`,
+        `  server ${serverName(b.id)} ${b.ip}:${b.port} check check-ssl verify required ca-file ${inContainer}/dtr-ca.pem inter 1s fall 2 rise 2`,
     )
     .join('\n');
   return `# Rendered by dtr-ha: do not edit, the next \`up\` rewrites it.
 global
   log stdout format raw local0 info
   maxconn 4096
+  # Configuration Manual, 3.1 "Process management and security" (stats socket; "ipv4@" is in 11
+  # "Address formats"): the Management Guide's 9.3 "Unix Socket commands" on a TCP socket, because
+  # the image has no client for a UNIX one (no socat) while its bash can open /dev/tcp. Bound to the
+  # container's loopback and not published. 5.1 "Bind options": level user, read-only.
+  stats socket ipv4@${statsSocket.host}:${statsSocket.port} level user
 
 defaults
   log global
@@ -134,20 +157,4 @@ export async function deployHaproxy(
     );
   }
   return { changed: true };
-}
-
-/** Waits until HAProxy's health checks see `count` replicas up (read from its published port). */
-export async function waitForBackends(
-  probe: () => Promise<Set<string>>,
-  count: number,
-  timeoutMs = 30_000,
-): Promise<Set<string>> {
-  return waitFor(
-    `the load balancer to reach ${count} replicas`,
-    async () => {
-      const seen = await probe();
-      return seen.size >= count ? seen : undefined;
-    },
-    { timeoutMs, intervalMs: 200 },
-  );
 }

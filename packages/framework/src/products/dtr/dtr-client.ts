@@ -21,6 +21,12 @@ export interface ReplicaHealth {
   [replicaId: string]: string;
 }
 
+/** `/_ping`'s answer, as DTR 2.7's load-balancer page documents it. */
+export interface PingAnswer {
+  Healthy: boolean;
+  Error: string;
+}
+
 export interface Repository {
   namespace: string;
   name: string;
@@ -55,7 +61,7 @@ export class DtrApiClient {
     path: string,
     data?: unknown,
     ok = [200],
-  ): Promise<{ data: T; replica?: string }> {
+  ): Promise<{ data: T }> {
     let response;
     try {
       response = await this.axios.request<T>({ method, url: path, data });
@@ -71,13 +77,16 @@ export class DtrApiClient {
     if (!ok.includes(response.status)) {
       throw new DtrApiError(method.toUpperCase(), `${this.baseURL}${path}`, response.status, response.data);
     }
-    return { data: response.data, replica: response.headers['x-replica-id'] as string | undefined };
+    return { data: response.data };
   }
 
-  /** 200 when the replica is healthy; throws DtrApiError (status 503 and the failing part) otherwise. */
-  async ping(): Promise<{ replica?: string }> {
-    const { replica } = await this.call('get', '/_ping');
-    return { replica };
+  /**
+   * `{ Healthy, Error }` with 200 when the replica is healthy; throws DtrApiError (status 503 and the
+   * failing part) otherwise. Through the load balancer nothing in the answer says which replica gave
+   * it: HAProxy's statistics do (`haproxyServerStats`).
+   */
+  async ping(): Promise<PingAnswer> {
+    return (await this.call<PingAnswer>('get', '/_ping')).data;
   }
 
   async health(): Promise<unknown> {

@@ -12,7 +12,8 @@
 //   GET|PATCH|DELETE /api/v0/repositories/{namespace}/{repo}                          (admin)
 //   /v2/…                             the registry API, proxied to dtr-registry-<id>:5000 (admin)
 // "admin" is HTTP basic auth checked against UCP's /auth/login (answers cached for a minute).
-// Every answer carries X-Replica-Id. Plain HTTP serves the status endpoints and redirects the rest.
+// Plain HTTP serves the status endpoints and redirects the rest. Like DTR's, no answer says which
+// replica gave it: through the load balancer, HAProxy's statistics tell.
 
 const crypto = require('node:crypto');
 const fs = require('node:fs');
@@ -469,7 +470,6 @@ class Front {
 
   async handle(req, res, secure) {
     this.counters.requests++;
-    res.setHeader('X-Replica-Id', this.id);
     const url = new URL(req.url, 'https://dtr');
     const pathname = url.pathname;
     if (await this.statusRoutes(req, res, pathname, url.searchParams)) return;
