@@ -109,6 +109,35 @@ export function dtrDestroyArgs(settings: DtrAccess, replicaId: string): string[]
   return ['destroy', '--replica-id', replicaId, ...ucpFlags(settings)];
 }
 
+/**
+ * The node name UCP knows a machine by, for `--ucp-node` and the `node==` constraint: its engine's
+ * hostname as `docker info` reports it (the reference: "the hostname of the UCP node"). That is not
+ * the machine's name in general (a docker-machine VM or a generic host has its own hostname); lab
+ * nodes happen to be given their machine's name as hostname.
+ */
+export async function ucpNodeName(machine: Pick<Machine, 'name' | 'getClient'>): Promise<string> {
+  const { Name: name } = (await machine.getClient().info()) as { Name?: unknown };
+  if (typeof name !== 'string' || !name)
+    throw new Error(`the engine of ${machine.name} reported no hostname (docker info: Name)`);
+  return name;
+}
+
+/**
+ * The install (no `existingId`) or join command line of a new replica on `machine`, placed on the
+ * node its engine names.
+ */
+export async function newReplicaArgs(
+  settings: DtrSettings,
+  machine: Pick<Machine, 'name' | 'getClient'>,
+  id: string,
+  existingId?: string,
+): Promise<string[]> {
+  const replica = { id, node: await ucpNodeName(machine) };
+  return existingId === undefined
+    ? dtrInstallArgs(settings, replica)
+    : dtrJoinArgs(settings, replica, existingId);
+}
+
 /** On the DTR installer's container: DTR's reference gives it no name, so a label finds one left running. */
 export const dtrInstallerLabel = { 'dtr-ha.role': 'dtr-installer' } as const;
 

@@ -6,10 +6,9 @@ import { prepareSharedVolume, releaseSharedVolume } from '../../storage/shared-s
 import { waitFor } from '../../util/wait';
 import {
   dtrDestroyArgs,
-  dtrInstallArgs,
   dtrInstallerLabel,
-  dtrJoinArgs,
   findReplicas,
+  newReplicaArgs,
   newReplicaId,
   runDtr,
   type DtrAccess,
@@ -140,21 +139,13 @@ export async function ensureReplicas(
     const replica = { id: newReplicaId(), machine };
     await prepareSharedVolume(plan.storage, controller, machine, registryVolume(replica.id));
     const anchor = replicas[0] ?? existing[0];
-    if (!anchor) {
-      detail(`installing replica ${replica.id} on ${machine.name}`);
-      await runDtr(
-        machine,
-        plan.settings.image,
-        dtrInstallArgs(plan.settings, { id: replica.id, node: machine.name }),
-      );
-    } else {
-      detail(`joining replica ${replica.id} on ${machine.name} to ${anchor.id}`);
-      await runDtr(
-        machine,
-        plan.settings.image,
-        dtrJoinArgs(plan.settings, { id: replica.id, node: machine.name }, anchor.id),
-      );
-    }
+    const args = await newReplicaArgs(plan.settings, machine, replica.id, anchor?.id);
+    detail(
+      anchor
+        ? `joining replica ${replica.id} on ${machine.name} to ${anchor.id}`
+        : `installing replica ${replica.id} on ${machine.name}`,
+    );
+    await runDtr(machine, plan.settings.image, args);
     replicas.push(replica);
   }
   return replicas;
