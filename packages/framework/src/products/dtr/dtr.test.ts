@@ -3,6 +3,7 @@ import {
   dtrDestroyArgs,
   dtrInstallArgs,
   dtrJoinArgs,
+  dtrRemoveArgs,
   newReplicaArgs,
   newReplicaId,
   ucpNodeName,
@@ -73,6 +74,21 @@ test('DTR_CONSTRAINTS go to --extra-envs with the node as one more constraint, n
     'constraint:container!=ucp-controller&constraint:container!=dtr-haproxy&constraint:node==c-2',
   );
   expect(args).not.toContain('--ucp-node');
+});
+
+test('remove: through the existing replica, the replica to remove, the UCP flags; no --ucp-node, no --force-remove', () => {
+  const args = dtrRemoveArgs(settings, 'bbbbbbbbbbbb', 'aaaaaaaaaaaa');
+  expect(args[0]).toBe('remove');
+  expect(flag(args, '--existing-replica-id')).toBe('aaaaaaaaaaaa');
+  expect(flag(args, '--replica-id')).toBe('bbbbbbbbbbbb');
+  expect([flag(args, '--ucp-url'), flag(args, '--ucp-ca'), flag(args, '--ucp-username')]).toEqual([
+    'https://10.0.0.1:8443',
+    'UCP-CA',
+    'admin',
+  ]);
+  expect(args).not.toContain('--ucp-node');
+  expect(args).not.toContain('--force-remove');
+  expect(args).not.toContain('--ucp-insecure-tls');
 });
 
 /** A machine whose engine reports another hostname than the machine's name, as a cloud VM's does. */

@@ -105,6 +105,21 @@ export function dtrJoinArgs(
   ];
 }
 
+/**
+ * Takes replica `replicaId` out of the cluster through `existingId`, a healthy replica, as DTR's
+ * disaster-recovery pages do with an unhealthy one. `--replica-id` is on the 2.0 page and is on the
+ * 2.7 page as the (deprecated) alias of `--replica-ids`, so one command line serves both lines. No
+ * `--force-remove`: the pages want it only when the two IDs are the same, which repair never asks.
+ */
+export function dtrRemoveArgs(settings: DtrAccess, replicaId: string, existingId: string): string[] {
+  return ['remove', ...ucpFlags(settings), '--existing-replica-id', existingId, '--replica-id', replicaId];
+}
+
+/**
+ * Removes a replica's containers and volumes without telling the cluster: only for a whole-cluster
+ * teardown, and only where the release has the command (2.7 does; 2.0 has no destroy and uninstalls
+ * with remove, replica by replica).
+ */
 export function dtrDestroyArgs(settings: DtrAccess, replicaId: string): string[] {
   return ['destroy', '--replica-id', replicaId, ...ucpFlags(settings)];
 }
