@@ -3,6 +3,7 @@ import { promises as fs } from 'node:fs';
 import https from 'node:https';
 import type { Config } from '../config';
 import { TempClusters } from '../../test-support/temp-cluster';
+import { Faults } from '../faults/faults';
 import type { Machine } from '../machines/machine';
 import { haproxyServerStats } from '../load-balancer/haproxy-stats';
 import { DtrApiClient } from '../products/dtr/dtr-client';
@@ -121,6 +122,47 @@ test('a second up reuses everything: no image sent again, UCP and the replicas a
   expect(lines.some((l) => /^ +(installing|joining) /.test(l))).toBe(false);
   expect((await controller.getContainer(controllerContainer).inspect()).Id).toBe(ucpBefore);
   expect(again.info.dtr?.replicas).toEqual(cluster.info.dtr?.replicas);
+});
+
+test('a replica that is down is removed through a healthy one, and a new one joins on its machine', async () => {
+  const [dead, through, other] = cluster.info.dtr!.replicas;
+  const machine = cluster.handles.find((m) => m.name === dead.machine)!;
+  // Down as after a clean shutdown: stopped containers, which no restart policy brings back.
+  await new Faults(cluster.handles).stopReplica({ id: dead.id, machine });
+
+  lines.length = 0;
+  const repaired = await up(config, { reporter: reporter(), until: 'dtr' });
+  cluster.handles.forEach((m) => m.dispose());
+  cluster = repaired;
+  expect(lines).toContainEqual(
+    expect.stringContaining(
+      `replica ${dead.id} on ${dead.machine} is not healthy: removing it through replica ${through.id} on ${through.machine}`,
+    ),
+  );
+  expect(lines.some((l) => /destroying/.test(l))).toBe(false);
+  const replicas = repaired.info.dtr!.replicas;
+  const joined = replicas.find((r) => r.machine === dead.machine)!;
+  expect(joined.id).not.toBe(dead.id);
+  expect(replicas).toEqual([joined, through, other]);
+  expect(lines).toContainEqual(
+    expect.stringContaining(`joining replica ${joined.id} on ${dead.machine} to ${through.id}`),
+  );
+  // The cluster no longer knows the dead replica: removed, not merely left unreachable.
+  const api = new DtrApiClient(
+    repaired.info.loadBalancer!.url,
+    await fs.readFile(repaired.info.dtr!.caPath, 'utf8'),
+    { username: config.admin.username, password },
+  );
+  const health = (await api.clusterStatus()).replica_health;
+  expect(Object.keys(health).sort()).toEqual(replicas.map((r) => r.id).sort());
+  expect(Object.values(health)).toEqual(['OK', 'OK', 'OK']);
+  // Nothing of it is left on its machine.
+  const docker = repaired.handles.find((m) => m.name === dead.machine)!.getClient();
+  const names = [
+    ...(await docker.listContainers({ all: true })).flatMap((c) => c.Names),
+    ...((await docker.listVolumes()).Volumes ?? []).map((v) => v.Name),
+  ];
+  expect(names.filter((n) => n.includes(dead.id))).toEqual([]);
 });
 
 test('machines back at each other’s addresses: UCP installed again, every node joined again, new replicas', async () => {

@@ -13,7 +13,11 @@ import { StatusReporter } from './status';
 /**
  * Removes DTR: every replica destroyed on its machine, its registry volume released (unmounted
  * first, so removing it cannot reach into the shared storage), HAProxy stopped. UCP and the
- * machines stay, as after each test suite.
+ * machines stay, as after each test suite. Destroy, not remove: the whole cluster goes, so no
+ * replica needs telling, and the destroys run all at once where removes would go one at a time
+ * through a healthy replica (and fail where none is left, as after a suite that killed them).
+ * DTR 2.0 has no destroy (it uninstalls with remove, replica by replica): a release profile for it
+ * will have to remove all but the last through the last, then the last with --force-remove.
  */
 export async function removeDtr(access: DtrAccess, machines: Machine[]): Promise<string[]> {
   const removed = await destroyAllReplicas(access, machines);

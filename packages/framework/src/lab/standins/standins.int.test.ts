@@ -627,6 +627,33 @@ test('bad flags, missing flags, wrong credentials and an unreachable UCP fail as
   expect(await leftovers(controller, fresh)).toEqual([]);
 });
 
+test('remove of a replica that is down goes through a healthy one, run on that one’s node', async () => {
+  const [node, id] = [replicaNodes[2], replicaIds[2]];
+  const client = node.getClient();
+  await Promise.all(
+    [`dtr-nginx-${id}`, `dtr-registry-${id}`].map((n) => client.getContainer(n).stop({ t: 1 })),
+  );
+  const through = ['remove', ...ucpFlags(), '--replica-id', id, '--existing-replica-id', replicaIds[0]];
+  // A node with neither replica has no way to the cluster's metadata: refused, nothing changed.
+  const elsewhere = await dtr(controller, through);
+  expect(elsewhere.code).toBe(1);
+  expect(fatal(elsewhere)).toContain(`Neither replica ${replicaIds[0]} nor replica ${id} is on this engine`);
+
+  const removed = await dtr(replicaNodes[0], through);
+  expect(removed.code).toBe(0);
+  expect(removed.stderr).toContain(`Removed replica ${id} from DTR cluster`);
+  const health = (await dtrApi(0, '/api/v0/meta/cluster_status')).json.replica_health;
+  expect(health).toEqual({ [replicaIds[0]]: 'OK', [replicaIds[1]]: 'OK' });
+  // The replica it went through is untouched; what the removed one left on its node stays there.
+  expect((await leftovers(replicaNodes[0], replicaIds[0])).sort()).toEqual([
+    `/dtr-nginx-${replicaIds[0]}`,
+    `/dtr-registry-${replicaIds[0]}`,
+    `dtr-registry-${replicaIds[0]}`,
+  ]);
+  expect(removed.stderr).toContain(`Replica ${id} has no containers or volumes on this engine`);
+  expect(await leftovers(node, id)).toContain(`dtr-registry-${id}`);
+});
+
 test('remove leaves no container or volume of the replica behind, and the shared images stay', async () => {
   const [node, id] = [replicaNodes[2], replicaIds[2]];
   const removed = await dtr(node, [
@@ -638,6 +665,8 @@ test('remove leaves no container or volume of the replica behind, and the shared
     replicaIds[0],
   ]);
   expect(removed.code).toBe(0);
+  // Out of the cluster already (the test above): remove on its own node clears what it left.
+  expect(removed.stderr).toContain(`Replica ${id} was not in the metadata of DTR cluster`);
   expect(removed.stderr).toContain('Unmounted the storage mounted on');
   expect(await leftovers(node, id)).toEqual([]);
   expect((await node.ssh('docker network ls --format "{{.Name}}"')).stdout.split('\n')).not.toContain(

@@ -105,8 +105,52 @@ export function dtrJoinArgs(
   ];
 }
 
+/**
+ * Takes replica `replicaId` out of the cluster through `existingId`, a healthy replica, as DTR's
+ * disaster-recovery pages do with an unhealthy one. `--replica-id` is on the 2.0 page and is on the
+ * 2.7 page as the (deprecated) alias of `--replica-ids`, so one command line serves both lines. No
+ * `--force-remove`: the pages want it only when the two IDs are the same, which repair never asks.
+ */
+export function dtrRemoveArgs(settings: DtrAccess, replicaId: string, existingId: string): string[] {
+  return ['remove', ...ucpFlags(settings), '--existing-replica-id', existingId, '--replica-id', replicaId];
+}
+
+/**
+ * Removes a replica's containers and volumes without telling the cluster: only for a whole-cluster
+ * teardown, and only where the release has the command (2.7 does; 2.0 has no destroy and uninstalls
+ * with remove, replica by replica).
+ */
 export function dtrDestroyArgs(settings: DtrAccess, replicaId: string): string[] {
   return ['destroy', '--replica-id', replicaId, ...ucpFlags(settings)];
+}
+
+/**
+ * The node name UCP knows a machine by, for `--ucp-node` and the `node==` constraint: its engine's
+ * hostname as `docker info` reports it (the reference: "the hostname of the UCP node"). That is not
+ * the machine's name in general (a docker-machine VM or a generic host has its own hostname); lab
+ * nodes happen to be given their machine's name as hostname.
+ */
+export async function ucpNodeName(machine: Pick<Machine, 'name' | 'getClient'>): Promise<string> {
+  const { Name: name } = (await machine.getClient().info()) as { Name?: unknown };
+  if (typeof name !== 'string' || !name)
+    throw new Error(`the engine of ${machine.name} reported no hostname (docker info: Name)`);
+  return name;
+}
+
+/**
+ * The install (no `existingId`) or join command line of a new replica on `machine`, placed on the
+ * node its engine names.
+ */
+export async function newReplicaArgs(
+  settings: DtrSettings,
+  machine: Pick<Machine, 'name' | 'getClient'>,
+  id: string,
+  existingId?: string,
+): Promise<string[]> {
+  const replica = { id, node: await ucpNodeName(machine) };
+  return existingId === undefined
+    ? dtrInstallArgs(settings, replica)
+    : dtrJoinArgs(settings, replica, existingId);
 }
 
 /** On the DTR installer's container: DTR's reference gives it no name, so a label finds one left running. */

@@ -6,10 +6,10 @@ import { prepareSharedVolume, releaseSharedVolume } from '../../storage/shared-s
 import { waitFor } from '../../util/wait';
 import {
   dtrDestroyArgs,
-  dtrInstallArgs,
   dtrInstallerLabel,
-  dtrJoinArgs,
+  dtrRemoveArgs,
   findReplicas,
+  newReplicaArgs,
   newReplicaId,
   runDtr,
   type DtrAccess,
@@ -20,6 +20,7 @@ import { DtrApiClient } from './dtr-client';
 import {
   isPhase2Container,
   parseReplicaContainer,
+  replicaContainerPattern,
   replicaOfNginx,
   registryVolume,
   replicaOfRegistryVolume,
@@ -93,19 +94,127 @@ async function healthy(replica: DtrReplica, settings: DtrSettings, timeoutMs: nu
   }).catch(() => false);
 }
 
-/** Destroys one replica on its machine and releases its registry volume (unmounted before removal). */
+/**
+ * Destroys one replica on its machine and releases its registry volume (unmounted before removal).
+ * Only where the whole cluster goes (made anew, or torn down): destroy tells the other replicas
+ * nothing, so a cluster that lives on keeps a member that never answers.
+ */
 export async function destroyReplica(access: DtrAccess, replica: DtrReplica): Promise<void> {
   await releaseSharedVolume(replica.machine, registryVolume(replica.id), { unmountOnly: true });
   await runDtr(replica.machine, access.image, dtrDestroyArgs(access, replica.id));
   await releaseSharedVolume(replica.machine, registryVolume(replica.id));
 }
 
+/** A replica found on its machine, and whether it answered healthy. */
+export interface FoundReplica<M = Machine> {
+  id: string;
+  machine: M;
+  healthy: boolean;
+}
+
+/** What `ensureReplicas` does with the replicas it found: pure, so the choice can be tested alone. */
+export interface ReplicaDecision<M = Machine> {
+  /** Healthy replicas that stay as they are, at most one per machine. */
+  keep: Array<FoundReplica<M>>;
+  /** Each replica that cannot stay, taken out of the cluster through a kept, healthy one. */
+  remove: Array<{ replica: FoundReplica<M>; through: FoundReplica<M> }>;
+  /** When nothing can be kept: every replica found, destroyed so that the cluster is made anew. */
+  destroy: Array<FoundReplica<M>>;
+  /** Why the cluster is made anew, when replicas are destroyed. */
+  remakeBecause?: string;
+  /** The machines that get a new replica, in order: each joins `joinTo`, or the first installs. */
+  make: M[];
+  joinTo?: FoundReplica<M>;
+}
+
+/**
+ * DTR's recovery as its disaster-recovery pages give it: while a majority of the replicas is
+ * healthy, "remove the unhealthy nodes and join new ones", each removed through a healthy replica;
+ * when the majority is lost, DTR's answer is emergency-repair, which DTR 2.0 does not have, so the
+ * cluster is made anew, as it is when no replica is healthy (there is none to remove through) or
+ * when `remakeBecause` says none can be kept. A machine keeps its first healthy replica; any other
+ * replica on it goes too.
+ */
+export function decideReplicas<M>(
+  machines: M[],
+  found: Array<FoundReplica<M>>,
+  remakeBecause?: string,
+): ReplicaDecision<M> {
+  const anew = (because?: string): ReplicaDecision<M> => ({
+    keep: [],
+    remove: [],
+    destroy: found,
+    remakeBecause: found.length ? because : undefined,
+    make: machines,
+  });
+  if (remakeBecause) return anew(remakeBecause);
+  const healthy = found.filter((r) => r.healthy);
+  if (!healthy.length) return anew('no replica is healthy, so none can be removed through one');
+  if (healthy.length * 2 <= found.length) {
+    return anew(`${healthy.length} of ${found.length} replicas healthy is short of the majority DTR needs`);
+  }
+  const keep = machines.flatMap((m) => healthy.find((r) => r.machine === m) ?? []);
+  const [through] = keep;
+  return {
+    keep,
+    remove: found.filter((r) => !keep.includes(r)).map((replica) => ({ replica, through })),
+    destroy: [],
+    make: machines.filter((m) => !keep.some((r) => r.machine === m)),
+    joinTo: through,
+  };
+}
+
+/**
+ * What a replica taken out of the cluster left on its machine: its containers (`dtr-<part>-<id>`)
+ * and its registry volume (unmounted from the shared storage first). DTR's own remove deletes them
+ * where it can reach the node; the lab's stand-in only reaches the engine it runs on.
+ */
+export async function reapReplica(machine: Machine, id: string): Promise<string[]> {
+  const docker = machine.getClient();
+  const pattern = replicaContainerPattern(id);
+  const containers = (await docker.listContainers({ all: true })).filter((c) =>
+    c.Names.some((n) => pattern.test(n)),
+  );
+  for (const c of containers) await removeContainer(docker, c.Id);
+  const volume = registryVolume(id);
+  const volumes = (await docker.listVolumes()).Volumes ?? [];
+  await releaseSharedVolume(machine, volume);
+  return [
+    ...containers.map((c) => c.Names[0].replace(/^\//, '')),
+    ...volumes.filter((v) => v.Name === volume).map((v) => `volume ${v.Name}`),
+  ];
+}
+
+/**
+ * Takes an unhealthy replica out of the cluster through a healthy one, then reaps what it left. The
+ * reference runs remove on "any node that is part of UCP"; it runs on the healthy replica's node,
+ * known to be up (where the lab's stand-in also finds the cluster's metadata). The dead replica's
+ * registry volume is unmounted first: DTR deletes a removed replica's volumes, and deleting one
+ * with the shared storage mounted over it would delete every replica's images.
+ */
+async function removeReplica(
+  access: DtrAccess,
+  replica: FoundReplica,
+  through: DtrReplica,
+  detail: (message: string) => void,
+): Promise<void> {
+  const why = replica.healthy ? 'is a second replica on its machine' : 'is not healthy';
+  detail(
+    `replica ${replica.id} on ${replica.machine.name} ${why}: removing it through replica ${through.id} on ${through.machine.name}`,
+  );
+  await releaseSharedVolume(replica.machine, registryVolume(replica.id), { unmountOnly: true });
+  await runDtr(through.machine, access.image, dtrRemoveArgs(access, replica.id, through.id));
+  const left = await reapReplica(replica.machine, replica.id);
+  if (left.length)
+    detail(`removed what replica ${replica.id} left on ${replica.machine.name}: ${left.join(', ')}`);
+}
+
 /**
  * One replica per replica machine: kept when it is there and healthy, installed on the first machine
  * (or joined to a healthy replica) when not. Each machine's registry volume is made shared storage
- * first. Leftovers of runs that died are reaped, and a replica that stays unhealthy is destroyed and
- * made again, so `up` after a crash ends with a whole cluster. `remakeBecause` says why none of the
- * replicas there can be kept (they know an older UCP, or addresses that changed).
+ * first. Leftovers of runs that died are reaped, and unhealthy replicas are repaired as
+ * `decideReplicas` says, so `up` after a crash ends with a whole cluster. `remakeBecause` says why
+ * none of the replicas there can be kept (they know an older UCP, or addresses that changed).
  */
 export async function ensureReplicas(
   plan: ReplicaPlan,
@@ -114,50 +223,40 @@ export async function ensureReplicas(
   options: { remakeBecause?: string } = {},
 ) {
   await Promise.all(plan.replicaMachines.map((m) => reapOrphans(m, detail)));
-  const existing: DtrReplica[] = [];
   const found = await findReplicas(plan.replicaMachines);
-  if (options.remakeBecause && found.length) {
-    const ids = found.map((r) => r.id).join(', ');
-    detail(`${options.remakeBecause}: destroying replicas ${ids} to make them again`);
-    await Promise.all(found.map((replica) => destroyReplica(plan.settings, replica)));
+  // Checked all at once: an unhealthy replica takes the whole wait to say so.
+  const checked = await Promise.all(
+    found.map(async (replica) => ({
+      ...replica,
+      healthy: !options.remakeBecause && (await healthy(replica, plan.settings, 30_000)),
+    })),
+  );
+  const decision = decideReplicas(plan.replicaMachines, checked, options.remakeBecause);
+  if (decision.destroy.length) {
+    const ids = decision.destroy.map((r) => r.id).join(', ');
+    detail(`${decision.remakeBecause}: destroying replicas ${ids} to make them again`);
+    await Promise.all(decision.destroy.map((replica) => destroyReplica(plan.settings, replica)));
   }
-  for (const replica of options.remakeBecause ? [] : found) {
-    if (await healthy(replica, plan.settings, 30_000)) existing.push(replica);
-    else {
-      detail(
-        `replica ${replica.id} on ${replica.machine.name} is not healthy: destroying it to make it again`,
-      );
-      await destroyReplica(plan.settings, replica);
-    }
-  }
-  const replicas: DtrReplica[] = [];
-  for (const machine of plan.replicaMachines) {
-    const found = existing.find((r) => r.machine === machine);
-    if (found) {
-      replicas.push(found);
-      continue;
-    }
+  // One at a time: each remove changes the cluster the next one goes through.
+  for (const { replica, through } of decision.remove)
+    await removeReplica(plan.settings, replica, through, detail);
+  let anchor: DtrReplica | undefined = decision.joinTo;
+  const made: DtrReplica[] = [];
+  for (const machine of decision.make) {
     const replica = { id: newReplicaId(), machine };
     await prepareSharedVolume(plan.storage, controller, machine, registryVolume(replica.id));
-    const anchor = replicas[0] ?? existing[0];
-    if (!anchor) {
-      detail(`installing replica ${replica.id} on ${machine.name}`);
-      await runDtr(
-        machine,
-        plan.settings.image,
-        dtrInstallArgs(plan.settings, { id: replica.id, node: machine.name }),
-      );
-    } else {
-      detail(`joining replica ${replica.id} on ${machine.name} to ${anchor.id}`);
-      await runDtr(
-        machine,
-        plan.settings.image,
-        dtrJoinArgs(plan.settings, { id: replica.id, node: machine.name }, anchor.id),
-      );
-    }
-    replicas.push(replica);
+    const args = await newReplicaArgs(plan.settings, machine, replica.id, anchor?.id);
+    detail(
+      anchor
+        ? `joining replica ${replica.id} on ${machine.name} to ${anchor.id}`
+        : `installing replica ${replica.id} on ${machine.name}`,
+    );
+    await runDtr(machine, plan.settings.image, args);
+    anchor ??= replica;
+    made.push(replica);
   }
-  return replicas;
+  const replicas = [...decision.keep, ...made].map(({ id, machine }) => ({ id, machine }));
+  return plan.replicaMachines.flatMap((m) => replicas.filter((r) => r.machine === m));
 }
 
 /** Every replica on these machines destroyed, all at once (each on its own machine). */

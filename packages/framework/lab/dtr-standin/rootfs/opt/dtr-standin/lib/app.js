@@ -346,7 +346,8 @@ async function runPhase2(engine, image, params) {
       HostConfig: {
         Binds: [
           '/var/run/docker.sock:/var/run/docker.sock',
-          `${names.registryVolume(params.replicaId)}:${meta.storageRoot}`,
+          // Remove may read the cluster through another replica's storage than the one it removes.
+          `${names.registryVolume(params.storageReplicaId || params.replicaId)}:${meta.storageRoot}`,
         ],
         NetworkMode: names.network,
       },
@@ -458,17 +459,32 @@ async function remove(ctx, logger) {
   const id = replicaId(await ctx.require('replica-id'), 'replica-id');
   await connectUcp(ctx, logger);
   const local = await localReplicas(engine);
-  if (!local.includes(id)) {
+  // The reference runs remove on any UCP node, through a healthy replica, and the replica to remove
+  // may be an unhealthy one (ee/dtr/admin/configure/set-up-high-availability.md: "Existing replica
+  // id: the id of any healthy DTR replica of that cluster", "It can be the id of an unhealthy
+  // replica"; datacenter/dtr/2.0/install/uninstall.md: "It uses the healthy replica to safely inform
+  // your DTR cluster"). The stand-in reaches the cluster's metadata through a registry volume on
+  // this engine: the existing replica's when it is here (the one to remove may be down, its storage
+  // gone), else that of the replica to remove.
+  let storage;
+  for (const candidate of [existing, id]) {
+    if (await engine.inspectVolume(names.registryVolume(candidate))) {
+      storage = candidate;
+      break;
+    }
+  }
+  if (!storage && !local.includes(id)) {
     const info = await engine.info();
     throw new Fatal(
-      `Replica ${id} has no containers or volumes on this engine (${info.Name}${local.length ? `, which runs ${local.join(', ')}` : ''}): ` +
-        'the DTR stand-in removes replicas from the engine that runs them, so run remove on that node',
+      `Neither replica ${existing} nor replica ${id} is on this engine (${info.Name}${local.length ? `, which runs ${local.join(', ')}` : ''}): ` +
+        `the DTR stand-in reaches the cluster through a replica's storage, so run remove on the node of replica ${existing}`,
     );
   }
-  if (await engine.inspectVolume(names.registryVolume(id))) {
+  if (storage) {
     const code = await runPhase2(engine, image, {
       command: 'remove',
       replicaId: id,
+      storageReplicaId: storage,
       existingReplicaId: existing,
       forceRemove: Boolean(ctx.values['force-remove']),
       debug: Boolean(ctx.values.debug),
@@ -477,7 +493,14 @@ async function remove(ctx, logger) {
   } else {
     logger.warn(`Replica ${id} has no registry volume here: it cannot be taken out of the cluster metadata`);
   }
-  await teardownReplica(engine, image, id, logger);
+  if (local.includes(id)) {
+    await teardownReplica(engine, image, id, logger);
+  } else {
+    // DTR removes them through UCP on the replica's node; the stand-in reaches only this engine.
+    logger.warn(
+      `Replica ${id} has no containers or volumes on this engine: what it left on its own node stays there (the DTR stand-in removes only what is on the engine it runs on)`,
+    );
+  }
   logger.info(`Replica ${id} has been removed`);
 }
 
@@ -719,7 +742,9 @@ async function phase2Remove(p, logger) {
   await meta.withLock(async () => {
     const cluster = meta.readCluster();
     if (!cluster) {
-      logger.warn("No DTR cluster metadata on this replica's storage: removing the local replica only");
+      logger.warn(
+        `No DTR cluster metadata on the storage of replica ${p.storageReplicaId || p.replicaId}: removing the local replica only`,
+      );
       return;
     }
     const ids = Object.keys(cluster.replicas);
