@@ -1,5 +1,5 @@
 import Docker from 'dockerode';
-import { UP_UNTIL_DEFAULT, type Config, type UpTarget } from '../config';
+import type { Config, UpTarget } from '../config';
 import type { EnsureResult } from '../machines/types';
 import type { Machine } from '../machines/machine';
 import type { ClusterInfo } from './cluster-info';
@@ -15,8 +15,11 @@ export { down } from './teardown';
 export interface UpOptions {
   reporter?: StatusReporter;
   hostDocker?: Docker;
-  /** How far to build; without it the machines only (UP_UNTIL_DEFAULT says why). */
-  until?: UpTarget;
+  /**
+   * How far to build: a position in the step list. No default: a caller says whether it wants the
+   * machines only, UCP too, or the whole cluster (the CLI and the preset have theirs, in config).
+   */
+  until: UpTarget;
 }
 
 export interface UpResult extends EnsureResult {
@@ -32,9 +35,9 @@ export interface UpResult extends EnsureResult {
  * step checks before it acts, so running `up` again reuses what exists and repairs what does not
  * answer.
  */
-export async function up(config: Config, options: UpOptions = {}): Promise<UpResult> {
+export async function up(config: Config, options: UpOptions): Promise<UpResult> {
   const reporter = options.reporter ?? new StatusReporter();
-  const until = options.until ?? UP_UNTIL_DEFAULT;
+  const { until } = options;
   refuseUndrivenRelease(config, until);
   const hostDocker = options.hostDocker ?? new Docker();
   const context = await reporter.step(`Preparing cluster state for ${config.machinePrefix}`, () =>

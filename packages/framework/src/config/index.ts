@@ -42,7 +42,6 @@ export {
   CLI_UNTIL_DEFAULT,
   PRESET_UNTIL_DEFAULT,
   UP_TARGETS,
-  UP_UNTIL_DEFAULT,
   describeUpTargets,
   isUpTarget,
   type UpTarget,

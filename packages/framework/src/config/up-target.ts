@@ -17,13 +17,7 @@ export function describeUpTargets(): string {
   return `${UP_TARGETS.slice(0, -1).join(', ')} or ${UP_TARGETS[UP_TARGETS.length - 1]}`;
 }
 
-// Each way in has its own default, on purpose:
-
-/**
- * `up()` called from code without `until`: the machines only. The cheapest target, so a caller that
- * forgets `until` (a test of the machine layer, say) never installs products it did not ask for.
- */
-export const UP_UNTIL_DEFAULT: UpTarget = 'machines';
+// Two ways in have a default, each for its own user; `up()` from code has none (it says `until`):
 
 /** `dtr-ha up` without `--until`: the whole cluster, what someone typing the command wants. */
 export const CLI_UNTIL_DEFAULT: UpTarget = 'dtr';

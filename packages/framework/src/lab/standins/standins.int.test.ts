@@ -202,7 +202,7 @@ beforeAll(async () => {
   });
   // The nodes come up while the images build (or are found cached).
   const [cluster, built] = await Promise.all([
-    up(config, { reporter: quiet() }),
+    up(config, { reporter: quiet(), until: 'machines' }),
     ensureStandinImages(hostDocker),
   ]);
   images = built;

@@ -25,7 +25,7 @@ beforeAll(async () => {
     },
     cwd: stateDir,
   });
-  lab = await up(labConfig, { reporter: quiet() });
+  lab = await up(labConfig, { reporter: quiet(), until: 'machines' });
 });
 
 afterAll(async () => {
@@ -50,7 +50,7 @@ function genericConfig(extra: Record<string, string> = {}): Config {
 
 test('generic hosts get engines with this cluster’s TLS, installed over SSH', async () => {
   const config = genericConfig();
-  const result = await up(config, { reporter: quiet() });
+  const result = await up(config, { reporter: quiet(), until: 'machines' });
   expect(result.machines.map((m) => [m.name, m.role, m.ip])).toEqual([
     [`${config.machinePrefix}-1`, 'controller', lab.machines[0].ip],
     [`${config.machinePrefix}-2`, 'replica', lab.machines[1].ip],
@@ -69,13 +69,13 @@ test('generic hosts get engines with this cluster’s TLS, installed over SSH', 
     machines.forEach((m) => m.dispose());
   }
   // Again: the engines answer with our certificates, so nothing is set up twice.
-  const again = await up(config, { reporter: quiet() });
+  const again = await up(config, { reporter: quiet(), until: 'machines' });
   expect(again.machines.map((m) => m.ip)).toEqual(result.machines.map((m) => m.ip));
 });
 
 test('a host whose key changed since it was recorded is refused', async () => {
   const config = genericConfig();
-  const result = await up(config, { reporter: quiet() });
+  const result = await up(config, { reporter: quiet(), until: 'machines' });
   const [machine] = toMachines(result.context, result.machines);
   try {
     // Replace the host's keys as a reinstalled or impersonated host would have, then reconnect.

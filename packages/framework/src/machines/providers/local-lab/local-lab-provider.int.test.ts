@@ -33,7 +33,7 @@ async function clusterContainers(prefix: string) {
 beforeAll(async () => {
   stateDir = await fs.mkdtemp(path.join(os.tmpdir(), 'dtrha-lab-test-'));
   config = labConfig(`labtest${process.pid}`);
-  first = await up(config, { reporter: quiet() });
+  first = await up(config, { reporter: quiet(), until: 'machines' });
   machines = toMachines(first.context, first.machines);
 });
 
@@ -111,7 +111,7 @@ test('an engine refuses a client that trusts another CA, and one without a clien
 
 test('a second up reuses every machine: same container IDs, nothing recreated', async () => {
   const before = (await clusterContainers(config.machinePrefix)).map((c) => c.Id).sort();
-  const again = await up(config, { reporter: quiet() });
+  const again = await up(config, { reporter: quiet(), until: 'machines' });
   expect(Object.values(again.actions)).toEqual(['reused', 'reused', 'reused', 'reused']);
   expect(again.machines.map((m) => m.providerId).sort()).toEqual(before);
   expect((await clusterContainers(config.machinePrefix)).map((c) => c.Id).sort()).toEqual(before);
@@ -121,7 +121,7 @@ test('a stopped machine is started again and its engine answers; a missing one i
   const [, second, third] = first.machines;
   await hostDocker.getContainer(second.providerId).stop({ t: 1 });
   await hostDocker.getContainer(third.providerId).remove({ force: true });
-  const repaired = await up(config, { reporter: quiet() });
+  const repaired = await up(config, { reporter: quiet(), until: 'machines' });
   expect(repaired.actions[second.name]).toBe('started');
   expect(repaired.actions[third.name]).toBe('created');
   expect(repaired.machines[1].providerId).toBe(second.providerId);
@@ -148,7 +148,7 @@ test('a node made again never inherits a leftover volume’s engine state', asyn
   // Something in the node's engine, then the container (not its volume) removed, as by hand.
   await machine.getClient().createVolume({ Name: 'left-behind' });
   await hostDocker.getContainer(second.providerId).remove({ force: true });
-  const again = await up(config, { reporter: quiet() });
+  const again = await up(config, { reporter: quiet(), until: 'machines' });
   expect(again.actions[second.name]).toBe('created');
   const fresh = toMachines(again.context, again.machines);
   try {
@@ -165,7 +165,7 @@ test('a node made again never inherits a leftover volume’s engine state', asyn
 test('two prefixes on one host never touch each other', async () => {
   const otherConfig = labConfig(`labother${process.pid}`, { NUM_MACHINES: '2' });
   try {
-    const other = await up(otherConfig, { reporter: quiet() });
+    const other = await up(otherConfig, { reporter: quiet(), until: 'machines' });
     expect(other.machines.map((m) => m.name)).toEqual([
       `${otherConfig.machinePrefix}-1`,
       `${otherConfig.machinePrefix}-2`,
@@ -189,7 +189,7 @@ test('a container that merely has a machine name is not ours: up refuses to touc
   });
   const foreignConfig = labConfig(prefix, { NUM_MACHINES: '2' });
   try {
-    await expect(up(foreignConfig, { reporter: quiet() })).rejects.toThrow(
+    await expect(up(foreignConfig, { reporter: quiet(), until: 'machines' })).rejects.toThrow(
       new RegExp(`${prefix}-1 exists but does not belong to dtr-ha cluster ${prefix}`),
     );
     // Refused before anything was created.
