@@ -172,6 +172,12 @@ describe('loadConfig: values', () => {
     ]);
   });
 
+  test('a constraint value /between slashes/ that compiles is kept as it is', () => {
+    expect(load({ DTR_CONSTRAINTS: 'constraint:node==/dtrha-[23]/' }).dtrConstraints).toEqual([
+      { key: 'node', operator: '==', value: '/dtrha-[23]/' },
+    ]);
+  });
+
   test('images: repositories with a registry host, pre-release tags', () => {
     const config = load({
       UCP_REPO: 'registry.example.com:5000/team',
@@ -326,6 +332,30 @@ describe('loadConfig: each bad configuration names its variable', () => {
       { DTR_LB_CONSTRAINTS: 'container!=ucp-controller' },
       'DTR_LB_CONSTRAINTS',
       /entry "container!=ucp-controller"/,
+    ],
+    [
+      '"&" in a constraint (it separates --extra-envs entries)',
+      { DTR_CONSTRAINTS: 'constraint:node==dtrha-1&constraint:container!=x' },
+      'DTR_CONSTRAINTS',
+      /contains "&", which separates --extra-envs entries/,
+    ],
+    [
+      '"&" in a load balancer constraint',
+      { DTR_LB_CONSTRAINTS: 'constraint:container!=ucp-controller&x' },
+      'DTR_LB_CONSTRAINTS',
+      /contains "&", which separates --extra-envs entries/,
+    ],
+    [
+      'an unterminated /regex/ constraint',
+      { DTR_CONSTRAINTS: 'constraint:container!=ucp-controller|constraint:node==/dtrha-[/' },
+      'DTR_CONSTRAINTS',
+      /entry "constraint:node==\/dtrha-\[\/": \/dtrha-\[\/ is not a valid regular expression/,
+    ],
+    [
+      'an invalid /regex/ load balancer constraint',
+      { DTR_LB_CONSTRAINTS: 'constraint:node==/a(/' },
+      'DTR_LB_CONSTRAINTS',
+      /entry "constraint:node==\/a\(\/".* is not a valid regular expression/,
     ],
     ['bad admin username', { UCP_ADMIN_USERNAME: 'the admin' }, 'UCP_ADMIN_USERNAME', /./],
     ['short admin password', { UCP_ADMIN_PASSWORD: 'short' }, 'UCP_ADMIN_PASSWORD', /at least 8 characters/],

@@ -621,6 +621,20 @@ export function isRepositoryPath(repo: string, component = ''): boolean {
 
 const CONSTRAINT = /^constraint:([A-Za-z0-9_][A-Za-z0-9_./-]*)(==|!=)([^\s|=!~][^\s|]*)$/;
 
+/**
+ * A constraint value /between slashes/ is a regular expression (cluster/placement.ts compiles it):
+ * why it does not compile, or undefined when it does or is no regular expression.
+ */
+function constraintRegexError(value: string): string | undefined {
+  if (!(value.length > 1 && value.startsWith('/') && value.endsWith('/'))) return undefined;
+  try {
+    new RegExp(value.slice(1, -1));
+    return undefined;
+  } catch (err) {
+    return (err as Error).message;
+  }
+}
+
 /** Swarm-classic constraints, as DTR_CONSTRAINTS takes them: `constraint:<key>==<value>|constraint:<key>!=<value>|...`. */
 export function parseConstraints(text: string): { constraints: Constraint[]; errors: string[] } {
   const constraints: Constraint[] = [];
@@ -631,10 +645,26 @@ export function parseConstraints(text: string): { constraints: Constraint[]; err
       errors.push('has an empty entry (entries are separated by single "|")');
       continue;
     }
+    // DTR receives the constraints as --extra-envs, whose entries `&` separates: one here would split
+    // this entry into two.
+    if (entry.includes('&')) {
+      errors.push(
+        `entry ${JSON.stringify(entry)} contains "&", which separates --extra-envs entries ` +
+          '(how the constraints are passed on to DTR)',
+      );
+      continue;
+    }
     const match = CONSTRAINT.exec(entry);
     if (!match) {
       errors.push(
         `entry ${JSON.stringify(entry)} is not constraint:<key>==<value> or constraint:<key>!=<value>`,
+      );
+      continue;
+    }
+    const regexError = constraintRegexError(match[3]);
+    if (regexError !== undefined) {
+      errors.push(
+        `entry ${JSON.stringify(entry)}: ${match[3]} is not a valid regular expression (${regexError})`,
       );
       continue;
     }
