@@ -3,6 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { MachineSpec } from '../../types';
 import {
+  checkedMachineIp,
   DockerMachineProvider,
   machineState,
   ownNamePattern,
@@ -172,6 +173,69 @@ describe('inspect JSON', () => {
     );
     expect(() => recordFromInspect('Host does not exist: "dtrha-2"', spec)).toThrow(
       /docker-machine inspect dtrha-2 did not print JSON/,
+    );
+  });
+});
+
+describe('inspect JSON from a tampered store', () => {
+  test('an IP that is not a string is refused, naming the machine and the field', () => {
+    for (const IPAddress of [1234, ['1.2.3.4'], { ip: '1.2.3.4' }, true, null]) {
+      expect(() => recordFromInspect(inspectJson({ driver: { IPAddress } }), spec)).toThrow(
+        /^docker-machine inspect dtrha-2: Driver\.IPAddress is .*, not a string$/,
+      );
+    }
+  });
+
+  test('an IP carrying a shell command is refused before it reaches one', () => {
+    for (const IPAddress of ['1.2.3.4; rm -rf /', '1.2.3.4 && id', '$(id)', 'dtrha-2.example.com', '1.2.3']) {
+      expect(() => recordFromInspect(inspectJson({ driver: { IPAddress } }), spec)).toThrow(
+        `docker-machine inspect dtrha-2: Driver.IPAddress is ${JSON.stringify(IPAddress)}, not an IP address`,
+      );
+    }
+    expect(() => checkedMachineIp('dtrha-3', '1.2.3.4; rm -rf /')).toThrow(
+      'docker-machine inspect dtrha-3: Driver.IPAddress is "1.2.3.4; rm -rf /", not an IP address',
+    );
+  });
+
+  test('a good record passes, IPv4 or IPv6', () => {
+    expect(recordFromInspect(inspectJson(), spec).ip).toBe('52.90.113.128');
+    const v6 = recordFromInspect(inspectJson({ driver: { IPAddress: 'fd00::12' } }), spec);
+    expect([v6.ip, v6.ssh.host, v6.engine.host]).toEqual(['fd00::12', 'fd00::12', 'fd00::12']);
+    expect(checkedMachineIp('dtrha-3', ' 10.0.0.3\n')).toBe('10.0.0.3');
+  });
+
+  test.each([
+    ['Driver.SSHUser', { driver: { SSHUser: 0 } }, /Driver\.SSHUser is 0, not a string/],
+    ['Driver.SSHKeyPath', { driver: { SSHKeyPath: ['/k'] } }, /Driver\.SSHKeyPath is an array, not a string/],
+    [
+      'Driver.StorePath',
+      { driver: { SSHKeyPath: '', StorePath: 7 } },
+      /Driver\.StorePath is 7, not a string/,
+    ],
+    ['Driver.SSHPort', { driver: { SSHPort: '22; id' } }, /Driver\.SSHPort is "22; id", not a TCP port/],
+    ['Driver.SSHPort', { driver: { SSHPort: 70000 } }, /Driver\.SSHPort is 70000, not a TCP port/],
+    ['Driver.EnginePort', { driver: { EnginePort: 2.5 } }, /Driver\.EnginePort is 2\.5, not a TCP port/],
+    [
+      'HostOptions.AuthOptions.CaCertPath',
+      { auth: { CaCertPath: { path: '/ca' } } },
+      /HostOptions\.AuthOptions\.CaCertPath is of type object, not a string/,
+    ],
+  ])('a bad %s is refused', (_field, overrides, pattern) => {
+    expect(() => recordFromInspect(inspectJson(overrides), spec)).toThrow(pattern);
+    expect(() => recordFromInspect(inspectJson(overrides), spec)).toThrow(
+      /^docker-machine inspect dtrha-2: /,
+    );
+  });
+
+  test('objects where objects belong', () => {
+    expect(() => recordFromInspect('[]', spec)).toThrow(
+      'docker-machine inspect dtrha-2: its output is an array',
+    );
+    expect(() => recordFromInspect(JSON.stringify({ Driver: 'x' }), spec)).toThrow(
+      'docker-machine inspect dtrha-2: Driver is "x", not an object',
+    );
+    expect(() => recordFromInspect(JSON.stringify({ Driver: {}, HostOptions: null }), spec)).toThrow(
+      'docker-machine inspect dtrha-2: HostOptions is null, not an object',
     );
   });
 });

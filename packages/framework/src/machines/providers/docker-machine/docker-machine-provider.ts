@@ -1,4 +1,5 @@
 import { promises as fs } from 'node:fs';
+import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import pLimit from 'p-limit';
@@ -138,9 +139,10 @@ export class DockerMachineProvider implements Provider {
     }
   }
 
-  /** The IP docker-machine recorded for a machine (kept while it is stopped). */
+  /** The IP docker-machine recorded for a machine (kept while it is stopped), checked; '' when none. */
   private async recordedIp(name: string): Promise<string> {
-    return (await this.run(['inspect', '--format', '{{.Driver.IPAddress}}', name])).stdout.trim();
+    const ip = (await this.run(['inspect', '--format', '{{.Driver.IPAddress}}', name])).stdout.trim();
+    return ip === '' ? ip : checkedMachineIp(name, ip);
   }
 
   async collectLogs(dir: string): Promise<string[]> {
@@ -316,62 +318,108 @@ export function parseLsOutput(stdout: string, prefix: string): FoundMachine[] {
   return [...found.values()].sort((a, b) => a.name.localeCompare(b.name, undefined, { numeric: true }));
 }
 
-/** The fields of `docker-machine inspect` (the machine's config.json) the framework reads. */
-interface InspectedMachine {
-  Name?: string;
-  DriverName?: string;
-  Driver?: {
-    IPAddress?: string;
-    MachineName?: string;
-    SSHUser?: string;
-    SSHPort?: number;
-    SSHKeyPath?: string;
-    StorePath?: string;
-    EnginePort?: number;
-  };
-  HostOptions?: {
-    AuthOptions?: {
-      CaCertPath?: string;
-      ClientCertPath?: string;
-      ClientKeyPath?: string;
-    };
-  };
+/**
+ * What `docker-machine inspect` printed is the machine's config.json, which anyone who can write the
+ * store can change; its IP goes into commands run over SSH. Each field the framework reads is checked
+ * here for its type, and the IP for being one: the error names the machine and the field.
+ */
+class InspectReader {
+  constructor(private readonly machine: string) {}
+
+  fail(field: string, problem: string): never {
+    throw new Error(`docker-machine inspect ${this.machine}: ${field} ${problem}`);
+  }
+
+  /** An object, or {} when the field is absent. */
+  object(parent: Record<string, unknown>, key: string, field: string): Record<string, unknown> {
+    const value = parent[key];
+    if (value === undefined) return {};
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+      this.fail(field, `is ${describeValue(value)}, not an object`);
+    }
+    return value as Record<string, unknown>;
+  }
+
+  /** A string, or '' when the field is absent. */
+  string(parent: Record<string, unknown>, key: string, field: string): string {
+    const value = parent[key];
+    if (value === undefined) return '';
+    if (typeof value !== 'string') this.fail(field, `is ${describeValue(value)}, not a string`);
+    return value;
+  }
+
+  /** A TCP port, or undefined when the field is absent or 0 (libmachine's "use the default"). */
+  port(parent: Record<string, unknown>, key: string, field: string): number | undefined {
+    const value = parent[key];
+    if (value === undefined || value === 0) return undefined;
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > 65535) {
+      this.fail(field, `is ${describeValue(value)}, not a TCP port (a whole number from 1 to 65535)`);
+    }
+    return value;
+  }
+}
+
+function describeValue(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'string' || typeof value === 'number') return JSON.stringify(value);
+  return `of type ${typeof value}`;
+}
+
+/**
+ * The IP docker-machine recorded for a machine, as an IP address: anything else (a tampered store's
+ * `1.2.3.4; rm -rf /`) is refused before it reaches a command.
+ */
+export function checkedMachineIp(machine: string, text: string): string {
+  const ip = text.trim();
+  if (net.isIP(ip) === 0) {
+    throw new Error(
+      `docker-machine inspect ${machine}: Driver.IPAddress is ${JSON.stringify(ip)}, not an IP address`,
+    );
+  }
+  return ip;
 }
 
 /**
  * A MachineRecord from `docker-machine inspect NAME`: the driver's IP, SSH user, port and key, and the
  * TLS files docker-machine connects to the engine with. Missing SSH user and port take libmachine's
- * defaults (root, 22), as its BaseDriver does.
+ * defaults (root, 22), as its BaseDriver does. Every field read is checked (InspectReader).
  */
 export function recordFromInspect(inspectJson: string, spec: MachineSpec): MachineRecord {
-  let parsed: InspectedMachine;
+  let parsed: unknown;
   try {
-    parsed = JSON.parse(inspectJson) as InspectedMachine;
+    parsed = JSON.parse(inspectJson);
   } catch (error) {
     throw new Error(`docker-machine inspect ${spec.name} did not print JSON: ${(error as Error).message}`);
   }
-  const driver = parsed.Driver ?? {};
-  const auth = parsed.HostOptions?.AuthOptions ?? {};
-  const ip = driver.IPAddress?.trim();
-  if (!ip) {
+  const read = new InspectReader(spec.name);
+  const top = read.object({ top: parsed }, 'top', 'its output');
+  const driver = read.object(top, 'Driver', 'Driver');
+  const hostOptions = read.object(top, 'HostOptions', 'HostOptions');
+  const auth = read.object(hostOptions, 'AuthOptions', 'HostOptions.AuthOptions');
+  const rawIp = read.string(driver, 'IPAddress', 'Driver.IPAddress');
+  if (!rawIp.trim()) {
     throw new Error(
       `docker-machine knows no IP address for ${spec.name} (Driver.IPAddress is empty): is it running?`,
     );
   }
-  const keyPath =
-    driver.SSHKeyPath ||
-    (driver.StorePath ? path.join(driver.StorePath, 'machines', spec.name, 'id_rsa') : '');
+  const ip = checkedMachineIp(spec.name, rawIp);
+  const sshUser = read.string(driver, 'SSHUser', 'Driver.SSHUser');
+  const sshPort = read.port(driver, 'SSHPort', 'Driver.SSHPort');
+  const enginePort = read.port(driver, 'EnginePort', 'Driver.EnginePort');
+  const sshKeyPath = read.string(driver, 'SSHKeyPath', 'Driver.SSHKeyPath');
+  const storePath = read.string(driver, 'StorePath', 'Driver.StorePath');
+  const keyPath = sshKeyPath || (storePath ? path.join(storePath, 'machines', spec.name, 'id_rsa') : '');
   if (!keyPath) {
     throw new Error(`docker-machine inspect ${spec.name} has neither Driver.SSHKeyPath nor Driver.StorePath`);
   }
-  const tls = { caPath: auth.CaCertPath, certPath: auth.ClientCertPath, keyPath: auth.ClientKeyPath };
-  const missing = Object.entries({
-    CaCertPath: tls.caPath,
-    ClientCertPath: tls.certPath,
-    ClientKeyPath: tls.keyPath,
-  })
-    .filter(([, value]) => !value)
-    .map(([key]) => `HostOptions.AuthOptions.${key}`);
+  const tlsFields = ['CaCertPath', 'ClientCertPath', 'ClientKeyPath'] as const;
+  const [caPath, certPath, tlsKeyPath] = tlsFields.map((key) =>
+    read.string(auth, key, `HostOptions.AuthOptions.${key}`),
+  );
+  const missing = tlsFields
+    .filter((_, i) => ![caPath, certPath, tlsKeyPath][i])
+    .map((key) => `HostOptions.AuthOptions.${key}`);
   if (missing.length > 0) {
     throw new Error(
       `docker-machine inspect ${spec.name} lacks ${missing.join(', ')}: cannot reach its engine`,
@@ -383,23 +431,19 @@ export function recordFromInspect(inspectJson: string, spec: MachineSpec): Machi
     ip,
     ssh: {
       host: ip,
-      port: positiveInteger(driver.SSHPort) ?? 22,
-      user: driver.SSHUser || 'root',
+      port: sshPort ?? 22,
+      user: sshUser || 'root',
       privateKeyPath: keyPath,
     },
     engine: {
       host: ip,
-      port: positiveInteger(driver.EnginePort) ?? dockerMachineEnginePort,
-      caPath: tls.caPath!,
-      certPath: tls.certPath!,
-      keyPath: tls.keyPath!,
+      port: enginePort ?? dockerMachineEnginePort,
+      caPath,
+      certPath,
+      keyPath: tlsKeyPath,
     },
     providerId: spec.name,
   };
-}
-
-function positiveInteger(value: unknown): number | undefined {
-  return typeof value === 'number' && Number.isInteger(value) && value > 0 ? value : undefined;
 }
 
 function escapeRegExp(text: string): string {
