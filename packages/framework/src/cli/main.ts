@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { Command, Option } from 'commander';
-import { promises as fs } from 'node:fs';
+import { promises as fs, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import {
   CLI_UNTIL_DEFAULT,
@@ -25,8 +25,15 @@ import { readMachinesFile } from '../cluster/cluster-file';
 import { up } from '../cluster/up';
 import { down } from '../cluster/teardown';
 
+// The framework package's own manifest, two levels up from both src/cli/main.ts and dist/cli/main.js,
+// so the version is the installed package's, not the one this file was built with.
+const { version } = JSON.parse(readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf8')) as {
+  version: string;
+};
+
 const program = new Command('dtr-ha')
   .description('Build or reuse a UCP/DTR HA test cluster. Configuration comes from the environment and .env.')
+  .version(version)
   .showHelpAfterError();
 
 program
