@@ -20,3 +20,10 @@ test.each(['--version', '-V'])('%s prints the framework package’s version and 
   const result = await dtrHa([flag]);
   expect(result).toMatchObject({ code: 0, stdout: `${version}\n`, stderr: '' });
 });
+
+test('with no command, it prints the help and exits 0', async () => {
+  const result = await dtrHa([]);
+  expect(result.code).toBe(0);
+  expect(result.stdout).toBe((await dtrHa(['--help'])).stdout);
+  expect(result.stdout).toMatch(/^Usage: dtr-ha /);
+});

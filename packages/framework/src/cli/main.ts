@@ -215,6 +215,8 @@ program
 
 export async function main(argv: string[]): Promise<void> {
   try {
+    // No command at all: the help, as a request for it, not as a usage error.
+    if (argv.length <= 2) return void program.outputHelp();
     await program.parseAsync(argv);
   } catch (error) {
     // Configuration problems are already one readable list; other errors get their message only.
