@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { Command, Option } from 'commander';
-import { promises as fs, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import {
   CLI_UNTIL_DEFAULT,
@@ -8,7 +8,6 @@ import {
   UP_TARGETS,
   describeEnvironment,
   loadConfig,
-  renderConfigurationDoc,
   secretValues,
   type Config,
   type UpTarget,
@@ -199,18 +198,6 @@ program
     } finally {
       machines.forEach((m) => m.dispose());
     }
-  });
-
-program
-  .command('docs')
-  .description('print docs/configuration.md, generated from the configuration schema')
-  .option('--write [file]', 'write it instead (default: docs/configuration.md)')
-  .action(async (options: { write?: string | boolean }) => {
-    const doc = renderConfigurationDoc();
-    if (!options.write) return void process.stdout.write(doc);
-    const file = typeof options.write === 'string' ? options.write : path.join('docs', 'configuration.md');
-    await fs.writeFile(file, doc);
-    process.stderr.write(`wrote ${file}\n`);
   });
 
 export async function main(argv: string[]): Promise<void> {
