@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { Command, Option } from 'commander';
-import { promises as fs } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import {
   CLI_UNTIL_DEFAULT,
@@ -8,7 +8,6 @@ import {
   UP_TARGETS,
   describeEnvironment,
   loadConfig,
-  renderConfigurationDoc,
   secretValues,
   type Config,
   type UpTarget,
@@ -25,8 +24,15 @@ import { readMachinesFile } from '../cluster/cluster-file';
 import { up } from '../cluster/up';
 import { down } from '../cluster/teardown';
 
+// The framework package's own manifest, two levels up from both src/cli/main.ts and dist/cli/main.js,
+// so the version is the installed package's, not the one this file was built with.
+const { version } = JSON.parse(readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf8')) as {
+  version: string;
+};
+
 const program = new Command('dtr-ha')
   .description('Build or reuse a UCP/DTR HA test cluster. Configuration comes from the environment and .env.')
+  .version(version)
   .showHelpAfterError();
 
 program
@@ -194,20 +200,10 @@ program
     }
   });
 
-program
-  .command('docs')
-  .description('print docs/configuration.md, generated from the configuration schema')
-  .option('--write [file]', 'write it instead (default: docs/configuration.md)')
-  .action(async (options: { write?: string | boolean }) => {
-    const doc = renderConfigurationDoc();
-    if (!options.write) return void process.stdout.write(doc);
-    const file = typeof options.write === 'string' ? options.write : path.join('docs', 'configuration.md');
-    await fs.writeFile(file, doc);
-    process.stderr.write(`wrote ${file}\n`);
-  });
-
 export async function main(argv: string[]): Promise<void> {
   try {
+    // No command at all: the help, as a request for it, not as a usage error.
+    if (argv.length <= 2) return void program.outputHelp();
     await program.parseAsync(argv);
   } catch (error) {
     // Configuration problems are already one readable list; other errors get their message only.
