@@ -19,6 +19,8 @@ export {
   formatConstraints,
   isHostAddress,
   isRepositoryPath,
+  dropUndefined,
+  hideSecret,
   loadConfig,
   parseBoolean,
   parseConstraints,

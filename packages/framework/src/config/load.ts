@@ -430,7 +430,7 @@ function nonEmpty(value: string | undefined): string | undefined {
  * Keeps a secret readable as `object.password` but not enumerable, so `console.log(config)`,
  * `JSON.stringify(config)` and spreading never carry it into output, logs or files by accident.
  */
-function hideSecret<T extends object>(value: T, key: keyof T & string): T {
+export function hideSecret<T extends object>(value: T, key: keyof T & string): T {
   if (!(key in value)) return value;
   const secret = value[key];
   delete value[key];
@@ -438,7 +438,7 @@ function hideSecret<T extends object>(value: T, key: keyof T & string): T {
   return value;
 }
 
-function dropUndefined<T extends object>(value: T): T {
+export function dropUndefined<T extends object>(value: T): T {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
 }
 

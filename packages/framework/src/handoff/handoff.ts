@@ -12,7 +12,15 @@ import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { clusterRecordWith, type ClusterInfo } from '../cluster/cluster-info';
 import { field, validateRecord } from '../util/record-fields';
-import { UP_TARGETS, type Config, type Constraint, type ImageConfig, type UpTarget } from '../config';
+import {
+  UP_TARGETS,
+  dropUndefined,
+  hideSecret,
+  type Config,
+  type Constraint,
+  type ImageConfig,
+  type UpTarget,
+} from '../config';
 import { engineAnswers } from '../engine/engine-client';
 import { Machine } from '../machines/machine';
 import type { MachineRecord } from '../machines/types';
@@ -166,13 +174,11 @@ export function buildHandoff(input: {
  */
 export function handoffConfig(handoff: Handoff, fromEnvironment: Config): Config {
   const { cluster } = handoff;
-  // A copy that keeps the password as loadConfig keeps it: readable, but not enumerable (so never
-  // spread, logged or written by accident).
-  const admin = Object.defineProperties(
-    {},
-    Object.getOwnPropertyDescriptors(fromEnvironment.admin),
-  ) as Config['admin'];
-  admin.username = cluster.adminUsername;
+  // The password kept as loadConfig keeps it: readable, but never spread, logged or written.
+  const admin = hideSecret(
+    dropUndefined({ username: cluster.adminUsername, password: fromEnvironment.admin.password }),
+    'password',
+  );
   return {
     ...fromEnvironment,
     machinePrefix: cluster.prefix,
