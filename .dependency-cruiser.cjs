@@ -5,7 +5,7 @@
 // `npm run lint` checks this (depcruise); a new folder under packages/framework/src must be placed
 // here, or the `not-in-a-layer` rule fails.
 const layers = [
-  ['util', 'state'], // retries, locks, tar, private files: no knowledge of clusters
+  ['util', 'state', 'contracts'], // retries, locks, tar, private files; the releases' reference data
   ['config'], // the variables, their schema and validation
   ['tls', 'ssh', 'engine'], // certificates, and the two clients every machine is reached through
   ['lab'], // the local lab's layout and its images (nodes, stand-ins), built from Debian packages

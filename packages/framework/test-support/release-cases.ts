@@ -3,7 +3,7 @@
  * nothing else has: for the builders' tests (src/releases/builders.test.ts) and the check of
  * docs/releases.md (src/releases/releases-doc.test.ts). Outside src/, so not in the published dist.
  */
-import type { ReleaseContract } from '../src/releases/contracts';
+import type { ReleaseContract } from '../src/contracts';
 import type { CommandLine } from '../src/releases/profile';
 import { ucp11Dtr20 } from '../src/releases/ucp-1.1+dtr-2.0';
 import { ucp3xDtr27 } from '../src/releases/ucp-3.x+dtr-2.7';

@@ -41,7 +41,7 @@ export function parseReleaseTag(tag: string): ReleaseVersion | undefined {
 /** One product's release line within a pair: a major version, and a minor one where the line is one minor. */
 export interface ReleaseLine {
   product: 'UCP' | 'DTR';
-  /** As releases/contracts names the line: '1.1', '2.0', '3.x', '2.7'. */
+  /** As contracts names the line: '1.1', '2.0', '3.x', '2.7'. */
   line: string;
   major: number;
   /** Absent for a line that spans a whole major version (UCP 3.x). */
@@ -56,7 +56,7 @@ export interface SupportedPair {
   dtr: ReleaseLine;
 }
 
-/** The pairs the reference pages were transcribed for (releases/contracts), and no others. */
+/** The pairs the reference pages were transcribed for (contracts), and no others. */
 export const supportedPairs: readonly SupportedPair[] = [
   {
     name: 'ucp-1.1+dtr-2.0',

@@ -7,6 +7,7 @@ import type Docker from 'dockerode';
 import { runCommand } from '../util/run-command';
 import { followToEnd } from '../engine/follow-progress';
 import type { Progress } from '../util/progress';
+import { contractsByName } from '../contracts';
 
 /**
  * Lab images are built offline (no registry can be reached on our machines): a recipe folder under
@@ -33,6 +34,33 @@ interface ImageManifest {
   removeSshHostKeys?: boolean;
   /** Paths (relative to the rootfs) removed to keep the image small. */
   prune?: string[];
+  /**
+   * A release contract ('ucp-1.1', 'dtr-2.7': contracts/index.ts) written into the image as
+   * `/opt/standin-release/contract.json`, so that a stand-in reads the commands and flags it accepts
+   * from the one copy the framework's own tests check its command lines against. Only with `from`.
+   */
+  contract?: string;
+}
+
+/** The label every lab image carries with the name of the recipe it was built from. */
+export const recipeNameLabel = 'dtr-ha.recipe-name';
+
+/**
+ * The label with the recipes folder an image was built from: a second checkout of the repository
+ * (a worktree, another branch) builds its own images and must not remove this one's as "older".
+ */
+export const recipesDirLabel = 'dtr-ha.recipes-dir';
+
+/** Where a recipe's `contract` is written in its image. */
+export const contractPathInImage = '/opt/standin-release/contract.json';
+
+function contractJson(recipe: string, name: string): string {
+  const contract = contractsByName[name];
+  if (!contract)
+    throw new Error(
+      `lab image recipe ${recipe} names contract ${name}, which is not one of ${Object.keys(contractsByName).join(', ')}`,
+    );
+  return `${JSON.stringify(contract, null, 2)}\n`;
 }
 
 const alwaysPruned = [
@@ -100,6 +128,14 @@ async function readRecipe(name: string, labDir = labRecipesDir, seen: string[] =
   const dir = path.join(labDir, name);
   const manifest = await readManifest(dir);
   let hash = await recipeHash(dir);
+  if (manifest.contract) {
+    // The contract is part of the recipe: a change to it makes a new image.
+    hash = createHash('sha256')
+      .update(hash)
+      .update(contractJson(name, manifest.contract))
+      .digest('hex')
+      .slice(0, 12);
+  }
   if (manifest.from) {
     // A new base makes a new image on it, even when this folder did not change.
     const base = await readRecipe(manifest.from, labDir, [...seen, name]);
@@ -212,7 +248,7 @@ async function bootstrapImage(
       await fs.cp(overlay, root, { recursive: true, force: true });
     }
     progress(`importing ${tag}`);
-    await importRootfs(docker, root, tag, manifest);
+    await importRootfs(docker, root, tag, manifest, name);
   } finally {
     await fs.rm(root, { recursive: true, force: true });
   }
@@ -231,10 +267,14 @@ async function buildOnBase(
   const context = await builderTempDir(name);
   try {
     progress(`building ${tag} on ${baseTag}`);
-    const lines = [`FROM ${baseTag}`, ...imageSettings(tag, manifest)];
+    const lines = [`FROM ${baseTag}`, ...imageSettings(tag, manifest, name)];
     if (await fs.stat(path.join(dir, 'rootfs')).catch(() => undefined)) {
       await fs.cp(path.join(dir, 'rootfs'), path.join(context, 'rootfs'), { recursive: true });
       lines.splice(1, 0, 'COPY rootfs/ /');
+    }
+    if (manifest.contract) {
+      await fs.writeFile(path.join(context, 'contract.json'), contractJson(name, manifest.contract));
+      lines.splice(1, 0, `COPY contract.json ${contractPathInImage}`);
     }
     await fs.writeFile(path.join(context, 'Dockerfile'), `${lines.join('\n')}\n`);
     await sendTar(docker, tag, ['-C', context, '-c', '.'], 'build context', async (stream) => {
@@ -252,8 +292,11 @@ function builderTempDir(name: string): Promise<string> {
 }
 
 /** The Dockerfile instructions of the manifest's settings (also `docker import`'s `changes`). */
-function imageSettings(tag: string, manifest: ImageManifest): string[] {
-  const settings = [`LABEL dtr-ha.recipe=${tag}`];
+function imageSettings(tag: string, manifest: ImageManifest, recipe: string): string[] {
+  // The recipe's name tells its builds apart from other recipes' in the same repository.
+  const settings = [
+    `LABEL dtr-ha.recipe=${tag} ${recipeNameLabel}=${recipe} ${recipesDirLabel}=${JSON.stringify(labRecipesDir)}`,
+  ];
   if (manifest.entrypoint) settings.push(`ENTRYPOINT ${JSON.stringify(manifest.entrypoint)}`);
   if (manifest.cmd) settings.push(`CMD ${JSON.stringify(manifest.cmd)}`);
   for (const env of manifest.env ?? []) settings.push(`ENV ${env}`);
@@ -288,6 +331,9 @@ function processAlive(pid: number): boolean {
 async function removeOlderBuilds(docker: Docker, repository: string, current: string): Promise<void> {
   const images = await docker.listImages({ filters: { reference: [`${repository}:*`] } });
   for (const image of images) {
+    // Builds without the label predate it and come from this checkout or an older one of it.
+    const from = image.Labels?.[recipesDirLabel];
+    if (from !== undefined && from !== labRecipesDir) continue;
     for (const ref of image.RepoTags ?? []) {
       if (ref !== current && ref.startsWith(`${repository}:`)) {
         await docker
@@ -320,9 +366,10 @@ async function importRootfs(
   root: string,
   tag: string,
   manifest: ImageManifest,
+  recipe: string,
 ): Promise<void> {
   const [repo, version] = tag.split(':');
-  const changes = imageSettings(tag, manifest);
+  const changes = imageSettings(tag, manifest, recipe);
   // tar keeps numeric owners and device nodes as debootstrap made them; the engine reads the stream.
   const args = ['--numeric-owner', '-C', root, '-c', '.'];
   await sendTar(docker, tag, args, 'rootfs', async (stream) => {

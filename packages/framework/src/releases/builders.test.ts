@@ -14,7 +14,7 @@ import {
   replica,
   ucpInstall,
 } from '../../test-support/release-cases';
-import type { CommandSpec, FlagSpec, ReleaseContract } from './contracts';
+import type { CommandSpec, FlagSpec, ReleaseContract } from '../contracts';
 import { ucp11Dtr20 } from './ucp-1.1+dtr-2.0';
 import { ucp3xDtr27 } from './ucp-3.x+dtr-2.7';
 

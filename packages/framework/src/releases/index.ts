@@ -1,6 +1,6 @@
 /**
  * Release profiles: one module per supported pair of UCP and DTR releases, chosen from UCP_TAG and
- * DTR_TAG (`selectReleaseProfile`), each with its contracts (releases/contracts), what differs
+ * DTR_TAG (`selectReleaseProfile`), each with its contracts (contracts), what differs
  * between pairs, and builders of the command lines that pair documents. docs/releases.md has the
  * table of each.
  *
@@ -9,7 +9,7 @@
  * builders here are checked against the contracts only, until one strict stand-in per release can
  * prove them.
  */
-export * from './contracts';
+export * from '../contracts';
 export type {
   CommandLine,
   ImageListing,

@@ -1,11 +1,11 @@
 /**
  * What a release profile is: the pair of releases it drives, and what differs between pairs. A real
- * profile reads every difference from its contracts (releases/contracts) when this module is loaded,
+ * profile reads every difference from its contracts (contracts) when this module is loaded,
  * so a difference the reference pages do not state cannot be written down by mistake: the lookups
  * below throw on anything the contract lacks.
  */
 import type { ReleasePairName } from '../config';
-import type { CommandSpec, DocsPath, EndpointSpec, ReleaseContract } from './contracts';
+import type { CommandSpec, DocsPath, EndpointSpec, ReleaseContract } from '../contracts';
 
 /**
  * One run of an installer: its arguments after the image, and the environment variables given to its

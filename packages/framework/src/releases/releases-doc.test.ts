@@ -3,7 +3,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { releaseCases } from '../../test-support/release-cases';
-import type { ReleaseContract } from './contracts';
+import type { ReleaseContract } from '../contracts';
 import { ucp11Dtr20 } from './ucp-1.1+dtr-2.0';
 import { ucp3xDtr27 } from './ucp-3.x+dtr-2.7';
 

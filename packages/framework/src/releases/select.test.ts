@@ -1,5 +1,5 @@
 import { ConfigError, supportedPairs } from '../config';
-import { releasePairs } from './contracts';
+import { releasePairs } from '../contracts';
 import { refuseUndrivenRelease, releaseProfileOf, releaseProfiles, selectReleaseProfile } from './select';
 import { standinProfile } from './standin';
 import { ucp11Dtr20 } from './ucp-1.1+dtr-2.0';

@@ -1,6 +1,6 @@
 /**
  * UCP 3.x with DTR 2.7, driven as docker/docs `reference/ucp/3.2/cli` and `reference/dtr/2.7/cli`
- * (with the unversioned `ee/` guides) describe them (releases/contracts/ucp-3.x.ts, dtr-2.7.ts;
+ * (with the unversioned `ee/` guides) describe them (contracts/ucp-3.x.ts, dtr-2.7.ts;
  * docs/releases.md has the table).
  *
  * Not wired into products/ yet: the lab's stand-ins accept the union of both releases' flags and
@@ -9,7 +9,7 @@
  * UCP 3.x has no join command: nodes join with `docker swarm join` (`ucpJoin: 'swarm-join'`), which is
  * no installer command line and has no builder here.
  */
-import { dtr27, ucp3x } from './contracts';
+import { dtr27, ucp3x } from '../contracts';
 import {
   argsOf,
   imageListingOf,

@@ -14,3 +14,8 @@ export const releasePairs: readonly { ucp: ReleaseContract; dtr: ReleaseContract
   { ucp: ucp11, dtr: dtr20 },
   { ucp: ucp3x, dtr: dtr27 },
 ];
+
+/** Every contract by `<product>-<line>` ('ucp-1.1', 'dtr-2.7'): the name lab recipes refer to one by. */
+export const contractsByName: Readonly<Record<string, ReleaseContract>> = Object.fromEntries(
+  [ucp11, dtr20, ucp3x, dtr27].map((c) => [`${c.product}-${c.line}`, c]),
+);
