@@ -27,7 +27,6 @@ export {
 export * as dtrNames from './products/dtr/names';
 export * as ucpNames from './products/ucp/names';
 export {
-  refuseUndrivenRelease,
   releaseProfileOf,
   releaseProfiles,
   selectReleaseProfile,

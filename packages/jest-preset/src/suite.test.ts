@@ -167,7 +167,7 @@ describe('DTRHATestSuite.load', () => {
       machinePrefix: 'unit',
       numMachines: 3,
       stateDir,
-      ucp: { image: 'dtrha-lab/ucp:standin' },
+      ucp: { image: 'dtrha-lab/ucp:1.1.0-standin' },
       dtrConstraints: [],
     });
     expect(suite.admin.password).toBe('from-the-env-1');

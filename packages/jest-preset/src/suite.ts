@@ -14,6 +14,7 @@ import {
   diagnosticsDir,
   loadConfig,
   secretValues,
+  releaseProfileOf,
   uninstallDtr,
   up,
   type ClusterInfo,
@@ -280,17 +281,19 @@ export class DTRHATestSuite {
     if (!info.dtr || !info.loadBalancer) return undefined;
     const caPem = readFileSync(info.dtr.caPath, 'utf8');
     const auth = { username: this.admin.username, password: this.admin.password };
+    // The health path of the release UCP_TAG/DTR_TAG name (`/_ping` in 2.7, `/load_balancer_status` in 2.0).
+    const options = { healthPath: releaseProfileOf(this.framework.config).driver.dtr.healthPath };
     const replicas = info.dtr.replicas.map((r) => ({
       id: r.id,
       machine: this.machine(r.machine),
       url: r.url,
-      api: new DtrApiClient(r.url, caPem, auth),
+      api: new DtrApiClient(r.url, caPem, auth, options),
     }));
     const lbInfo = info.loadBalancer;
     return {
       caPem,
       replicas,
-      api: new DtrApiClient(lbInfo.url, caPem, auth),
+      api: new DtrApiClient(lbInfo.url, caPem, auth, options),
       lb: { host: lbInfo.host, port: lbInfo.port, url: lbInfo.url, machine: this.machine(lbInfo.machine) },
     };
   }

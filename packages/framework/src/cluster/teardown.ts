@@ -9,6 +9,7 @@ import { adminPassword } from './admin-password';
 import { openCluster, toMachines } from './cluster-context';
 import { clusterFilePath, readClusterFile, writeClusterFile } from './cluster-file';
 import { StatusReporter } from './status';
+import { releaseProfileOf } from '../releases';
 
 /**
  * Removes DTR: every replica destroyed on its machine, its registry volume released (unmounted
@@ -16,8 +17,8 @@ import { StatusReporter } from './status';
  * machines stay, as after each test suite. Destroy, not remove: the whole cluster goes, so no
  * replica needs telling, and the destroys run all at once where removes would go one at a time
  * through a healthy replica (and fail where none is left, as after a suite that killed them).
- * DTR 2.0 has no destroy (it uninstalls with remove, replica by replica): a release profile for it
- * will have to remove all but the last through the last, then the last with --force-remove.
+ * DTR 2.0 has no destroy: there every replica but one is removed through that one, then that one
+ * with --force-remove (`destroyReplicas`).
  */
 export async function removeDtr(access: DtrAccess, machines: Machine[]): Promise<string[]> {
   const removed = await destroyAllReplicas(access, machines);
@@ -53,6 +54,7 @@ export async function uninstallDtr(
         ucp: { url: info.ucp!.url, caPem: await fs.readFile(info.ucp!.caPath, 'utf8') },
         ucpUsername: config.admin.username,
         ucpPassword: await adminPassword(config, context.dir),
+        driver: releaseProfileOf(config).driver.dtr,
       };
       const removed = await removeDtr(access, machines);
       detail(removed.length ? `destroyed replicas ${removed.join(', ')}` : 'no DTR replica found');

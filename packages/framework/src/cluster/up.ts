@@ -6,7 +6,7 @@ import type { ClusterInfo } from './cluster-info';
 import { openCluster, type ClusterContext } from './cluster-context';
 import { writeClusterFile } from './cluster-file';
 import { StatusReporter } from './status';
-import { refuseUndrivenRelease } from '../releases';
+import { releaseProfileOf } from '../releases';
 import { need, stepsUntil, type StepContext } from './steps';
 
 // `down` moved to ./teardown; the provider and stand-in integration tests import it from here with `up`.
@@ -38,12 +38,13 @@ export interface UpResult extends EnsureResult {
 export async function up(config: Config, options: UpOptions): Promise<UpResult> {
   const reporter = options.reporter ?? new StatusReporter();
   const { until } = options;
-  refuseUndrivenRelease(config, until);
+  // Checked again here (loadConfig did): a Config built by hand must be a supported pair too.
+  const profile = releaseProfileOf(config);
   const hostDocker = options.hostDocker ?? new Docker();
   const context = await reporter.step(`Preparing cluster state for ${config.machinePrefix}`, () =>
     openCluster(config, { hostDocker }),
   );
-  const ctx: StepContext = { config, context, reporter, hostDocker };
+  const ctx: StepContext = { config, context, reporter, hostDocker, profile };
   try {
     for (const step of stepsUntil(until)) await step.run(ctx);
   } catch (error) {

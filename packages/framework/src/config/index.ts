@@ -50,7 +50,10 @@ export {
 } from './up-target';
 export { secretValues } from './secrets';
 export {
-  STANDIN_TAG,
+  STANDIN_TAGS,
+  DEFAULT_UCP_TAG,
+  DEFAULT_DTR_TAG,
+  standinPairs,
   checkReleasePair,
   describeLine,
   describeSupportedPairs,

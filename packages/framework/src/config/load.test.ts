@@ -56,8 +56,8 @@ describe('loadConfig: defaults', () => {
       dtrPullImages: false,
       purgeMachines: false,
       registry: {},
-      ucp: { repo: 'dtrha-lab', tag: 'standin', image: 'dtrha-lab/ucp:standin' },
-      dtr: { repo: 'dtrha-lab', tag: 'standin', image: 'dtrha-lab/dtr:standin' },
+      ucp: { repo: 'dtrha-lab', tag: '1.1.0-standin', image: 'dtrha-lab/ucp:1.1.0-standin' },
+      dtr: { repo: 'dtrha-lab', tag: '2.0.0-standin', image: 'dtrha-lab/dtr:2.0.0-standin' },
       dtrLbConstraints: [],
       dtrConstraints: [],
       admin: { username: 'admin' },
@@ -95,10 +95,10 @@ describe('loadConfig: environment and .env file', () => {
     expect(config.machinePrefix).toBe('fromfile');
     expect(config.sources.MACHINE_PREFIX).toBe('file');
     expect(config.ucp.repo).toBe('env-repo');
-    expect(config.ucp.image).toBe('env-repo/ucp:standin');
+    expect(config.ucp.image).toBe('env-repo/ucp:1.1.0-standin');
     expect(config.registry.password).toBe('file-secret');
     expect(config.sources.REGISTRY_PASSWORD).toBe('file');
-    expect(config.dtr.tag).toBe('standin');
+    expect(config.dtr.tag).toBe('2.0.0-standin');
     expect(config.sources.DTR_TAG).toBe('default');
     expect(config.envFile).toBe(path.join(dir, '.env'));
     expect(config.envFileFound).toBe(true);

@@ -32,7 +32,8 @@ describe('checkReleasePair', () => {
     ['1.1.4', '2.0.3', 'ucp-1.1+dtr-2.0'],
     ['3.2.5', '2.7.6', 'ucp-3.x+dtr-2.7'],
     ['3.0.0', '2.7.0-beta1', 'ucp-3.x+dtr-2.7'],
-    ['standin', 'standin', 'standin'],
+    ['1.1.0-standin', '2.0.0-standin', 'ucp-1.1+dtr-2.0'],
+    ['3.2.0-standin', '2.7.0-standin', 'ucp-3.x+dtr-2.7'],
   ])('UCP_TAG=%s DTR_TAG=%s is %s', (ucp, dtr, pair) => {
     const check = checkReleasePair(ucp, dtr);
     expect(check).toMatchObject({ ok: true, pair });
@@ -54,8 +55,8 @@ describe('checkReleasePair', () => {
     ['3.2.5', '2.6.0', 'DTR 2.6 is not a supported release'],
     ['1.2.0', '2.0.3', 'UCP 1.2 is not a supported release'],
     ['latest', '2.7.6', 'UCP_TAG is not a release version'],
-    ['standin', '2.7.6', `the lab's stand-ins go together`],
-    ['3.2.5', 'standin', `the lab's stand-ins go together`],
+    ['standin', '2.7.6', 'UCP_TAG is not a release version'],
+    ['1.1.0-standin', '2.7.0-standin', 'UCP 1.1.x goes with DTR 2.0.x, not DTR 2.7'],
   ])('UCP_TAG=%s DTR_TAG=%s is refused: %s', (ucp, dtr, why) => {
     const check = checkReleasePair(ucp, dtr);
     if (check.ok) throw new Error('expected a refusal');
@@ -68,7 +69,9 @@ describe('checkReleasePair', () => {
     });
     expect(problem.message).toContain(why);
     expect(problem.message).toContain('supported are UCP 1.1.x with DTR 2.0.x, UCP 3.x with DTR 2.7.x');
-    expect(problem.message).toContain('"standin" for both');
+    expect(problem.message).toContain(
+      "(the lab's stand-ins: UCP_TAG=1.1.0-standin DTR_TAG=2.0.0-standin, UCP_TAG=3.2.0-standin DTR_TAG=2.7.0-standin)",
+    );
   });
 
   test('every reason is given at once', () => {
@@ -105,8 +108,8 @@ describe('loadConfig refuses an unsupported pair, before anything is made', () =
     expect(error).toBeInstanceOf(ConfigError);
     expect((error as ConfigError).message).toBe(
       'UCP_TAG="2.2.0" and DTR_TAG="2.7.1": not a supported pair (UCP 2.2 is not a supported release); ' +
-        'supported are UCP 1.1.x with DTR 2.0.x, UCP 3.x with DTR 2.7.x, or "standin" for both ' +
-        "(the lab's stand-ins)",
+        'supported are UCP 1.1.x with DTR 2.0.x, UCP 3.x with DTR 2.7.x ' +
+        "(the lab's stand-ins: UCP_TAG=1.1.0-standin DTR_TAG=2.0.0-standin, UCP_TAG=3.2.0-standin DTR_TAG=2.7.0-standin)",
     );
     expect((error as ConfigError).problems).toEqual([
       expect.objectContaining({ variable: 'UCP_TAG', also: [{ variable: 'DTR_TAG', value: '2.7.1' }] }),
@@ -115,9 +118,9 @@ describe('loadConfig refuses an unsupported pair, before anything is made', () =
     expect(fs.readdirSync(dir)).toEqual([]);
   });
 
-  test('a default counts: a real UCP with the default DTR_TAG (the stand-in) is refused', () => {
+  test('a default counts: UCP 3.x with the default DTR_TAG (the DTR 2.0 stand-in) is refused', () => {
     expect(() => load({ UCP_TAG: '3.2.5' })).toThrow(
-      /^UCP_TAG="3.2.5" and DTR_TAG="standin": not a supported pair \(the lab's stand-ins go together/,
+      /^UCP_TAG="3.2.5" and DTR_TAG="2.0.0-standin": not a supported pair \(UCP 3.x goes with DTR 2.7.x/,
     );
   });
 
@@ -133,7 +136,8 @@ describe('loadConfig refuses an unsupported pair, before anything is made', () =
   });
 
   test('supported pairs and the stand-ins load', () => {
-    expect(load({}).ucp.tag).toBe('standin');
+    expect(load({}).ucp.tag).toBe('1.1.0-standin');
+    expect(load({}).dtr.tag).toBe('2.0.0-standin');
     expect(load({ UCP_TAG: '1.1.0-rc1', DTR_TAG: '2.0.0-rc1-004459_gd48039b' }).dtr.image).toBe(
       'dtrha-lab/dtr:2.0.0-rc1-004459_gd48039b',
     );

@@ -6,10 +6,17 @@
  */
 
 /**
- * The tag of the local lab's stand-in images, and the default UCP_TAG and DTR_TAG. The lab builds its
- * images under the same tag (`standinTag` in lab/standins/standin-images.ts, a later layer).
+ * The tags of the local lab's stand-in images, one per release line, and the default UCP_TAG and
+ * DTR_TAG (UCP 1.1 with DTR 2.0, the original framework's pair). A stand-in's tag is a release
+ * version with the suffix `-standin`, so it selects its release's profile as the real tag would:
+ * the framework drives a stand-in exactly as it drives that release.
  */
-export const STANDIN_TAG = 'standin';
+export const STANDIN_TAGS = {
+  'ucp-1.1+dtr-2.0': { ucp: '1.1.0-standin', dtr: '2.0.0-standin' },
+  'ucp-3.x+dtr-2.7': { ucp: '3.2.0-standin', dtr: '2.7.0-standin' },
+} as const;
+export const DEFAULT_UCP_TAG = STANDIN_TAGS['ucp-1.1+dtr-2.0'].ucp;
+export const DEFAULT_DTR_TAG = STANDIN_TAGS['ucp-1.1+dtr-2.0'].dtr;
 
 /** A release tag read as `MAJOR.MINOR.PATCH[-suffix]`: `1.1.0-rc1`, `2.0.0-rc1-004459_gd48039b`, `3.2.5`. */
 export interface ReleaseVersion {
@@ -86,6 +93,13 @@ export function describeSupportedPairs(): string {
 
 type TagVariable = 'UCP_TAG' | 'DTR_TAG';
 
+/** 'UCP_TAG=1.1.0-standin DTR_TAG=2.0.0-standin, …'. */
+export function standinPairs(): string {
+  return Object.values(STANDIN_TAGS)
+    .map((t) => `UCP_TAG=${t.ucp} DTR_TAG=${t.dtr}`)
+    .join(', ');
+}
+
 /**
  * A problem between UCP_TAG and DTR_TAG, in the shape of config's ConfigProblem (which this module
  * cannot import: load.ts imports it): the first variable, and the other one in `also`.
@@ -98,7 +112,6 @@ export interface ReleasePairProblem {
 }
 
 export type ReleasePairCheck =
-  | { ok: true; pair: 'standin' }
   | { ok: true; pair: ReleasePairName; ucp: ReleaseVersion; dtr: ReleaseVersion }
   | { ok: false; problem: ReleasePairProblem };
 
@@ -108,18 +121,13 @@ export type ReleasePairCheck =
  * lists what is supported.
  */
 export function checkReleasePair(ucpTag: string, dtrTag: string): ReleasePairCheck {
-  if (ucpTag === STANDIN_TAG && dtrTag === STANDIN_TAG) return { ok: true, pair: 'standin' };
   const why: string[] = [];
   let ucp: ReleaseVersion | undefined;
   let dtr: ReleaseVersion | undefined;
-  if (ucpTag === STANDIN_TAG || dtrTag === STANDIN_TAG) {
-    why.push(`the lab's stand-ins go together: "${STANDIN_TAG}" for both, or a release for both`);
-  }
   for (const [variable, tag, lines] of [
     ['UCP_TAG', ucpTag, supportedPairs.map((p) => p.ucp)],
     ['DTR_TAG', dtrTag, supportedPairs.map((p) => p.dtr)],
   ] as const) {
-    if (tag === STANDIN_TAG) continue;
     const version = parseReleaseTag(tag);
     if (!version) {
       why.push(
@@ -146,8 +154,8 @@ export function checkReleasePair(ucpTag: string, dtrTag: string): ReleasePairChe
       value: ucpTag,
       also: [{ variable: 'DTR_TAG', value: dtrTag }],
       message:
-        `not a supported pair (${why.join('; ')}); supported are ${describeSupportedPairs()}, ` +
-        `or "${STANDIN_TAG}" for both (the lab's stand-ins)`,
+        `not a supported pair (${why.join('; ')}); supported are ${describeSupportedPairs()} ` +
+        `(the lab's stand-ins: ${standinPairs()})`,
     },
   };
 }

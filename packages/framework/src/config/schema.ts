@@ -2,7 +2,7 @@
  * The one table of configuration variables. Loading, validation messages, `dtr-ha env` and
  * docs/configuration.md are all driven from it: add a variable here first.
  */
-import { STANDIN_TAG, describeSupportedPairs } from './release-pair';
+import { DEFAULT_DTR_TAG, DEFAULT_UCP_TAG, describeSupportedPairs, standinPairs } from './release-pair';
 import { PRESET_UNTIL_DEFAULT, describeUpTargets, isUpTarget } from './up-target';
 
 export type VariableName =
@@ -110,7 +110,7 @@ const PREFIX_ROLE = '(it names containers and hosts <prefix>-<n>)';
 
 const supportedTags = (other: 'UCP_TAG' | 'DTR_TAG') =>
   `With \`${other}\`, a supported pair: ${describeSupportedPairs()} (versions \`MAJOR.MINOR.PATCH\`, ` +
-  `optionally \`-suffix\`), or \`${STANDIN_TAG}\` for both (the lab's stand-ins); any other pair is refused ` +
+  `optionally \`-suffix\`; the lab's stand-ins are ${standinPairs()}); any other pair is refused ` +
   'before anything is made. See docs/releases.md.';
 
 const booleanValues = `Accepts \`1\`, \`true\`, \`yes\`, \`on\` (on) and empty, \`0\`, \`false\`, \`no\`, \`off\` (off), in any case.`;
@@ -223,7 +223,7 @@ const table = [
   {
     name: 'UCP_TAG',
     kind: 'image-tag',
-    default: STANDIN_TAG,
+    default: DEFAULT_UCP_TAG,
     description: `Tag of the UCP images. ${supportedTags('DTR_TAG')}`,
     secret: false,
     group: 'Images',
@@ -244,7 +244,7 @@ const table = [
   {
     name: 'DTR_TAG',
     kind: 'image-tag',
-    default: STANDIN_TAG,
+    default: DEFAULT_DTR_TAG,
     description: `Tag of the DTR images. ${supportedTags('UCP_TAG')}`,
     secret: false,
     group: 'Images',

@@ -6,7 +6,7 @@ import type { Progress } from '../util/progress';
 import { ensureLabImage, imageExists } from '../lab/lab-image';
 import { followToEnd } from '../engine/follow-progress';
 import { transferImage } from './image-transfer';
-import { ensureStandinImages, standinRepo, standinTag } from '../lab/standins/standin-images';
+import { ensureStandinImage, isStandinImage } from '../lab/standins/standin-images';
 
 export interface ClusterImages {
   ucp: string;
@@ -61,12 +61,15 @@ export async function prepareClusterImages(
     { image: config.ucp.image, pull: config.ucpPullImages },
     { image: config.dtr.image, pull: config.dtrPullImages },
   ];
-  const standins = [`${standinRepo}/ucp:${standinTag}`, `${standinRepo}/dtr:${standinTag}`];
-  if (wanted.some(({ image, pull }) => !pull && standins.includes(image))) {
-    await ensureStandinImages(hostDocker, { debianMirror: config.debianMirror, progress });
-  }
+  await Promise.all(
+    wanted
+      .filter(({ image, pull }) => !pull && isStandinImage(image))
+      .map(({ image }) =>
+        ensureStandinImage(hostDocker, image, { debianMirror: config.debianMirror, progress }),
+      ),
+  );
   for (const { image, pull } of wanted) {
-    if (pull || standins.includes(image)) continue;
+    if (pull || isStandinImage(image)) continue;
     if (!(await imageExists(hostDocker, image))) {
       throw new Error(
         `${image} is not on this host's Docker engine: pull or build it here first, or set ` +

@@ -35,11 +35,15 @@ export function replicaOfServer(name: string): string | undefined {
 
 /**
  * The documented HAProxy setup for DTR, made explicit: TCP passthrough on 443 (TLS ends at the replicas, so clients
- * see DTR's certificate), round robin, and a health check of each replica's /_ping over TLS verified
+ * see DTR's certificate), round robin, and a health check of each replica's health path (the one its
+ * release's load balancer page names: `/_ping` in DTR 2.7, `/load_balancer_status` in 2.0) over TLS verified
  * against DTR's CA, so a dead replica leaves the rotation within a few seconds. Plus HAProxy's own
  * statistics on a stats socket, which tell which replica took each connection: DTR's answers do not.
  */
-export function renderHaproxyConfig(backends: Backend[], options: { port?: number } = {}): string {
+export function renderHaproxyConfig(
+  backends: Backend[],
+  options: { port?: number; checkPath?: string } = {},
+): string {
   if (!backends.length) throw new Error('the load balancer needs at least one DTR replica');
   const servers = backends
     .map(
@@ -73,7 +77,7 @@ frontend dtr
 backend replicas
   mode tcp
   balance roundrobin
-  option httpchk GET /_ping
+  option httpchk GET ${options.checkPath ?? '/_ping'}
   http-check expect status 200
 ${servers}
 `;
@@ -97,10 +101,10 @@ export async function deployHaproxy(
   image: string,
   backends: Backend[],
   dtrCaPem: string,
-  options: { port?: number; detail?: (message: string) => void } = {},
+  options: { port?: number; checkPath?: string; detail?: (message: string) => void } = {},
 ): Promise<{ changed: boolean }> {
   const port = options.port ?? 443;
-  const config = renderHaproxyConfig(backends, { port });
+  const config = renderHaproxyConfig(backends, { port, checkPath: options.checkPath });
   const docker = machine.getClient();
   const current = await machine.ssh(
     `cat ${configDir}/haproxy.cfg 2>/dev/null; echo; cat ${configDir}/dtr-ca.pem 2>/dev/null`,

@@ -3,11 +3,8 @@
  * DTR_TAG (`selectReleaseProfile`), each with its contracts (contracts), what differs
  * between pairs, and builders of the command lines that pair documents. docs/releases.md has the
  * table of each.
- *
- * Not wired into products/ yet: the lab's stand-ins (the `standin` profile, the default) accept the
- * union of both releases' flags, and products/ still builds that one command set for every tag. The
- * builders here are checked against the contracts only, until one strict stand-in per release can
- * prove them.
+ * products/ runs each pair's `driver`; the lab's stand-ins are driven by the profile of the
+ * release they stand in for, and refuse what that release's pages do not document.
  */
 export * from '../contracts';
 export type {
@@ -27,14 +24,13 @@ export type {
   UcpInstallSettings,
 } from './settings';
 export {
-  refuseUndrivenRelease,
   releaseProfileOf,
   releaseProfiles,
   selectReleaseProfile,
   type ProfileSelection,
   type ReleaseProfile,
 } from './select';
-export { standinProfile, type StandinProfile } from './standin';
+export type { DtrNewReplicaSettings, ReleaseDriver, UcpJoinSettings } from './driver';
 export {
   ucp11Dtr20,
   type Dtr20InstallSettings,

@@ -5,6 +5,7 @@
  * below throw on anything the contract lacks.
  */
 import type { ReleasePairName } from '../config';
+import type { ReleaseDriver } from './driver';
 import type { CommandSpec, DocsPath, EndpointSpec, ReleaseContract } from '../contracts';
 
 /**
@@ -70,8 +71,10 @@ export interface ReleaseLineProfile<Commands> extends RealTraits {
   summary: string;
   ucp: ReleaseContract;
   dtr: ReleaseContract;
-  /** The command lines of this pair, from small settings objects. Not wired into products/ yet. */
+  /** The command lines of this pair, from small settings objects. */
   commands: Commands;
+  /** What products/ runs: the builders in the shape every pair shares. */
+  driver: ReleaseDriver;
 }
 
 // ---- lookups in a contract, throwing on what it does not hold ------------------------------------

@@ -1,7 +1,6 @@
-import { ConfigError, supportedPairs } from '../config';
+import { ConfigError, STANDIN_TAGS, supportedPairs } from '../config';
 import { releasePairs } from '../contracts';
-import { refuseUndrivenRelease, releaseProfileOf, releaseProfiles, selectReleaseProfile } from './select';
-import { standinProfile } from './standin';
+import { releaseProfileOf, releaseProfiles, selectReleaseProfile } from './select';
 import { ucp11Dtr20 } from './ucp-1.1+dtr-2.0';
 import { ucp3xDtr27 } from './ucp-3.x+dtr-2.7';
 
@@ -10,7 +9,8 @@ describe('selectReleaseProfile', () => {
     ['1.1.0-rc1', '2.0.0-rc1-004459_gd48039b', 'ucp-1.1+dtr-2.0'],
     ['1.1.4', '2.0.3', 'ucp-1.1+dtr-2.0'],
     ['3.2.5', '2.7.6', 'ucp-3.x+dtr-2.7'],
-    ['standin', 'standin', 'standin'],
+    ['1.1.0-standin', '2.0.0-standin', 'ucp-1.1+dtr-2.0'],
+    ['3.2.0-standin', '2.7.0-standin', 'ucp-3.x+dtr-2.7'],
   ])('UCP_TAG=%s DTR_TAG=%s → %s', (ucp, dtr, name) => {
     const selection = selectReleaseProfile(ucp, dtr);
     expect(selection.ok && selection.profile.name).toBe(name);
@@ -22,8 +22,8 @@ describe('selectReleaseProfile', () => {
     if (!selection.ok) {
       expect(selection.message).toBe(
         'UCP_TAG="2.2.0" and DTR_TAG="2.7.1": not a supported pair (UCP 2.2 is not a supported release); ' +
-          'supported are UCP 1.1.x with DTR 2.0.x, UCP 3.x with DTR 2.7.x, or "standin" for both ' +
-          "(the lab's stand-ins)",
+          'supported are UCP 1.1.x with DTR 2.0.x, UCP 3.x with DTR 2.7.x ' +
+          "(the lab's stand-ins: UCP_TAG=1.1.0-standin DTR_TAG=2.0.0-standin, UCP_TAG=3.2.0-standin DTR_TAG=2.7.0-standin)",
       );
     }
   });
@@ -39,8 +39,8 @@ describe('selectReleaseProfile', () => {
   });
 });
 
-test("one profile per supported pair, on the pair's contracts, and the stand-ins", () => {
-  expect(releaseProfiles.map((p) => p.name)).toEqual([...supportedPairs.map((p) => p.name), 'standin']);
+test("one profile per supported pair, on the pair's contracts", () => {
+  expect(releaseProfiles.map((p) => p.name)).toEqual(supportedPairs.map((p) => p.name));
   for (const pair of supportedPairs) {
     const profile = releaseProfiles.find((p) => p.name === pair.name)!;
     expect(profile.kind).toBe('release');
@@ -99,46 +99,9 @@ test('UCP 3.x + DTR 2.7', () => {
   expect(ucp3xDtr27.names.ucp.containers).toContain('ucp-agent');
 });
 
-test("the stand-ins: today's framework, described honestly", () => {
-  expect(standinProfile.summary).toBe(
-    "the lab's current stand-ins, which accept the union of both releases' flags; to be replaced by one " +
-      'strict stand-in per release',
-  );
-  expect(standinProfile).toMatchObject({
-    kind: 'standin',
-    ucpJoin: 'ucp-join',
-    dtrHealthPath: '/_ping',
-    haproxyCheckPath: '/_ping',
-    dtrHasDestroy: true,
-    dtrInstallTakesTls: true,
-    imageListing: null,
-  });
-  expect('commands' in standinProfile).toBe(false);
-});
-
-describe('refuseUndrivenRelease', () => {
-  const tags = (ucp: string, dtr: string) =>
-    ({ ucp: { tag: ucp }, dtr: { tag: dtr } }) as Parameters<typeof refuseUndrivenRelease>[0];
-
-  test('a real pair is refused past the machines, naming both variables and saying what to do', () => {
-    for (const until of ['ucp', 'dtr'] as const) {
-      let error: unknown;
-      try {
-        refuseUndrivenRelease(tags('1.1.0-rc1', '2.0.0-rc1-004459_gd48039b'), until);
-      } catch (e) {
-        error = e;
-      }
-      expect(error).toBeInstanceOf(ConfigError);
-      const message = (error as Error).message;
-      expect(message).toMatch(/^UCP_TAG="1\.1\.0-rc1" and DTR_TAG="2\.0\.0-rc1-004459_gd48039b"/);
-      expect(message).toContain('does not drive real releases yet');
-      expect(message).toContain('--until machines');
-    }
-    expect(() => refuseUndrivenRelease(tags('3.2.5', '2.7.6'), 'dtr')).toThrow(ConfigError);
-  });
-
-  test('the machines alone, and the stand-ins, go through', () => {
-    expect(() => refuseUndrivenRelease(tags('3.2.5', '2.7.6'), 'machines')).not.toThrow();
-    expect(() => refuseUndrivenRelease(tags('standin', 'standin'), 'dtr')).not.toThrow();
-  });
+test("the lab's stand-in tags select the profile of the release they stand in for", () => {
+  for (const [pair, tags] of Object.entries(STANDIN_TAGS)) {
+    const selection = selectReleaseProfile(tags.ucp, tags.dtr);
+    expect(selection.ok && selection.profile.name).toBe(pair);
+  }
 });

@@ -3,15 +3,14 @@
  * (config/release-pair.ts), so that loadConfig refuses a bad pair before anything is made; this maps
  * its verdict to a profile.
  */
-import { ConfigError, checkReleasePair, type Config, type ConfigProblem, type UpTarget } from '../config';
-import { standinProfile, type StandinProfile } from './standin';
+import { ConfigError, checkReleasePair, type Config, type ConfigProblem } from '../config';
 import { ucp11Dtr20 } from './ucp-1.1+dtr-2.0';
 import { ucp3xDtr27 } from './ucp-3.x+dtr-2.7';
 
-export type ReleaseProfile = typeof ucp11Dtr20 | typeof ucp3xDtr27 | StandinProfile;
+export type ReleaseProfile = typeof ucp11Dtr20 | typeof ucp3xDtr27;
 
-/** Every profile, real pairs first. */
-export const releaseProfiles: readonly ReleaseProfile[] = [ucp11Dtr20, ucp3xDtr27, standinProfile];
+/** Every profile; the lab's stand-ins are driven by the profile of the release they stand in for. */
+export const releaseProfiles: readonly ReleaseProfile[] = [ucp11Dtr20, ucp3xDtr27];
 
 export type ProfileSelection =
   | { ok: true; profile: ReleaseProfile }
@@ -33,28 +32,4 @@ export function releaseProfileOf(config: Pick<Config, 'ucp' | 'dtr'>): ReleasePr
   const selection = selectReleaseProfile(config.ucp.tag, config.dtr.tag);
   if (!selection.ok) throw new ConfigError([selection.problem]);
   return selection.profile;
-}
-
-/**
- * Whether `up` may go as far as `until` with this configuration's release: a real release's profile
- * is known (releases/), but the steps still run the command lines the lab's stand-ins take, which no
- * real pair accepts in full (docs/releases.md lists the differences). Rather than fail half-way,
- * after the machines and perhaps UCP are made, such a run is refused before anything is made; the
- * machines alone do not depend on the release.
- */
-export function refuseUndrivenRelease(config: Pick<Config, 'ucp' | 'dtr'>, until: UpTarget): void {
-  const profile = releaseProfileOf(config);
-  if (profile.kind !== 'release' || until === 'machines') return;
-  throw new ConfigError([
-    {
-      variable: 'UCP_TAG',
-      value: config.ucp.tag,
-      also: [{ variable: 'DTR_TAG', value: config.dtr.tag }],
-      message:
-        `${profile.summary} is a supported pair, but this version of dtr-ha does not drive real ` +
-        'releases yet: its UCP and DTR steps still run the command lines of the lab’s stand-ins ' +
-        '(docs/releases.md lists what differs). Build only the machines (--until machines, ' +
-        'DTR_HA_UNTIL=machines), or use the stand-in tags.',
-    },
-  ]);
 }

@@ -24,6 +24,7 @@ import type {
   UcpInstallSettings,
 } from './settings';
 import { replicaPorts, ucpInstallFlags } from './shared-flags';
+import type { ReleaseDriver } from './driver';
 
 export interface Ucp11InstallSettings extends UcpInstallSettings {
   /** Over an install that died half-way: "Destroy any existing state and start fresh." */
@@ -146,6 +147,30 @@ const commands: Ucp11Dtr20Commands = {
   dtrImages: () => ({ args: imageListingOf(dtr20), env: {} }),
 };
 
+const traits = traitsFrom(ucp11, dtr20, '/load_balancer_status');
+
+/** The commands products/ runs, from the builders above. */
+const driver: ReleaseDriver = {
+  ucp: {
+    install: (s, fresh) => commands.ucpInstall({ ...s, freshInstall: fresh }),
+    join: (s) => commands.ucpJoin(s),
+    fingerprint: () => ({ args: ['fingerprint'], env: {} }),
+    dumpCa: () => ({ args: argsOf('dump-certs', [['--ca', true]]), env: {} }),
+    id: () => ({ args: ['id'], env: {} }),
+    uninstall: (id) => ({ args: argsOf('uninstall', [['--id', id]]), env: {} }),
+    hasFreshInstall: true,
+  },
+  dtr: {
+    install: (s) => commands.dtrInstall(s),
+    join: (s) => commands.dtrJoin(s),
+    remove: (s) => commands.dtrRemove(s),
+    takesCertificate: traits.dtrInstallTakesTls,
+    // datacenter/dtr/2.0/repos-and-images/index.md: "curl -k https://<dtr-domain-name>/ca".
+    caPath: '/ca',
+    healthPath: traits.dtrHealthPath,
+  },
+};
+
 export const ucp11Dtr20: ReleaseLineProfile<Ucp11Dtr20Commands> = {
   kind: 'release',
   name: 'ucp-1.1+dtr-2.0',
@@ -153,6 +178,7 @@ export const ucp11Dtr20: ReleaseLineProfile<Ucp11Dtr20Commands> = {
   ucp: ucp11,
   dtr: dtr20,
   // DTR 2.0 documents one health endpoint, and its HA page has the load balancer check it.
-  ...traitsFrom(ucp11, dtr20, '/load_balancer_status'),
+  ...traits,
   commands,
+  driver,
 };

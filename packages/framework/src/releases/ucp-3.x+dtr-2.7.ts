@@ -26,6 +26,7 @@ import type {
   UcpInstallSettings,
 } from './settings';
 import { replicaPorts, ucpInstallFlags } from './shared-flags';
+import type { ReleaseDriver } from './driver';
 
 export interface Dtr27InstallSettings extends DtrReplicaSettings {
   external: DtrExternalAddress;
@@ -119,6 +120,30 @@ const commands: Ucp3xDtr27Commands = {
   dtrImages: () => ({ args: imageListingOf(dtr27), env: {} }),
 };
 
+const traits = traitsFrom(ucp3x, dtr27, '/_ping');
+
+/** The commands products/ runs, from the builders above. UCP 3.x nodes join the swarm: no `join`. */
+const driver: ReleaseDriver = {
+  ucp: {
+    // 3.x has no --fresh-install: products/ uninstalls what a half-done install left first.
+    install: (s) => commands.ucpInstall(s),
+    dumpCa: () => ({ args: argsOf('dump-certs', [['--ca', true]]), env: {} }),
+    id: () => ({ args: ['id'], env: {} }),
+    uninstall: (id) => ({ args: argsOf('uninstall-ucp', [['--id', id]]), env: {} }),
+    hasFreshInstall: false,
+  },
+  dtr: {
+    install: (s) => commands.dtrInstall(s),
+    join: (s) => commands.dtrJoin(s),
+    remove: (s) => commands.dtrRemove(s),
+    destroy: (s) => commands.dtrDestroy(s),
+    takesCertificate: traits.dtrInstallTakesTls,
+    // ee/dtr/user/access-dtr/index.md: "https://<dtr-url>/ca"; unused while install takes ours.
+    caPath: '/ca',
+    healthPath: traits.dtrHealthPath,
+  },
+};
+
 export const ucp3xDtr27: ReleaseLineProfile<Ucp3xDtr27Commands> = {
   kind: 'release',
   name: 'ucp-3.x+dtr-2.7',
@@ -126,6 +151,7 @@ export const ucp3xDtr27: ReleaseLineProfile<Ucp3xDtr27Commands> = {
   ucp: ucp3x,
   dtr: dtr27,
   // The 2.7 load balancer page: "use the unauthenticated /_ping on each replica".
-  ...traitsFrom(ucp3x, dtr27, '/_ping'),
+  ...traits,
   commands,
+  driver,
 };

@@ -4,6 +4,8 @@ import { deliverImage, imageDelivery, type ClusterImages } from '../../images/cl
 import type { Machine } from '../../machines/machine';
 import type { UcpEndpoint } from '../../products/ucp/ucp';
 import { ensureClusterTls, ensureServerCertificate } from '../../tls';
+import type { ReleaseDriver } from '../../releases';
+import { readTextIfExists } from '../../state/private-files';
 import type { ClusterContext } from '../cluster-context';
 import { allowedMachines } from '../placement';
 import { dtrHttpPort, dtrHttpsPort, loadBalancerPort } from './ports';
@@ -23,6 +25,7 @@ export const dtrPlanStep: Step<'dtr-plan'> = {
       images,
       ucp: need(ctx, 'ucp'),
       password: need(ctx, 'password'),
+      driver: ctx.profile.driver.dtr,
     });
     ctx.plan = plan;
     ctx.dtrImageDelivered = deliverAhead((detail) =>
@@ -43,7 +46,7 @@ export async function planDtr(
   config: Config,
   context: ClusterContext,
   machines: Machine[],
-  deps: { images: ClusterImages; ucp: UcpEndpoint; password: string },
+  deps: { images: ClusterImages; ucp: UcpEndpoint; password: string; driver: ReleaseDriver['dtr'] },
 ): Promise<DtrPlan> {
   const others = machines.slice(1);
   // HAProxy runs on the UCP controller by default; DTR_LB_CONSTRAINTS may send it elsewhere.
@@ -62,8 +65,11 @@ export async function planDtr(
     lbHost,
     ...replicaMachines.map((m) => m.getIP()),
   ]);
+  const ownCaPath = path.join(context.dir, 'dtr-own-ca.pem');
+  const takesOurs = deps.driver.takesCertificate;
   return {
     settings: {
+      driver: deps.driver,
       image: deps.images.dtr,
       ucp: deps.ucp,
       ucpUsername: config.admin.username,
@@ -77,7 +83,8 @@ export async function planDtr(
     replicaMachines,
     lbMachine,
     storage: context.provider.capabilities.storage,
-    caPath: dtrTls.caPath,
+    caPath: takesOurs ? dtrTls.caPath : ownCaPath,
+    dtrCaPem: takesOurs ? dtrTls.ca.cert : await readTextIfExists(ownCaPath),
     haproxyImage: deps.images.haproxy,
   };
 }

@@ -1,6 +1,12 @@
 import { deployHaproxy } from '../../load-balancer/haproxy';
 import { dtrHttpsPort, loadBalancerPort } from './ports';
-import { need, type Step } from './step';
+import { need, type DtrPlan, type Step } from './step';
+
+function dtrCa(plan: DtrPlan): string {
+  if (plan.dtrCaPem === undefined)
+    throw new Error('DTR is installed, but its CA was never read (a bug in the dtr step)');
+  return plan.dtrCaPem;
+}
 
 /** HAProxy in front of the replicas, on the machine the plan chose. */
 export const loadBalancerStep: Step<'load-balancer'> = {
@@ -15,8 +21,8 @@ export const loadBalancerStep: Step<'load-balancer'> = {
         plan.lbMachine,
         plan.haproxyImage,
         replicas.map((r) => ({ id: r.id, ip: r.machine.getIP(), port: dtrHttpsPort })),
-        plan.settings.tls.caPem,
-        { port: loadBalancerPort, detail },
+        dtrCa(plan),
+        { port: loadBalancerPort, checkPath: plan.settings.driver.healthPath, detail },
       );
     });
   },

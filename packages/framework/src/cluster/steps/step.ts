@@ -8,6 +8,7 @@ import type { UcpEndpoint } from '../../products/ucp/ucp';
 import type { ClusterContext } from '../cluster-context';
 import type { ClusterInfo } from '../cluster-info';
 import type { StatusReporter } from '../status';
+import type { ReleaseProfile } from '../../releases';
 
 /** Everything DTR needs to be installed or removed, derived again on every run (the dtr-plan step). */
 export interface DtrPlan {
@@ -15,7 +16,10 @@ export interface DtrPlan {
   replicaMachines: Machine[];
   lbMachine: Machine;
   storage: StorageMode;
+  /** Where the CA that DTR's certificates chain to is kept for the handoff's clients. */
   caPath: string;
+  /** That CA: ours, or (a release whose install takes no certificate) DTR's own, once it is known. */
+  dtrCaPem?: string;
   haproxyImage: string;
 }
 
@@ -32,6 +36,8 @@ export interface StepContext {
   readonly reporter: StatusReporter;
   /** The engine the framework runs on: images are built and sent from it. */
   readonly hostDocker: Docker;
+  /** The release pair UCP_TAG and DTR_TAG name: what each installer is run with. */
+  readonly profile: ReleaseProfile;
 
   // machines
   ensured?: EnsureResult;

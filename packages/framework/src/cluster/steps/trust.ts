@@ -2,6 +2,7 @@ import type { Machine } from '../../machines/machine';
 import { DtrApiClient } from '../../products/dtr/dtr-client';
 import type { DtrReplica } from '../../products/dtr/dtr';
 import { waitFor } from '../../util/wait';
+import { readTextIfExists, writePrivateFile } from '../../state/private-files';
 import { madeNow } from '../made-for';
 import type { DtrPlan } from './step';
 import { dtrHttpsPort, loadBalancerPort } from './ports';
@@ -44,19 +45,25 @@ export const trustStep: Step<'trust'> = {
 
 /** Every engine trusts DTR's CA for the load balancer's and each replica's address; then health. */
 async function trustAndWait(plan: DtrPlan, machines: Machine[], replicas: DtrReplica[]): Promise<void> {
+  const caPem = plan.dtrCaPem;
+  if (caPem === undefined)
+    throw new Error('DTR is installed, but its CA was never read (a bug in the dtr step)');
+  // DTR's own CA (a release whose install takes none) is kept for the handoff; ours is there already.
+  if (!plan.settings.driver.takesCertificate && (await readTextIfExists(plan.caPath)) !== caPem)
+    await writePrivateFile(plan.caPath, caPem);
+  const { healthPath } = plan.settings.driver;
   const addresses = [plan.lbMachine.getIP(), ...replicas.map((r) => r.machine.getIP())];
   await Promise.all(
     machines.map(async (machine) => {
       for (const address of addresses) {
-        await machine.upload(`/etc/docker/certs.d/${address}/ca.crt`, plan.settings.tls.caPem, 0o644);
+        await machine.upload(`/etc/docker/certs.d/${address}/ca.crt`, caPem, 0o644);
       }
     }),
   );
   for (const replica of replicas) {
-    const client = new DtrApiClient(
-      `https://${replica.machine.getIP()}:${dtrHttpsPort}`,
-      plan.settings.tls.caPem,
-    );
+    const client = new DtrApiClient(`https://${replica.machine.getIP()}:${dtrHttpsPort}`, caPem, undefined, {
+      healthPath,
+    });
     await waitFor(
       `DTR replica ${replica.id} on ${replica.machine.name} to be healthy`,
       async () => (await client.ping(), true),
@@ -66,10 +73,12 @@ async function trustAndWait(plan: DtrPlan, machines: Machine[], replicas: DtrRep
       },
     );
   }
-  const lb = new DtrApiClient(plan.settings.externalUrl, plan.settings.tls.caPem, {
-    username: plan.settings.ucpUsername,
-    password: plan.settings.ucpPassword,
-  });
+  const lb = new DtrApiClient(
+    plan.settings.externalUrl,
+    caPem,
+    { username: plan.settings.ucpUsername, password: plan.settings.ucpPassword },
+    { healthPath },
+  );
   await waitFor(
     'cluster_status to report every replica OK through the load balancer',
     async () => {

@@ -30,6 +30,7 @@ export const ucpStep: Step<'ucp'> = {
           adminUsername: config.admin.username,
           adminPassword: password,
           controllerPort: ucpControllerPort,
+          driver: ctx.profile.driver.ucp,
         },
         detail,
         {

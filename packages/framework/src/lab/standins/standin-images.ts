@@ -1,41 +1,47 @@
 import type Docker from 'dockerode';
+import { STANDIN_TAGS } from '../../config';
 import { ensureLabImage } from '../lab-image';
 import type { Progress } from '../../util/progress';
 
-/** The default UCP_REPO/DTR_REPO and UCP_TAG/DTR_TAG: the local lab's stand-in images. */
+/** The default UCP_REPO and DTR_REPO: the local lab's stand-in images. */
 export const standinRepo = 'dtrha-lab';
-export const standinTag = 'standin';
 
-export interface StandinImages {
-  /** `dtrha-lab/ucp:standin`, the default `<UCP_REPO>/ucp:<UCP_TAG>`. */
-  ucp: string;
-  /** `dtrha-lab/dtr:standin`, the default `<DTR_REPO>/dtr:<DTR_TAG>`. */
-  dtr: string;
-  /** The tags they were built as, `<repository>:<hash of the recipe folder>`. */
-  recipeTags: { ucp: string; dtr: string };
+/**
+ * Every stand-in image of the lab, by the reference a configuration names it with
+ * (`dtrha-lab/ucp:1.1.0-standin`, `<UCP_REPO>/ucp:<UCP_TAG>` with the default repository and a
+ * stand-in tag), and the recipe it is built from: one per release line, each with its release's
+ * contract (lab/<product>-<line>-standin).
+ */
+export const standinImages: Readonly<Record<string, string>> = Object.fromEntries(
+  Object.values(STANDIN_TAGS).flatMap((tags) =>
+    (['ucp', 'dtr'] as const).map((product) => {
+      const line = /^(\d+)\.(\d+)\./.exec(tags[product])!;
+      const recipeLine = product === 'ucp' && line[1] === '3' ? '3.x' : `${line[1]}.${line[2]}`;
+      return [`${standinRepo}/${product}:${tags[product]}`, `${product}-${recipeLine}-standin`];
+    }),
+  ),
+);
+
+/** Whether `image` is one of the lab's stand-ins, which the lab builds rather than finds. */
+export function isStandinImage(image: string): boolean {
+  return image in standinImages;
 }
 
 /**
- * Builds (when their recipes changed) the UCP and DTR stand-in images from `lab/ucp-standin` and
- * `lab/dtr-standin`, and tags them as the configuration's defaults, `dtrha-lab/ucp:standin` and
- * `dtrha-lab/dtr:standin`, so that the framework's `<UCP_REPO>/ucp:<UCP_TAG>` finds them.
+ * Builds (when its recipe changed) the stand-in that `image` names and tags it as that name, so
+ * that the framework's `<UCP_REPO>/ucp:<UCP_TAG>` finds it. Returns the tag it was built as,
+ * `<repository>:<hash of the recipe>`.
  */
-export async function ensureStandinImages(
+export async function ensureStandinImage(
   docker: Docker,
+  image: string,
   options: { debianMirror?: string; progress?: Progress } = {},
-): Promise<StandinImages> {
-  const [ucp, dtr] = await Promise.all([
-    ensureLabImage(docker, 'ucp-standin', options),
-    ensureLabImage(docker, 'dtr-standin', options),
-  ]);
-  const tagAs = async (built: string, product: 'ucp' | 'dtr'): Promise<string> => {
-    const repo = `${standinRepo}/${product}`;
-    await docker.getImage(built).tag({ repo, tag: standinTag });
-    return `${repo}:${standinTag}`;
-  };
-  return {
-    ucp: await tagAs(ucp.tag, 'ucp'),
-    dtr: await tagAs(dtr.tag, 'dtr'),
-    recipeTags: { ucp: ucp.tag, dtr: dtr.tag },
-  };
+): Promise<string> {
+  const recipe = standinImages[image];
+  if (!recipe)
+    throw new Error(`${image} is not a stand-in image of the lab (${Object.keys(standinImages).join(', ')})`);
+  const built = await ensureLabImage(docker, recipe, options);
+  const [repo, tag] = [image.slice(0, image.lastIndexOf(':')), image.slice(image.lastIndexOf(':') + 1)];
+  await docker.getImage(built.tag).tag({ repo, tag });
+  return built.tag;
 }

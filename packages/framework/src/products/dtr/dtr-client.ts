@@ -1,3 +1,4 @@
+import { X509Certificate } from 'node:crypto';
 import https from 'node:https';
 import axios, { AxiosError, type AxiosInstance } from 'axios';
 
@@ -40,13 +41,16 @@ export interface Repository {
  */
 export class DtrApiClient {
   readonly axios: AxiosInstance;
+  /** The release's unauthenticated health path (its profile's `driver.dtr.healthPath`). */
+  readonly healthPath: string;
 
   constructor(
     readonly baseURL: string,
     caPem: string,
     auth?: { username: string; password: string },
-    options: { keepAlive?: boolean; timeoutMs?: number } = {},
+    options: { keepAlive?: boolean; timeoutMs?: number; healthPath?: string } = {},
   ) {
+    this.healthPath = options.healthPath ?? '/_ping';
     this.axios = axios.create({
       baseURL,
       auth,
@@ -81,12 +85,13 @@ export class DtrApiClient {
   }
 
   /**
-   * `{ Healthy, Error }` with 200 when the replica is healthy; throws DtrApiError (status 503 and the
-   * failing part) otherwise. Through the load balancer nothing in the answer says which replica gave
-   * it: HAProxy's statistics do (`haproxyServerStats`).
+   * The release's health path answered 200: for DTR 2.7 `/_ping`'s `{ Healthy, Error }`, for DTR
+   * 2.0 `/load_balancer_status`'s answer (its pages state only the status). Throws DtrApiError
+   * (with the status and the failing part) otherwise. Through the load balancer nothing in the
+   * answer says which replica gave it: HAProxy's statistics do (`haproxyServerStats`).
    */
-  async ping(): Promise<PingAnswer> {
-    return (await this.call<PingAnswer>('get', '/_ping')).data;
+  async ping(): Promise<PingAnswer | unknown> {
+    return (await this.call<PingAnswer | unknown>('get', this.healthPath)).data;
   }
 
   async health(): Promise<unknown> {
@@ -131,4 +136,27 @@ export class DtrApiClient {
       [200, 202, 204],
     );
   }
+}
+
+/**
+ * The CA a DTR that made its own certificate (2.0: install takes none) serves at `caPath`, read as
+ * its "configure your Docker Engine" page does (`curl -k https://<dtr>/ca`): unverified, since
+ * nothing else can vouch for it. It is then pinned: kept in the state directory, and every later
+ * connection is verified against it (a replica serving a certificate it did not sign fails there).
+ */
+export async function fetchServedCa(baseURL: string, caPath: string): Promise<string> {
+  const response = await axios.get<string>(`${baseURL}${caPath}`, {
+    httpsAgent: new https.Agent({ rejectUnauthorized: false }),
+    responseType: 'text',
+    timeout: 5_000,
+    validateStatus: () => true,
+  });
+  if (response.status !== 200)
+    throw new Error(`DTR at ${baseURL} answered ${caPath} with HTTP ${response.status}, not its CA`);
+  try {
+    new X509Certificate(response.data);
+  } catch {
+    throw new Error(`DTR at ${baseURL} served no PEM certificate at ${caPath}`);
+  }
+  return response.data.endsWith('\n') ? response.data : `${response.data}\n`;
 }

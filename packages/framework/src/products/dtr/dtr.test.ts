@@ -1,17 +1,19 @@
 import type Docker from 'dockerode';
+import { ucp11Dtr20, ucp3xDtr27 } from '../../releases';
 import {
-  dtrDestroyArgs,
-  dtrInstallArgs,
-  dtrJoinArgs,
-  dtrRemoveArgs,
-  newReplicaArgs,
+  dtrDestroyLine,
+  dtrRemoveLine,
   newReplicaId,
+  newReplicaLine,
   ucpNodeName,
   type DtrSettings,
 } from './dtr';
 
-const settings: DtrSettings = {
-  image: 'dtrha-lab/dtr:standin',
+// products/ builds each command line with the release's driver; the builders' own tests check every
+// flag against the release's pages. These check what products/ puts into them, for both pairs.
+
+const base = {
+  image: 'dtrha-lab/dtr:2.0.0-standin',
   ucp: { url: 'https://10.0.0.1:8443', caPem: 'UCP-CA' },
   ucpUsername: 'admin',
   ucpPassword: 'pw-secret',
@@ -21,10 +23,17 @@ const settings: DtrSettings = {
   httpPort: 80,
   httpsPort: 443,
 };
+const dtr20: DtrSettings = { ...base, driver: ucp11Dtr20.driver.dtr };
+const dtr27: DtrSettings = { ...base, driver: ucp3xDtr27.driver.dtr };
 
 function flag(args: string[], name: string): string | undefined {
   const i = args.indexOf(name);
   return i < 0 ? undefined : args[i + 1];
+}
+
+/** A machine whose engine reports another hostname than the machine's name, as a cloud VM's does. */
+function machineNamed(name: string, engineName: unknown) {
+  return { name, getClient: () => ({ info: async () => ({ Name: engineName }) }) as unknown as Docker };
 }
 
 test('replica IDs are 12 hexadecimal digits, as the reference requires', () => {
@@ -33,8 +42,8 @@ test('replica IDs are 12 hexadecimal digits, as the reference requires', () => {
   expect(ids.size).toBe(50);
 });
 
-test('install: UCP URL, verified UCP CA (never --ucp-insecure-tls), node, replica, external URL, our cert', () => {
-  const args = dtrInstallArgs(settings, { id: '0123456789ab', node: 'c-2' });
+test('install on 2.7: verified UCP CA, node, replica, external URL, our certificate; secrets in the environment', async () => {
+  const { args, env } = await newReplicaLine(dtr27, machineNamed('c-2', 'c-2'), '0123456789ab');
   expect(args[0]).toBe('install');
   expect(flag(args, '--ucp-url')).toBe('https://10.0.0.1:8443');
   expect(flag(args, '--ucp-ca')).toBe('UCP-CA');
@@ -42,78 +51,83 @@ test('install: UCP URL, verified UCP CA (never --ucp-insecure-tls), node, replic
   expect(flag(args, '--ucp-node')).toBe('c-2');
   expect(flag(args, '--replica-id')).toBe('0123456789ab');
   expect(flag(args, '--dtr-external-url')).toBe('https://10.0.0.1');
-  expect([flag(args, '--dtr-ca'), flag(args, '--dtr-cert'), flag(args, '--dtr-key')]).toEqual([
-    'CA',
-    'CERT',
-    'KEY',
-  ]);
-  expect([flag(args, '--replica-http-port'), flag(args, '--replica-https-port')]).toEqual(['80', '443']);
+  expect([flag(args, '--dtr-ca'), flag(args, '--dtr-cert')]).toEqual(['CA', 'CERT']);
+  expect(env).toEqual({ UCP_PASSWORD: 'pw-secret', DTR_KEY: 'KEY' });
+  expect(args.join(' ')).not.toMatch(/pw-secret|KEY/);
 });
 
-test('join names the existing replica; destroy names the replica to destroy', () => {
-  const join = dtrJoinArgs(settings, { id: 'bbbbbbbbbbbb', node: 'c-3' }, 'aaaaaaaaaaaa');
-  expect(join[0]).toBe('join');
-  expect(flag(join, '--existing-replica-id')).toBe('aaaaaaaaaaaa');
-  expect(flag(join, '--replica-id')).toBe('bbbbbbbbbbbb');
-  const destroy = dtrDestroyArgs(settings, 'bbbbbbbbbbbb');
-  expect(destroy[0]).toBe('destroy');
-  expect(flag(destroy, '--replica-id')).toBe('bbbbbbbbbbbb');
-  expect(destroy).not.toContain('--ucp-node');
+test('install on 2.0: no certificate flags (DTR makes its own), the external address without a scheme', async () => {
+  const { args } = await newReplicaLine(dtr20, machineNamed('c-2', 'c-2'), '0123456789ab');
+  expect(args).not.toContain('--dtr-ca');
+  expect(args).not.toContain('--dtr-key');
+  expect(flag(args, '--dtr-external-url')).toBe('10.0.0.1');
+  expect(dtr20.driver.takesCertificate).toBe(false);
+  expect(dtr27.driver.takesCertificate).toBe(true);
 });
 
-test('DTR_CONSTRAINTS go to --extra-envs with the node as one more constraint, never with --ucp-node', () => {
+test('join names the existing replica; destroy exists on 2.7 only', async () => {
+  for (const settings of [dtr20, dtr27]) {
+    const { args } = await newReplicaLine(
+      settings,
+      machineNamed('c-3', 'c-3'),
+      'bbbbbbbbbbbb',
+      'aaaaaaaaaaaa',
+    );
+    expect(args[0]).toBe('join');
+    expect(flag(args, '--existing-replica-id')).toBe('aaaaaaaaaaaa');
+    expect(flag(args, '--replica-id')).toBe('bbbbbbbbbbbb');
+  }
+  const destroy = dtrDestroyLine(dtr27, 'bbbbbbbbbbbb')!;
+  expect(destroy.args[0]).toBe('destroy');
+  expect(flag(destroy.args, '--replica-id')).toBe('bbbbbbbbbbbb');
+  expect(dtrDestroyLine(dtr20, 'bbbbbbbbbbbb')).toBeUndefined();
+});
+
+test('DTR_CONSTRAINTS on 2.0 go to --extra-envs with the node as one more constraint, never with --ucp-node', async () => {
   const constrained: DtrSettings = {
-    ...settings,
+    ...dtr20,
     constraints: [
       { key: 'container', operator: '!=', value: 'ucp-controller' },
-      { key: 'container', operator: '!=', value: 'dtr-haproxy' },
+      { key: 'node', operator: '!=', value: 'c-1' },
     ],
   };
-  const args = dtrInstallArgs(constrained, { id: '0123456789ab', node: 'c-2' });
+  const { args } = await newReplicaLine(constrained, machineNamed('c-2', 'ip-10-0-0-7'), '0123456789ab');
   expect(flag(args, '--extra-envs')).toBe(
-    'constraint:container!=ucp-controller&constraint:container!=dtr-haproxy&constraint:node==c-2',
+    'constraint:container!=ucp-controller&constraint:node!=c-1&constraint:node==ip-10-0-0-7',
   );
   expect(args).not.toContain('--ucp-node');
+  // 2.7 has no --extra-envs: the framework chose the machine by the constraints, --ucp-node places it.
+  const placed = await newReplicaLine(
+    { ...constrained, driver: dtr27.driver },
+    machineNamed('c-2', 'ip-10-0-0-7'),
+    '0123456789ab',
+  );
+  expect(placed.args).not.toContain('--extra-envs');
+  expect(flag(placed.args, '--ucp-node')).toBe('ip-10-0-0-7');
 });
 
-test('remove: through the existing replica, the replica to remove, the UCP flags; no --ucp-node, no --force-remove', () => {
-  const args = dtrRemoveArgs(settings, 'bbbbbbbbbbbb', 'aaaaaaaaaaaa');
-  expect(args[0]).toBe('remove');
-  expect(flag(args, '--existing-replica-id')).toBe('aaaaaaaaaaaa');
-  expect(flag(args, '--replica-id')).toBe('bbbbbbbbbbbb');
-  expect([flag(args, '--ucp-url'), flag(args, '--ucp-ca'), flag(args, '--ucp-username')]).toEqual([
-    'https://10.0.0.1:8443',
-    'UCP-CA',
-    'admin',
-  ]);
-  expect(args).not.toContain('--ucp-node');
-  expect(args).not.toContain('--force-remove');
-  expect(args).not.toContain('--ucp-insecure-tls');
+test('remove: through the existing replica, the replica to remove; --force-remove only for the last one', () => {
+  const on20 = dtrRemoveLine(dtr20, 'bbbbbbbbbbbb', 'aaaaaaaaaaaa').args;
+  expect(on20[0]).toBe('remove');
+  expect(flag(on20, '--existing-replica-id')).toBe('aaaaaaaaaaaa');
+  expect(flag(on20, '--replica-id')).toBe('bbbbbbbbbbbb');
+  expect(on20).not.toContain('--force-remove');
+  expect(dtrRemoveLine(dtr20, 'aaaaaaaaaaaa', 'aaaaaaaaaaaa').args).toContain('--force-remove');
+  const on27 = dtrRemoveLine(dtr27, 'bbbbbbbbbbbb', 'aaaaaaaaaaaa');
+  expect(flag(on27.args, '--replica-ids')).toBe('bbbbbbbbbbbb');
+  expect(on27.env).toEqual({ UCP_PASSWORD: 'pw-secret' });
+  for (const args of [on20, on27.args]) {
+    expect(args).not.toContain('--ucp-node');
+    expect(args).not.toContain('--ucp-insecure-tls');
+  }
 });
-
-/** A machine whose engine reports another hostname than the machine's name, as a cloud VM's does. */
-function machineNamed(name: string, engineName: unknown) {
-  return { name, getClient: () => ({ info: async () => ({ Name: engineName }) }) as unknown as Docker };
-}
 
 test('--ucp-node is the hostname the engine reports (docker info: Name), not the machine name', async () => {
   const machine = machineNamed('c-2', 'ip-10-0-0-7');
   expect(await ucpNodeName(machine)).toBe('ip-10-0-0-7');
-  const install = await newReplicaArgs(settings, machine, '0123456789ab');
-  expect(install[0]).toBe('install');
+  const install = (await newReplicaLine(dtr27, machine, '0123456789ab')).args;
   expect(flag(install, '--ucp-node')).toBe('ip-10-0-0-7');
-  const join = await newReplicaArgs(settings, machine, 'bbbbbbbbbbbb', 'aaaaaaaaaaaa');
-  expect(join[0]).toBe('join');
-  expect(flag(join, '--ucp-node')).toBe('ip-10-0-0-7');
-  expect(flag(join, '--existing-replica-id')).toBe('aaaaaaaaaaaa');
-  // With DTR_CONSTRAINTS the engine's name goes to the node constraint instead.
-  const constrained: DtrSettings = {
-    ...settings,
-    constraints: [{ key: 'node', operator: '!=', value: 'c-1' }],
-  };
-  const placed = await newReplicaArgs(constrained, machine, '0123456789ab');
-  expect(flag(placed, '--extra-envs')).toBe('constraint:node!=c-1&constraint:node==ip-10-0-0-7');
-  expect([install, join, placed].flat()).not.toContain('c-2');
+  expect(install).not.toContain('c-2');
 });
 
 test('an engine that reports no hostname is an error naming the machine', async () => {

@@ -4,21 +4,23 @@ import { describeCommand, runToCompletion } from '../../engine/run-to-completion
 import type { Machine } from '../../machines/machine';
 import type { UcpEndpoint } from '../ucp/ucp';
 import { replicaOfNginx } from './names';
+import type { CommandLine, DtrNewReplicaSettings, ReleaseDriver } from '../../releases';
 
-/** What every DTR command needs: the installer image and how to reach UCP. */
+/** What every DTR command needs: the installer image, how to reach UCP, the release's command lines. */
 export interface DtrAccess {
   image: string;
   ucp: Pick<UcpEndpoint, 'url' | 'caPem'>;
   ucpUsername: string;
   ucpPassword: string;
+  driver: ReleaseDriver['dtr'];
 }
 
 export interface DtrSettings extends DtrAccess {
   /** `https://<load balancer host>[:port]`: what clients use, so DTR's certificate names it. */
   externalUrl: string;
-  /** The certificate DTR serves (ours, so every client can trust it from the start). */
+  /** The certificate DTR serves where the release's install takes one (ours, trusted from the start). */
   tls: { caPem: string; certPem: string; keyPem: string };
-  /** DTR_CONSTRAINTS: passed as --extra-envs, which the reference says cannot go with --ucp-node. */
+  /** DTR_CONSTRAINTS: --extra-envs where the release has it; the replica machines were chosen by them. */
   constraints: Constraint[];
   httpPort: number;
   httpsPort: number;
@@ -36,92 +38,51 @@ export function newReplicaId(): string {
   return randomBytes(6).toString('hex');
 }
 
-/** The flags every DTR command takes to reach UCP. */
-function ucpFlags(settings: DtrAccess): string[] {
-  return [
-    '--ucp-url',
-    settings.ucp.url,
-    '--ucp-username',
-    settings.ucpUsername,
-    '--ucp-password',
-    settings.ucpPassword,
-    // The CA we checked against `ucp fingerprint`: never --ucp-insecure-tls.
-    '--ucp-ca',
-    settings.ucp.caPem,
-  ];
+/** How every DTR command reaches UCP, in the releases' settings. */
+function ucpAccess(access: DtrAccess) {
+  return {
+    ucpUrl: access.ucp.url,
+    // The CA we checked on the controller's engine: never --ucp-insecure-tls.
+    ucpCaPem: access.ucp.caPem,
+    ucpUsername: access.ucpUsername,
+    ucpPassword: access.ucpPassword,
+  };
 }
 
-/** Where the replica goes: --ucp-node, or the node as one more swarm constraint when there are some. */
-function placementFlags(settings: DtrSettings, node: string): string[] {
-  if (settings.constraints.length) {
-    // Swarm constraints select the node: DTR_CONSTRAINTS plus this node's name.
-    const envs = [...settings.constraints, { key: 'node', operator: '==', value: node } as Constraint]
-      .map((c) => `constraint:${c.key}${c.operator}${c.value}`)
-      .join('&');
-    return ['--extra-envs', envs];
-  }
-  return ['--ucp-node', node];
-}
-
-export function dtrInstallArgs(settings: DtrSettings, replica: { id: string; node: string }): string[] {
-  return [
-    'install',
-    ...ucpFlags(settings),
-    ...placementFlags(settings, replica.node),
-    '--replica-id',
-    replica.id,
-    '--dtr-external-url',
-    settings.externalUrl,
-    '--replica-http-port',
-    String(settings.httpPort),
-    '--replica-https-port',
-    String(settings.httpsPort),
-    '--dtr-ca',
-    settings.tls.caPem,
-    '--dtr-cert',
-    settings.tls.certPem,
-    '--dtr-key',
-    settings.tls.keyPem,
-  ];
-}
-
-export function dtrJoinArgs(
+/** The settings of a new replica `id` on UCP node `node`, joining through `existingId` if given. */
+export function newReplicaSettings(
   settings: DtrSettings,
   replica: { id: string; node: string },
-  existingId: string,
-): string[] {
-  return [
-    'join',
-    ...ucpFlags(settings),
-    ...placementFlags(settings, replica.node),
-    '--existing-replica-id',
-    existingId,
-    '--replica-id',
-    replica.id,
-    '--replica-http-port',
-    String(settings.httpPort),
-    '--replica-https-port',
-    String(settings.httpsPort),
-  ];
+  existingId?: string,
+): DtrNewReplicaSettings {
+  const external = new URL(settings.externalUrl);
+  return {
+    ...ucpAccess(settings),
+    replicaId: replica.id,
+    node: replica.node,
+    httpPort: settings.httpPort,
+    httpsPort: settings.httpsPort,
+    constraints: settings.constraints,
+    external: { host: external.hostname, ...(external.port ? { port: Number(external.port) } : {}) },
+    tls: settings.tls,
+    ...(existingId === undefined ? {} : { existingReplicaId: existingId }),
+  };
 }
 
 /**
  * Takes replica `replicaId` out of the cluster through `existingId`, a healthy replica, as DTR's
- * disaster-recovery pages do with an unhealthy one. `--replica-id` is on the 2.0 page and is on the
- * 2.7 page as the (deprecated) alias of `--replica-ids`, so one command line serves both lines. No
- * `--force-remove`: the pages want it only when the two IDs are the same, which repair never asks.
+ * disaster-recovery pages do with an unhealthy one; with the two the same, the last replica.
  */
-export function dtrRemoveArgs(settings: DtrAccess, replicaId: string, existingId: string): string[] {
-  return ['remove', ...ucpFlags(settings), '--existing-replica-id', existingId, '--replica-id', replicaId];
+export function dtrRemoveLine(access: DtrAccess, replicaId: string, existingId: string): CommandLine {
+  return access.driver.remove({ ...ucpAccess(access), replicaId, existingReplicaId: existingId });
 }
 
 /**
- * Removes a replica's containers and volumes without telling the cluster: only for a whole-cluster
- * teardown, and only where the release has the command (2.7 does; 2.0 has no destroy and uninstalls
- * with remove, replica by replica).
+ * Removes a replica's containers and volumes without telling the cluster, where the release has
+ * the command (2.7); undefined where it has not (2.0).
  */
-export function dtrDestroyArgs(settings: DtrAccess, replicaId: string): string[] {
-  return ['destroy', '--replica-id', replicaId, ...ucpFlags(settings)];
+export function dtrDestroyLine(access: DtrAccess, replicaId: string): CommandLine | undefined {
+  return access.driver.destroy?.({ ...ucpAccess(access), replicaId });
 }
 
 /**
@@ -141,25 +102,28 @@ export async function ucpNodeName(machine: Pick<Machine, 'name' | 'getClient'>):
  * The install (no `existingId`) or join command line of a new replica on `machine`, placed on the
  * node its engine names.
  */
-export async function newReplicaArgs(
+export async function newReplicaLine(
   settings: DtrSettings,
   machine: Pick<Machine, 'name' | 'getClient'>,
   id: string,
   existingId?: string,
-): Promise<string[]> {
-  const replica = { id, node: await ucpNodeName(machine) };
+): Promise<CommandLine> {
+  const replica = newReplicaSettings(settings, { id, node: await ucpNodeName(machine) }, existingId);
   return existingId === undefined
-    ? dtrInstallArgs(settings, replica)
-    : dtrJoinArgs(settings, replica, existingId);
+    ? settings.driver.install(replica)
+    : settings.driver.join({ ...replica, existingReplicaId: existingId });
 }
 
 /** On the DTR installer's container: DTR's reference gives it no name, so a label finds one left running. */
 export const dtrInstallerLabel = { 'dtr-ha.role': 'dtr-installer' } as const;
 
-export async function runDtr(machine: Machine, image: string, args: string[]): Promise<string> {
+export async function runDtr(machine: Machine, image: string, line: CommandLine): Promise<string> {
+  const args = line.args;
   const result = await runToCompletion(machine.getClient(), {
     image,
     cmd: args,
+    // The UCP password and DTR's key, where the release names a variable for them (2.7).
+    env: Object.entries(line.env).map(([k, v]) => `${k}=${v}`),
     binds: [socketBind],
     labels: { ...dtrInstallerLabel },
   });

@@ -5,18 +5,18 @@ import type { StorageMode } from '../../machines/types';
 import { prepareSharedVolume, releaseSharedVolume } from '../../storage/shared-storage';
 import { waitFor } from '../../util/wait';
 import {
-  dtrDestroyArgs,
+  dtrDestroyLine,
   dtrInstallerLabel,
-  dtrRemoveArgs,
+  dtrRemoveLine,
   findReplicas,
-  newReplicaArgs,
+  newReplicaLine,
   newReplicaId,
   runDtr,
   type DtrAccess,
   type DtrReplica,
   type DtrSettings,
 } from './dtr';
-import { DtrApiClient } from './dtr-client';
+import { DtrApiClient, fetchServedCa } from './dtr-client';
 import {
   isPhase2Container,
   parseReplicaContainer,
@@ -28,6 +28,11 @@ import {
 
 export interface ReplicaPlan {
   settings: DtrSettings;
+  /**
+   * The CA DTR's replicas serve certificates from: ours where install takes our certificate; else
+   * (2.0) the one DTR made, as pinned by an earlier run, or undefined until `ensureReplicas` reads it.
+   */
+  dtrCaPem?: string;
   replicaMachines: Machine[];
   storage: StorageMode;
 }
@@ -83,10 +88,19 @@ async function removeContainer(docker: Docker, id: string): Promise<void> {
   await docker.getContainer(id).remove({ force: true }).catch(ignoreMissing);
 }
 
-async function healthy(replica: DtrReplica, settings: DtrSettings, timeoutMs: number): Promise<boolean> {
+async function healthy(
+  replica: DtrReplica,
+  settings: DtrSettings,
+  dtrCaPem: string,
+  timeoutMs: number,
+): Promise<boolean> {
   const client = new DtrApiClient(
     `https://${replica.machine.getIP()}:${settings.httpsPort}`,
-    settings.tls.caPem,
+    dtrCaPem,
+    undefined,
+    {
+      healthPath: settings.driver.healthPath,
+    },
   );
   return waitFor(`replica ${replica.id}`, async () => (await client.ping(), true), {
     timeoutMs,
@@ -95,14 +109,36 @@ async function healthy(replica: DtrReplica, settings: DtrSettings, timeoutMs: nu
 }
 
 /**
- * Destroys one replica on its machine and releases its registry volume (unmounted before removal).
- * Only where the whole cluster goes (made anew, or torn down): destroy tells the other replicas
- * nothing, so a cluster that lives on keeps a member that never answers.
+ * Takes replicas away where the whole cluster goes (made anew, or torn down), each registry volume
+ * released (unmounted before removal). Where the release has `destroy` (2.7), each replica is
+ * destroyed on its own machine, all at once: it tells the other replicas nothing, which is right
+ * only when none lives on. Where it has not (2.0, which uninstalls with `remove`), every replica but
+ * one is removed through that one, then that one with itself as the existing replica
+ * (--force-remove). A replica no command can take (none left to go through: a suite killed them)
+ * is taken apart on its engine, its containers and volumes by their documented names.
  */
-export async function destroyReplica(access: DtrAccess, replica: DtrReplica): Promise<void> {
-  await releaseSharedVolume(replica.machine, registryVolume(replica.id), { unmountOnly: true });
-  await runDtr(replica.machine, access.image, dtrDestroyArgs(access, replica.id));
-  await releaseSharedVolume(replica.machine, registryVolume(replica.id));
+export async function destroyReplicas(access: DtrAccess, replicas: DtrReplica[]): Promise<void> {
+  await Promise.all(
+    replicas.map((r) => releaseSharedVolume(r.machine, registryVolume(r.id), { unmountOnly: true })),
+  );
+  if (access.driver.destroy) {
+    await Promise.all(replicas.map((r) => runDtr(r.machine, access.image, dtrDestroyLine(access, r.id)!)));
+  } else if (replicas.length) {
+    const [last, ...others] = replicas;
+    try {
+      for (const replica of others)
+        await runDtr(last.machine, access.image, dtrRemoveLine(access, replica.id, last.id));
+      await runDtr(last.machine, access.image, dtrRemoveLine(access, last.id, last.id));
+    } catch {
+      // Fall through: what is left is reaped below, replica by replica.
+    }
+  }
+  await Promise.all(
+    replicas.map(async (r) => {
+      await reapReplica(r.machine, r.id);
+      await releaseSharedVolume(r.machine, registryVolume(r.id));
+    }),
+  );
 }
 
 /** A replica found on its machine, and whether it answered healthy. */
@@ -203,7 +239,7 @@ async function removeReplica(
     `replica ${replica.id} on ${replica.machine.name} ${why}: removing it through replica ${through.id} on ${through.machine.name}`,
   );
   await releaseSharedVolume(replica.machine, registryVolume(replica.id), { unmountOnly: true });
-  await runDtr(through.machine, access.image, dtrRemoveArgs(access, replica.id, through.id));
+  await runDtr(through.machine, access.image, dtrRemoveLine(access, replica.id, through.id));
   const left = await reapReplica(replica.machine, replica.id);
   if (left.length)
     detail(`removed what replica ${replica.id} left on ${replica.machine.name}: ${left.join(', ')}`);
@@ -224,18 +260,28 @@ export async function ensureReplicas(
 ) {
   await Promise.all(plan.replicaMachines.map((m) => reapOrphans(m, detail)));
   const found = await findReplicas(plan.replicaMachines);
+  const { driver, httpsPort } = plan.settings;
+  const replicaUrl = (machine: Machine) => `https://${machine.getIP()}:${httpsPort}`;
+  if (!driver.takesCertificate && plan.dtrCaPem === undefined && found.length) {
+    // Replicas from a run that died before it pinned DTR's CA: read it from one of them.
+    plan.dtrCaPem = await fetchServedCa(replicaUrl(found[0].machine), driver.caPath).catch(() => undefined);
+  }
+  const caPem = plan.dtrCaPem;
   // Checked all at once: an unhealthy replica takes the whole wait to say so.
   const checked = await Promise.all(
     found.map(async (replica) => ({
       ...replica,
-      healthy: !options.remakeBecause && (await healthy(replica, plan.settings, 30_000)),
+      healthy:
+        !options.remakeBecause &&
+        caPem !== undefined &&
+        (await healthy(replica, plan.settings, caPem, 30_000)),
     })),
   );
   const decision = decideReplicas(plan.replicaMachines, checked, options.remakeBecause);
   if (decision.destroy.length) {
     const ids = decision.destroy.map((r) => r.id).join(', ');
     detail(`${decision.remakeBecause}: destroying replicas ${ids} to make them again`);
-    await Promise.all(decision.destroy.map((replica) => destroyReplica(plan.settings, replica)));
+    await destroyReplicas(plan.settings, decision.destroy);
   }
   // One at a time: each remove changes the cluster the next one goes through.
   for (const { replica, through } of decision.remove)
@@ -245,13 +291,17 @@ export async function ensureReplicas(
   for (const machine of decision.make) {
     const replica = { id: newReplicaId(), machine };
     await prepareSharedVolume(plan.storage, controller, machine, registryVolume(replica.id));
-    const args = await newReplicaArgs(plan.settings, machine, replica.id, anchor?.id);
+    const line = await newReplicaLine(plan.settings, machine, replica.id, anchor?.id);
     detail(
       anchor
         ? `joining replica ${replica.id} on ${machine.name} to ${anchor.id}`
         : `installing replica ${replica.id} on ${machine.name}`,
     );
-    await runDtr(machine, plan.settings.image, args);
+    await runDtr(machine, plan.settings.image, line);
+    if (!anchor && !driver.takesCertificate) {
+      // A new cluster made its own CA: read it once, as its page says, and pin it from here on.
+      plan.dtrCaPem = await fetchServedCa(replicaUrl(machine), driver.caPath);
+    }
     anchor ??= replica;
     made.push(replica);
   }
@@ -262,7 +312,7 @@ export async function ensureReplicas(
 /** Every replica on these machines destroyed, all at once (each on its own machine). */
 export async function destroyAllReplicas(access: DtrAccess, machines: Machine[]): Promise<string[]> {
   const replicas = await findReplicas(machines);
-  await Promise.all(replicas.map((replica) => destroyReplica(access, replica)));
+  await destroyReplicas(access, replicas);
   await Promise.all(machines.map((m) => reapOrphans(m, () => undefined)));
   return replicas.map((r) => r.id);
 }

@@ -6,19 +6,22 @@ import { describeCommand, runToCompletion } from '../../engine/run-to-completion
 import { certificateFingerprint } from '../../tls';
 import { waitFor } from '../../util/wait';
 import { controllerContainer, controllerVolumes, installerContainer, nodeCertsVolume } from './names';
+import type { CommandLine, ReleaseDriver } from '../../releases';
 
-/** What the UCP installer needs, from the configuration. */
+/** What the UCP installer needs, from the configuration and the release profile. */
 export interface UcpSettings {
   image: string;
   adminUsername: string;
   adminPassword: string;
   /** The controller's HTTPS port; not 443, which HAProxy takes on the controller for DTR. */
   controllerPort: number;
+  /** The release's command lines (releases/): install, join or none, fingerprint, dump-certs, uninstall. */
+  driver: ReleaseDriver['ucp'];
 }
 
 export interface UcpEndpoint {
   url: string;
-  /** The controller's CA, fetched from /ca and checked against `ucp fingerprint` run on its engine. */
+  /** The controller's CA, fetched from /ca and checked against what the installer prints on its engine. */
   caPem: string;
   fingerprint: string;
 }
@@ -26,38 +29,17 @@ export interface UcpEndpoint {
 /** The installer is run as its documentation says: `docker run --rm --name ucp -v <socket> IMAGE <command>`. */
 const socketBind = '/var/run/docker.sock:/var/run/docker.sock';
 
-export function ucpInstallArgs(settings: UcpSettings, controller: { name: string; ip: string }): string[] {
-  return [
-    'install',
-    '--host-address',
-    controller.ip,
-    '--san',
-    controller.ip,
-    '--san',
-    controller.name,
-    '--controller-port',
-    String(settings.controllerPort),
-    '--admin-username',
-    settings.adminUsername,
-    '--admin-password',
-    settings.adminPassword,
-  ];
-}
+/** The swarm port managers listen on for joining nodes (`docker swarm join … <manager>:2377`). */
+const swarmPort = 2377;
 
-export function ucpJoinArgs(settings: UcpSettings, node: { ip: string }, endpoint: UcpEndpoint): string[] {
-  return [
-    'join',
-    '--url',
-    endpoint.url,
-    '--fingerprint',
-    endpoint.fingerprint,
-    '--host-address',
-    node.ip,
-    '--admin-username',
-    settings.adminUsername,
-    '--admin-password',
-    settings.adminPassword,
-  ];
+function installSettings(settings: UcpSettings, controller: { name: string; ip: string }) {
+  return {
+    hostAddress: controller.ip,
+    sans: [controller.name],
+    controllerPort: settings.controllerPort,
+    adminUsername: settings.adminUsername,
+    adminPassword: settings.adminPassword,
+  };
 }
 
 /** Parses `SHA-256 Fingerprint=AA:BB:…` as `ucp fingerprint` prints it. */
@@ -68,18 +50,40 @@ export function parseFingerprint(output: string): string {
   return match[1].toUpperCase();
 }
 
-async function runUcp(machine: Machine, image: string, args: string[]): Promise<string> {
+/** Runs one installer command; secrets go in its environment where the release names a variable. */
+async function runUcp(machine: Machine, image: string, line: CommandLine): Promise<string> {
   const result = await runToCompletion(machine.getClient(), {
     image,
-    cmd: args,
+    cmd: line.args,
+    env: Object.entries(line.env).map(([k, v]) => `${k}=${v}`),
     binds: [socketBind],
     name: installerContainer,
   });
   if (result.code !== 0) {
     const tail = (result.stderr || result.stdout).trim().split('\n').slice(-5).join('\n');
-    throw new Error(`ucp ${describeCommand(args)} on ${machine.name} exited with ${result.code}: ${tail}`);
+    throw new Error(
+      `ucp ${describeCommand(line.args)} on ${machine.name} exited with ${result.code}: ${tail}`,
+    );
   }
   return result.stdout;
+}
+
+/** The first PEM certificate in an installer's output (`dump-certs --ca`). */
+export function parseCertificatePem(output: string): string {
+  const match = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/.exec(output);
+  if (!match) throw new Error(`ucp dump-certs --ca printed no certificate: ${output.trim().slice(0, 200)}`);
+  return `${match[0]}\n`;
+}
+
+/**
+ * Takes away what a UCP install left on the controller, for a release without --fresh-install
+ * (3.x): `uninstall-ucp --id <id>`, the ID read with `id` where it still can be.
+ */
+async function uninstallUcp(controller: Machine, settings: UcpSettings): Promise<void> {
+  const id = await runUcp(controller, settings.image, settings.driver.id())
+    .then((out) => out.trim().split('\n').pop()?.trim() || undefined)
+    .catch(() => undefined);
+  await runUcp(controller, settings.image, settings.driver.uninstall(id));
 }
 
 async function ucpLeftovers(controller: Machine): Promise<boolean> {
@@ -157,8 +161,23 @@ export async function ensureUcp(
         ? `UCP on ${controller.name} ${stale}: installing it again`
         : `installing UCP on ${controller.name}${leftovers ? ' (over a half-done earlier attempt)' : ''}`,
     );
-    const args = ucpInstallArgs(settings, { name: controller.name, ip: controller.getIP() });
-    await runUcp(controller, settings.image, leftovers ? [...args, '--fresh-install'] : args);
+    const fresh = leftovers && settings.driver.hasFreshInstall;
+    if (leftovers && !settings.driver.hasFreshInstall) await uninstallUcp(controller, settings);
+    if (!settings.driver.join && moved.has(controller.name)) {
+      // The swarm this manager made still advertises its old address: install makes a new one.
+      await controller
+        .getClient()
+        .swarmLeave({ force: true })
+        .catch(() => undefined);
+    }
+    await runUcp(
+      controller,
+      settings.image,
+      settings.driver.install(
+        installSettings(settings, { name: controller.name, ip: controller.getIP() }),
+        fresh,
+      ),
+    );
   } else if (options.trustedCaPem) {
     // A CA checked against `ucp fingerprint` on an earlier run: still the one served, so no
     // installer container has to run to check it again (warm runs stay fast).
@@ -168,7 +187,12 @@ export async function ensureUcp(
     }
   }
   if (!endpoint) {
-    const fingerprint = parseFingerprint(await runUcp(controller, settings.image, ['fingerprint']));
+    // What the installer prints on the controller's own engine (reached over verified TLS) is what
+    // the CA served at /ca must match: `fingerprint` where the release has it, else `dump-certs --ca`.
+    const { fingerprint: fingerprintCommand, dumpCa } = settings.driver;
+    const fingerprint = fingerprintCommand
+      ? parseFingerprint(await runUcp(controller, settings.image, fingerprintCommand()))
+      : certificateFingerprint(parseCertificatePem(await runUcp(controller, settings.image, dumpCa())));
     endpoint = { url, fingerprint, caPem: await fetchTrustedCa(url, fingerprint) };
   }
   await waitForUcp(endpoint);
@@ -176,17 +200,74 @@ export async function ensureUcp(
   const installed = !running || stale !== undefined;
   const newInstance =
     installed || (options.nodesJoinedTo !== undefined && options.nodesJoinedTo !== ready.fingerprint);
+  const { join } = settings.driver;
+  if (join) {
+    await Promise.all(
+      nodes.map(async (node) => {
+        const joined = await volumeExists(node, nodeCertsVolume);
+        const why = newInstance
+          ? 'UCP was installed again'
+          : moved.has(node.name)
+            ? 'its address changed'
+            : '';
+        if (joined && !why) return;
+        detail(joined ? `joining ${node.name} to UCP again (${why})` : `joining ${node.name} to UCP`);
+        const line = join({
+          url: ready.url,
+          fingerprint: ready.fingerprint,
+          hostAddress: node.getIP(),
+          adminUsername: settings.adminUsername,
+          adminPassword: settings.adminPassword,
+          freshInstall: joined,
+        });
+        await runUcp(node, settings.image, line);
+      }),
+    );
+  } else {
+    await joinSwarm(controller, nodes, moved, detail);
+  }
+  return { ...endpoint, installed };
+}
+
+/**
+ * Where the release has no join command (UCP 3.x), nodes join the controller's swarm as its pages
+ * say: `docker swarm join --token <worker token> <manager>:2377`, the token from the manager
+ * (`docker swarm join-token worker`), both through the Engine API. A node is joined when the
+ * manager lists its swarm node ID; one in another swarm (a controller made again) or whose address
+ * changed leaves that swarm first.
+ */
+async function joinSwarm(
+  controller: Machine,
+  nodes: Machine[],
+  moved: ReadonlySet<string>,
+  detail: (message: string) => void,
+): Promise<void> {
+  const manager = controller.getClient();
+  const swarm = (await manager.swarmInspect()) as { JoinTokens: { Worker: string } };
+  const members = new Set(((await manager.listNodes()) as { ID: string }[]).map((n) => n.ID));
   await Promise.all(
     nodes.map(async (node) => {
-      const joined = await volumeExists(node, nodeCertsVolume);
-      const why = newInstance ? 'UCP was installed again' : moved.has(node.name) ? 'its address changed' : '';
-      if (joined && !why) return;
-      detail(joined ? `joining ${node.name} to UCP again (${why})` : `joining ${node.name} to UCP`);
-      const args = ucpJoinArgs(settings, { ip: node.getIP() }, ready);
-      await runUcp(node, settings.image, joined ? [...args, '--fresh-install'] : args);
+      const docker = node.getClient();
+      const { Swarm: local } = (await docker.info()) as {
+        Swarm?: { NodeID?: string; LocalNodeState?: string };
+      };
+      const state = local?.LocalNodeState ?? 'inactive';
+      const member = state === 'active' && local?.NodeID !== undefined && members.has(local.NodeID);
+      if (member && !moved.has(node.name)) return;
+      detail(
+        state === 'inactive'
+          ? `joining ${node.name} to UCP's swarm`
+          : `joining ${node.name} to UCP's swarm again (${member ? 'its address changed' : 'it was in another swarm'})`,
+      );
+      if (state !== 'inactive') await docker.swarmLeave({ force: true });
+      await docker.swarmJoin({
+        ListenAddr: `0.0.0.0:${swarmPort}`,
+        AdvertiseAddr: node.getIP(),
+        RemoteAddrs: [`${controller.getIP()}:${swarmPort}`],
+        JoinToken: swarm.JoinTokens.Worker,
+      });
     }),
   );
-  return { ...endpoint, installed };
 }
 
 /**

@@ -1,0 +1,64 @@
+/**
+ * What products/ asks of a release pair: one command line per thing the framework does, in settings
+ * every pair can be given. Each profile makes its driver from its own builders, so what a release
+ * lacks (UCP 3.x's join, DTR 2.0's destroy and certificate flags) is absent here too, and products/
+ * branches on that absence, never on a version number.
+ */
+import type { Constraint } from '../config';
+import type { CommandLine } from './profile';
+import type {
+  DtrExternalAddress,
+  DtrRemoveSettings,
+  DtrReplicaSettings,
+  UcpInstallSettings,
+} from './settings';
+
+export interface UcpJoinSettings {
+  url: string;
+  fingerprint: string;
+  hostAddress: string;
+  adminUsername: string;
+  adminPassword: string;
+  freshInstall?: boolean;
+}
+
+export interface DtrNewReplicaSettings extends DtrReplicaSettings {
+  /** DTR_CONSTRAINTS; a release without --extra-envs places by --ucp-node alone (the framework chose the node by them). */
+  constraints: readonly Constraint[];
+  external: DtrExternalAddress;
+  /** Ours, given where the release's install takes a certificate. */
+  tls: { caPem: string; certPem: string; keyPem: string };
+  /** Set for a join: the healthy replica it joins through. */
+  existingReplicaId?: string;
+}
+
+export interface ReleaseDriver {
+  ucp: {
+    /** `fresh` only where the release has --fresh-install; elsewhere leftovers go with `uninstall` first. */
+    install(settings: UcpInstallSettings, fresh: boolean): CommandLine;
+    /** UCP 1.1's `join`; undefined where nodes join the swarm instead (3.x). */
+    join?: (settings: UcpJoinSettings) => CommandLine;
+    /** `fingerprint`, where the release has it (1.1: the value `join --fingerprint` wants). */
+    fingerprint?: () => CommandLine;
+    /** `dump-certs --ca`: the CA, printed by the installer on the controller's own engine. */
+    dumpCa(): CommandLine;
+    id(): CommandLine;
+    /** `uninstall --id` (1.1) or `uninstall-ucp --id` (3.x); without an ID where none can be read. */
+    uninstall(id: string | undefined): CommandLine;
+    /** Whether `install` can go over a half-done install (--fresh-install). */
+    hasFreshInstall: boolean;
+  };
+  dtr: {
+    install(settings: DtrNewReplicaSettings): CommandLine;
+    join(settings: DtrNewReplicaSettings & { existingReplicaId: string }): CommandLine;
+    remove(settings: DtrRemoveSettings): CommandLine;
+    /** Undefined where the release has no destroy (2.0): a replica then goes with remove. */
+    destroy?: (settings: Omit<DtrRemoveSettings, 'existingReplicaId'>) => CommandLine;
+    /** Whether install takes our certificate; if not, DTR makes its own CA, served at `caPath`. */
+    takesCertificate: boolean;
+    /** Where DTR serves its CA to clients that must trust it (the release's "configure your engine" page). */
+    caPath: string;
+    /** The unauthenticated path that says whether one replica is healthy, and HAProxy's check. */
+    healthPath: string;
+  };
+}
