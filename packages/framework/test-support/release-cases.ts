@@ -149,4 +149,19 @@ export const releaseCases: ReleaseCase[] = [
     secrets: ucpPassword,
   },
   { label: 'DTR 2.7 images', contract: ucp3xDtr27.dtr, line: c2.dtrImages(), secrets: [] },
+  // The lines the drivers add to the builders': reading UCP's CA and ID, and uninstalling it.
+  ...[ucp11Dtr20, ucp3xDtr27].flatMap((profile) => {
+    const { ucp } = profile.driver;
+    const name = `UCP ${profile.ucp.line}`;
+    const lines: [string, CommandLine | undefined][] = [
+      ['fingerprint', ucp.fingerprint?.()],
+      ['dump-certs --ca', ucp.dumpCa()],
+      ['id', ucp.id()],
+      ['uninstall --id', ucp.uninstall('0123abcd')],
+      ['uninstall without an ID', ucp.uninstall(undefined)],
+    ];
+    return lines.flatMap(([label, line]) =>
+      line ? [{ label: `${name} ${label}`, contract: profile.ucp, line, secrets: [] }] : [],
+    );
+  }),
 ];

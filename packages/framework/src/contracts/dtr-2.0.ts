@@ -23,6 +23,7 @@ const SYSTEM_REQUIREMENTS = 'datacenter/dtr/2.0/install/system-requirements.md';
 const INSTALL_GUIDE = 'datacenter/dtr/2.0/install/index.md';
 const UNINSTALL_GUIDE = 'datacenter/dtr/2.0/install/uninstall.md';
 const TROUBLESHOOT = 'datacenter/dtr/2.0/monitor-troubleshoot/troubleshoot.md';
+const CONFIGURE_ENGINE = 'datacenter/dtr/2.0/repos-and-images/index.md';
 
 type Flag = Omit<FlagSpec, 'source'>;
 const value = { takesValue: true, valueMarkedOnPage: false } as const;
@@ -479,6 +480,14 @@ export const dtr20: ReleaseContract = {
         'Use the `/load_balancer_status` endpoint on each DTR replica, to check if the replica is healthy and if it should remain on the load balancing pool or not.',
       source: HA,
     },
+    {
+      method: 'GET',
+      path: '/ca',
+      purpose:
+        'The DTR CA certificate, which a Docker Engine must trust when DTR uses its default (self-signed) certificates: "curl -k https://<dtr-domain-name>/ca -o /usr/local/share/ca-certificates/<dtr-domain-name>.crt".',
+      auth: 'none shown (fetched with curl -k, before DTR is trusted)',
+      source: CONFIGURE_ENGINE,
+    },
   ],
   names: {
     containers: [
@@ -760,6 +769,7 @@ export const dtr20: ReleaseContract = {
     { path: DUMPCERTS, commit: '4036349a4e21f48bc2ea9fc40428fe36bcf86d89' },
     { path: IMAGES, commit: '65aa47347843f09b8c94f23e2dec9bbbdaa15f05' },
     { path: ARCHITECTURE, commit: '1593e6edf4b0714c2a2069689e78e8739ef36ca5' },
+    { path: CONFIGURE_ENGINE, commit: '2fb67c08f840af9706f98f23b6adb6ca39339869' },
     { path: HA, commit: '0ad05f6ce8085a48facd61983ad106c8514f26fc' },
     { path: BACKUPS_DR, commit: '1593e6edf4b0714c2a2069689e78e8739ef36ca5' },
     { path: SYSTEM_REQUIREMENTS, commit: '0f439001ce32695f15a70e1964c9a2d52cc33620' },

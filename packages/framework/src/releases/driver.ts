@@ -56,8 +56,11 @@ export interface ReleaseDriver {
     destroy?: (settings: Omit<DtrRemoveSettings, 'existingReplicaId'>) => CommandLine;
     /** Whether install takes our certificate; if not, DTR makes its own CA, served at `caPath`. */
     takesCertificate: boolean;
-    /** Where DTR serves its CA to clients that must trust it (the release's "configure your engine" page). */
-    caPath: string;
+    /**
+     * Where DTR serves its own CA to clients that must trust it (the release's "configure your
+     * engine" page); only for a release whose install takes no certificate.
+     */
+    caPath?: string;
     /** The unauthenticated path that says whether one replica is healthy, and HAProxy's check. */
     healthPath: string;
   };

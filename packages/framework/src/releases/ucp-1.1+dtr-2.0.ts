@@ -10,6 +10,7 @@ import type { Constraint } from '../config';
 import { dtr20, ucp11 } from '../contracts';
 import {
   argsOf,
+  endpoint,
   imageListingOf,
   traitsFrom,
   type CommandLine,
@@ -166,7 +167,7 @@ const driver: ReleaseDriver = {
     remove: (s) => commands.dtrRemove(s),
     takesCertificate: traits.dtrInstallTakesTls,
     // datacenter/dtr/2.0/repos-and-images/index.md: "curl -k https://<dtr-domain-name>/ca".
-    caPath: '/ca',
+    caPath: endpoint(dtr20, '/ca').path,
     healthPath: traits.dtrHealthPath,
   },
 };

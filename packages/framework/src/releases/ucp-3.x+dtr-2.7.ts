@@ -138,8 +138,6 @@ const driver: ReleaseDriver = {
     remove: (s) => commands.dtrRemove(s),
     destroy: (s) => commands.dtrDestroy(s),
     takesCertificate: traits.dtrInstallTakesTls,
-    // ee/dtr/user/access-dtr/index.md: "https://<dtr-url>/ca"; unused while install takes ours.
-    caPath: '/ca',
     healthPath: traits.dtrHealthPath,
   },
 };

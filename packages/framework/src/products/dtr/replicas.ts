@@ -262,9 +262,14 @@ export async function ensureReplicas(
   const found = await findReplicas(plan.replicaMachines);
   const { driver, httpsPort } = plan.settings;
   const replicaUrl = (machine: Machine) => `https://${machine.getIP()}:${httpsPort}`;
+  const ownCa = (url: string) => {
+    if (!driver.caPath)
+      throw new Error('DTR makes its own CA here, but the release profile names no path it serves it at');
+    return fetchServedCa(url, driver.caPath);
+  };
   if (!driver.takesCertificate && plan.dtrCaPem === undefined && found.length) {
     // Replicas from a run that died before it pinned DTR's CA: read it from one of them.
-    plan.dtrCaPem = await fetchServedCa(replicaUrl(found[0].machine), driver.caPath).catch(() => undefined);
+    plan.dtrCaPem = await ownCa(replicaUrl(found[0].machine)).catch(() => undefined);
   }
   const caPem = plan.dtrCaPem;
   // Checked all at once: an unhealthy replica takes the whole wait to say so.
@@ -300,7 +305,7 @@ export async function ensureReplicas(
     await runDtr(machine, plan.settings.image, line);
     if (!anchor && !driver.takesCertificate) {
       // A new cluster made its own CA: read it once, as its page says, and pin it from here on.
-      plan.dtrCaPem = await fetchServedCa(replicaUrl(machine), driver.caPath);
+      plan.dtrCaPem = await ownCa(replicaUrl(machine));
     }
     anchor ??= replica;
     made.push(replica);
