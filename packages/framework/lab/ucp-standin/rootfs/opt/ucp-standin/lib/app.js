@@ -1,7 +1,12 @@
 'use strict';
-// The commands of the UCP stand-in: install, join, fingerprint, id, uninstall (the reference pages
-// of docker/ucp 1.1 under datacenter/ucp/1.1/reference/), and two hidden ones the installer runs in
-// containers of its own image: `controller` (the long-running ucp-controller) and `host-address`.
+// The commands of the UCP stand-in, strict per release: the commands and flags are the release
+// contract's (/opt/standin-release/contract.json, written by the lab from src/contracts/ucp-*.ts),
+// and what they do follows `contract.line`:
+//   1.1  install, join, fingerprint, dump-certs, id, uninstall, images (datacenter/ucp/1.1/reference/)
+//   3.x  install (creates the swarm), dump-certs, id, uninstall-ucp, images (reference/ucp/3.2/cli/);
+//        nodes join with a real `docker swarm join`, and the controller lists the swarm's nodes.
+// Two hidden commands the installer runs in containers of its own image: `controller` (the
+// long-running ucp-controller) and `host-address`.
 
 const crypto = require('node:crypto');
 const net = require('node:net');
@@ -10,95 +15,10 @@ const { setTimeout: delay } = require('node:timers/promises');
 const { Engine } = require('standin-common/engine');
 const { Fatal } = require('standin-common/log');
 const { request, reason } = require('standin-common/client');
+const { loadContract, commandsFromContract, portValue } = require('standin-common/contract');
 const pki = require('standin-common/pki');
 const tar = require('./tar');
 const state = require('./state');
-
-const common = [
-  { name: 'debug', aliases: ['D'], type: 'bool', usage: 'Enable debug.' },
-  { name: 'jsonlog', type: 'bool', usage: 'Produce json formatted output for easier parsing.' },
-  {
-    name: 'interactive',
-    aliases: ['i'],
-    type: 'bool',
-    usage: 'Enable interactive mode. You will be prompted to enter all required information.',
-  },
-];
-const adminFlags = [
-  {
-    name: 'admin-username',
-    type: 'string',
-    env: ['UCP_ADMIN_USER'],
-    usage: 'Specify the UCP admin username',
-  },
-  {
-    name: 'admin-password',
-    type: 'string',
-    env: ['UCP_ADMIN_PASSWORD'],
-    usage: 'Specify the UCP admin password',
-  },
-];
-const pullFlags = [
-  {
-    name: 'registry-username',
-    type: 'string',
-    env: ['REGISTRY_USERNAME'],
-    usage: 'Specify the username to pull required images with',
-  },
-  {
-    name: 'registry-password',
-    type: 'string',
-    env: ['REGISTRY_PASSWORD'],
-    usage: 'Specify the password to pull required images with',
-  },
-  {
-    name: 'pull',
-    type: 'string',
-    value: 'missing',
-    usage: "Specify image pull behavior ('always', when 'missing', or 'never')",
-  },
-];
-const dnsFlags = [
-  { name: 'dns', type: 'strings', usage: 'Set custom DNS servers for the UCP infrastructure containers.' },
-  { name: 'dns-opt', type: 'strings', usage: 'Set DNS options for the UCP infrastructure containers.' },
-  {
-    name: 'dns-search',
-    type: 'strings',
-    usage: 'Set custom DNS search domains for the UCP infrastructure containers.',
-  },
-];
-const sharedInstallFlags = [
-  ...adminFlags,
-  { name: 'fresh-install', type: 'bool', usage: 'Destroy any existing state and start fresh.' },
-  {
-    name: 'san',
-    type: 'strings',
-    usage: 'Additional Subject Alternative Names for certs (e.g. --san foo1.bar.com --san foo2.bar.com)',
-  },
-  {
-    name: 'swarm-port',
-    type: 'int',
-    value: 2376,
-    usage: 'Select what port to run the local Swarm manager on',
-  },
-  {
-    name: 'controller-port',
-    type: 'int',
-    value: 443,
-    usage: 'Select what port to run the local Controller on',
-  },
-  ...dnsFlags,
-  ...pullFlags,
-  { name: 'external-server-cert', type: 'bool', usage: 'Set up UCP with an external CA.' },
-  { name: 'skip-engine-discovery', type: 'bool', usage: 'Do not configure engine for clustering' },
-];
-
-function validPort(value, flag) {
-  if (!Number.isInteger(value) || value < 1 || value > 65535) {
-    throw new Fatal(`Invalid --${flag} ${value}: must be a port number between 1 and 65535`);
-  }
-  return value;
-}
 
 function validAddress(value, flag) {
   const ok = net.isIP(value) || /^(\*\.)?[A-Za-z0-9]([A-Za-z0-9.-]{0,251}[A-Za-z0-9])?$/.test(value);
@@ -225,9 +145,49 @@ async function waitForController(url, caPem, servername, timeoutMs) {
   throw new Fatal(`The UCP controller did not come up within ${timeoutMs / 1000} s: ${last}`);
 }
 
-async function install(ctx, logger) {
+/** The names of what UCP has on this engine, for messages. */
+const stateNames = (existing) => [
+  ...(existing.controller ? [state.controllerName] : []),
+  ...existing.volumes,
+];
+
+/**
+ * UCP 3.x: install creates the swarm when the engine is in none (as `docker swarm init
+ * --advertise-addr HOST --listen-addr 0.0.0.0:GRPC`), and installs on a manager of an existing one.
+ */
+async function ensureSwarm(engine, info, ctx, hostAddress, logger) {
+  const swarm = info.Swarm || {};
+  const grpcPort = portValue(ctx, 'swarm-grpc-port', 2377);
+  if (swarm.LocalNodeState === 'active') {
+    if (!swarm.ControlAvailable) {
+      throw new Fatal(
+        'This node is a worker of a swarm: run install on a manager node, or leave the swarm first (docker swarm leave)',
+      );
+    }
+    logger.info(
+      `This node is already a manager of swarm ${swarm.Cluster && swarm.Cluster.ID}: installing UCP on it`,
+    );
+    return;
+  }
+  if (swarm.LocalNodeState && swarm.LocalNodeState !== 'inactive') {
+    throw new Fatal(
+      `This node's swarm state is ${swarm.LocalNodeState}: wait for it, or leave the swarm first`,
+    );
+  }
+  logger.info(`Initializing a new swarm at ${hostAddress}`);
+  const spec = { AdvertiseAddr: hostAddress, ListenAddr: `0.0.0.0:${grpcPort}` };
+  if (ctx.values['data-path-addr']) spec.DataPathAddr = ctx.values['data-path-addr'];
+  try {
+    await engine.call('POST', '/swarm/init', { json: spec }, 'docker swarm init');
+  } catch (error) {
+    throw new Fatal(`Unable to initialize a swarm on this node: ${reason(error)}`);
+  }
+}
+
+async function install(ctx, logger, contract) {
+  const v3 = contract.line === '3.x';
   const engine = new Engine();
-  const info = await engine.info();
+  let info = await engine.info();
   const { image } = await engine.ownImage();
   if (ctx.values['external-server-cert']) {
     throw new Fatal(
@@ -241,19 +201,24 @@ async function install(ctx, logger) {
   }
   const password = await ctx.require('admin-password', 'Please choose your initial UCP admin password');
   if (password.length < 8) throw new Fatal('The admin password must be at least 8 characters long');
-  const port = validPort(ctx.values['controller-port'], 'controller-port');
-  validPort(ctx.values['swarm-port'], 'swarm-port');
+  const port = portValue(ctx, 'controller-port', 443);
+  portValue(ctx, 'swarm-port', 2376);
+  if (v3) portValue(ctx, 'swarm-grpc-port', 2377);
   const sans = ctx.values.san.map((san) => validAddress(san, 'san'));
 
   logger.info('Verifying your system is compatible with UCP');
   const existing = await localInstallation(engine);
+  if (existing.any && v3) {
+    throw new Fatal(
+      `UCP is already installed on this node (${stateNames(existing).join(', ')}): ` +
+        'run uninstall-ucp first to remove it',
+    );
+  }
   if (existing.any) {
     if (!ctx.values['fresh-install']) {
       throw new Fatal(
-        `UCP is already installed or joined on this engine (${[
-          ...(existing.controller ? [state.controllerName] : []),
-          ...existing.volumes,
-        ].join(', ')}): run uninstall first, or install with --fresh-install to destroy the existing state`,
+        `UCP is already installed or joined on this engine (${stateNames(existing).join(', ')}): ` +
+          'run uninstall first, or install with --fresh-install to destroy the existing state',
       );
     }
     logger.info('Removing the existing UCP state (--fresh-install)');
@@ -266,6 +231,10 @@ async function install(ctx, logger) {
   logger.info(
     `Installing UCP with host address ${hostAddress} - If this is incorrect, please specify an alternative address with the '--host-address' flag`,
   );
+  if (v3) {
+    await ensureSwarm(engine, info, ctx, hostAddress, logger);
+    info = await engine.info();
+  }
 
   const instanceId = state.newInstanceId();
   const ca = pki.createCA('UCP Cluster Root CA', { organization: `UCP ${instanceId}` });
@@ -278,6 +247,10 @@ async function install(ctx, logger) {
     host_address: hostAddress,
     controller_port: port,
     sans,
+    // Where the controller's node list comes from: its own records (1.1: `join` adds nodes) or the
+    // swarm's node list (3.x: nodes join the swarm).
+    line: contract.line,
+    nodes_from: v3 ? 'swarm' : 'joins',
   };
   const nodes = [
     {
@@ -299,7 +272,11 @@ async function install(ctx, logger) {
     Labels: { ...labels, [state.roleLabel]: 'controller' },
     ExposedPorts: { '443/tcp': {} },
     HostConfig: {
-      Binds: Object.entries(state.mounts).map(([volume, dir]) => `${volume}:${state.stateRoot}/${dir}`),
+      Binds: [
+        ...Object.entries(state.mounts).map(([volume, dir]) => `${volume}:${state.stateRoot}/${dir}`),
+        // 3.x: the controller reads the swarm's node list from its engine.
+        ...(v3 ? [`${state.engineSocket}:${state.engineSocket}`] : []),
+      ],
       PortBindings: { '443/tcp': [{ HostPort: String(port) }] },
       RestartPolicy: { Name: 'unless-stopped' },
     },
@@ -320,7 +297,7 @@ async function install(ctx, logger) {
           content: JSON.stringify({ [username]: state.hashPassword(password) }),
           mode: 0o600,
         },
-        { name: 'kv/nodes.json', content: JSON.stringify(nodes, null, 2), mode: 0o600 },
+        ...(v3 ? [] : [{ name: 'kv/nodes.json', content: JSON.stringify(nodes, null, 2), mode: 0o600 }]),
       ]),
     );
     await engine.startContainer(created.Id);
@@ -376,17 +353,15 @@ async function join(ctx, logger) {
   const wanted = normalizeFingerprint(await ctx.require('fingerprint', 'UCP server fingerprint'));
   const username = await ctx.require('admin-username', 'UCP admin username');
   const password = await ctx.require('admin-password', 'UCP admin password');
-  validPort(ctx.values['controller-port'], 'controller-port');
-  validPort(ctx.values['swarm-port'], 'swarm-port');
+  portValue(ctx, 'controller-port', 443);
+  portValue(ctx, 'swarm-port', 2376);
 
   const existing = await localInstallation(engine);
   if (existing.any) {
     if (!ctx.values['fresh-install']) {
       throw new Fatal(
-        `This engine is already part of a UCP installation (${[
-          ...(existing.controller ? [state.controllerName] : []),
-          ...existing.volumes,
-        ].join(', ')}): run uninstall first, or join with --fresh-install`,
+        `This engine is already part of a UCP installation (${stateNames(existing).join(', ')}): ` +
+          'run uninstall first, or join with --fresh-install',
       );
     }
     logger.info('Removing the existing UCP state (--fresh-install)');
@@ -468,6 +443,42 @@ async function login(url, caPem, username, password) {
   return res.json.auth_token;
 }
 
+/**
+ * `dump-certs`: the controller's public server certificate and its CA (`--ca`: the CA only), or with
+ * `--cluster` the internal cluster root CA and certificate. The stand-in has one CA for both, so
+ * `--cluster` prints the same CA.
+ */
+async function dumpCerts(ctx) {
+  const engine = new Engine();
+  const controller = await engine.inspectContainer(state.controllerName);
+  if (!controller)
+    throw new Fatal('No UCP controller is running on this node: run dump-certs on a UCP manager');
+  const read = async (path) => {
+    const archive = await engine.getArchive(controller.Id, `${state.stateRoot}/${path}`);
+    const files = archive ? tar.unpack(archive) : [];
+    if (!files.length) throw new Fatal(`The UCP controller has no ${path}: is its state intact?`);
+    return files[0].content.toString();
+  };
+  const dir = ctx.values.cluster ? 'cluster-root-ca' : 'controller-server-certs';
+  const ca = await read(`${dir}/ca.pem`);
+  const pems = ctx.values.ca ? [ca] : [ca, await read('controller-server-certs/cert.pem')];
+  process.stdout.write(pems.map((pem) => (pem.endsWith('\n') ? pem : `${pem}\n`)).join(''));
+}
+
+/**
+ * `images`: the images install starts containers from. The stand-in starts its controller (and its
+ * helper containers) from its own image, so that is the one image; it is present, since it runs.
+ */
+async function images(ctx, logger) {
+  const engine = new Engine();
+  const { image } = await engine.ownImage();
+  if (ctx.values.list) {
+    process.stdout.write(`${image}\n`);
+    return;
+  }
+  logger.info(`All UCP images are present on this node (${image})`);
+}
+
 async function fingerprint() {
   const engine = new Engine();
   const found = await controllerState(engine);
@@ -494,12 +505,17 @@ async function id() {
   process.stdout.write(`${found.id}\n`);
 }
 
-async function uninstall(ctx, logger) {
+/**
+ * `uninstall` (1.1) and `uninstall-ucp` (3.x): with an instance on this engine, --id must name it;
+ * leftovers without an instance (a half-done install) are removed without it. 3.x leaves the swarm
+ * as it is, as the real uninstall-ucp does ("preserves the swarm").
+ */
+async function uninstall(ctx, logger, contract) {
   const engine = new Engine();
   const { image } = await engine.ownImage();
   const installed = await localInstallation(engine);
   if (!installed.any) {
-    logger.warn('No UCP components were found on this engine: nothing to uninstall');
+    logger.warn('No UCP components were found on this node: nothing to uninstall');
     return;
   }
   const found = await localInstanceId(engine, image);
@@ -527,8 +543,12 @@ async function uninstall(ctx, logger) {
     }
   }
   logger.info('Uninstalling UCP on this engine');
-  await removeLocal(engine, logger, { preserveCerts: ctx.values['preserve-certs'] });
-  logger.info('UCP has been removed from this engine');
+  await removeLocal(engine, logger, { preserveCerts: Boolean(ctx.values['preserve-certs']) });
+  logger.info(
+    contract.line === '3.x'
+      ? 'UCP has been removed from this node; the swarm is kept'
+      : 'UCP has been removed from this engine',
+  );
 }
 
 function hostAddressCommand() {
@@ -544,128 +564,54 @@ function hostAddressCommand() {
   process.stdout.write(`${addresses[0].address}\n`);
 }
 
-function app(logger) {
-  const wrap = (fn) => (ctx) => fn(ctx, logger);
+const logFlags = [
+  { name: 'debug', aliases: ['D'], type: 'bool', usage: 'Enable debug mode' },
+  { name: 'jsonlog', type: 'bool', usage: 'Produce json formatted output for easier parsing' },
+];
+
+/** The commands each release's stand-in implements (the rest of its contract fails, saying so). */
+const actionsByLine = {
+  1.1: { install, join, fingerprint, 'dump-certs': dumpCerts, id, uninstall, images },
+  '3.x': { install, 'dump-certs': dumpCerts, id, 'uninstall-ucp': uninstall, images },
+};
+
+/** The stand-in of the release whose contract this image carries (`contract` only for tests). */
+function app(logger, contract = loadContract()) {
+  const implemented = actionsByLine[contract.line];
+  if (contract.product !== 'ucp' || !implemented) {
+    throw new Fatal(
+      `This UCP stand-in implements UCP ${Object.keys(actionsByLine).join(' and ')}, not ${contract.product} ${contract.line}`,
+    );
+  }
+  const actions = Object.fromEntries(
+    Object.entries(implemented).map(([name, fn]) => [name, (ctx) => fn(ctx, logger, contract)]),
+  );
+  const hidden = [
+    {
+      name: 'controller',
+      usage: 'Run the UCP controller (started by install, in the ucp-controller container).',
+      flags: logFlags,
+      action: () => require('./controller').serve(logger),
+    },
+    {
+      name: 'host-address',
+      usage: "Print this host's address (run by install/join on the host's network).",
+      flags: [],
+      action: hostAddressCommand,
+    },
+  ];
   return {
     name: 'ucp',
     invocation: 'docker run --rm -it --name ucp -v /var/run/docker.sock:/var/run/docker.sock docker/ucp',
-    usage: 'Docker Universal Control Plane (stand-in for the local lab)',
-    version: '1.1.0-standin',
+    usage: `Docker Universal Control Plane ${contract.line} (stand-in for the local lab)`,
+    version: `${contract.line}-standin`,
     description:
-      'A stand-in for the docker/ucp installer: the commands and flags of the UCP 1.1 reference,\n' +
-      'one HTTPS controller with its own CA, and no Swarm. See the README of its recipe.',
-    commands: [
-      {
-        name: 'install',
-        usage: 'Install UCP on this Docker Engine.',
-        description: "The 'install' command will install the UCP controller on the local engine.",
-        flags: [
-          ...common,
-          ...sharedInstallFlags,
-          {
-            name: 'host-address',
-            type: 'string',
-            env: ['UCP_HOST_ADDRESS'],
-            usage: 'Specify the visible IP for this node.',
-          },
-          { name: 'kv-timeout', type: 'int', usage: 'Timeout in milliseconds for the KV store' },
-          {
-            name: 'kv-snapshot-count',
-            type: 'int',
-            value: 10000,
-            usage: 'Number of changes between KV store snapshots',
-          },
-          { name: 'swarm-experimental', type: 'bool', usage: 'Enable experimental Swarm features.' },
-          { name: 'disable-tracking', type: 'bool', usage: 'Disable anonymous tracking and analytics.' },
-          { name: 'disable-usage', type: 'bool', usage: 'Disable anonymous usage reporting.' },
-          {
-            name: 'preserve-certs',
-            type: 'bool',
-            usage: "Don't (re)generate certs on the host if existing ones are found.",
-          },
-          { name: 'binpack', type: 'bool', usage: 'Set Swarm scheduler to binpack mode (default spread).' },
-          { name: 'random', type: 'bool', usage: 'Set Swarm scheduler to random mode (default spread).' },
-        ],
-        action: wrap(install),
-      },
-      {
-        name: 'join',
-        usage: 'Join this engine to an existing UCP.',
-        description:
-          "When running the 'join' command, you must run this tool on the engine you wish to join.",
-        flags: [
-          ...common,
-          ...sharedInstallFlags,
-          {
-            name: 'host-address',
-            type: 'string',
-            env: ['UCP_HOST_ADDRESS'],
-            usage: 'Specify the visible IP/hostname for this node. (override automatic detection)',
-          },
-          {
-            name: 'url',
-            type: 'string',
-            env: ['UCP_URL'],
-            usage: 'The connection URL for the remote UCP controller',
-          },
-          {
-            name: 'fingerprint',
-            type: 'string',
-            env: ['UCP_FINGERPRINT'],
-            usage: 'The fingerprint of the UCP controller you trust',
-          },
-          { name: 'replica', type: 'bool', usage: 'Configure this node to be a UCP controller replica.' },
-          {
-            name: 'passphrase',
-            type: 'string',
-            env: ['UCP_PASSPHRASE'],
-            usage: 'Decrypt the Root CA tar file with the provided passphrase',
-          },
-        ],
-        action: wrap(join),
-      },
-      {
-        name: 'fingerprint',
-        usage: 'Dump out the TLS fingerprint for the UCP controller running on this Docker Engine.',
-        flags: common.slice(0, 2),
-        action: wrap(fingerprint),
-      },
-      {
-        name: 'id',
-        usage: 'Dump out the ID of the UCP components running on this engine.',
-        flags: common.slice(0, 2),
-        action: wrap(id),
-      },
-      {
-        name: 'uninstall',
-        usage: 'Uninstall UCP components from this Docker Engine.',
-        description:
-          "When uninstalling UCP, you must run the 'uninstall' command against every engine in your cluster.",
-        flags: [
-          ...common,
-          ...pullFlags,
-          { name: 'id', type: 'string', usage: 'The ID of the UCP instance to uninstall' },
-          { name: 'preserve-certs', type: 'bool', usage: "Don't delete the certs on the host" },
-          { name: 'preserve-images', type: 'bool', usage: "Don't delete images on the host" },
-        ],
-        action: wrap(uninstall),
-      },
-      {
-        name: 'controller',
-        hidden: true,
-        usage: 'Run the UCP controller (started by install, in the ucp-controller container).',
-        flags: common.slice(0, 2),
-        action: () => require('./controller').serve(logger),
-      },
-      {
-        name: 'host-address',
-        hidden: true,
-        usage: "Print this host's address (run by install/join on the host's network).",
-        flags: [],
-        action: hostAddressCommand,
-      },
-    ],
+      `A stand-in for the docker/ucp ${contract.line} installer: exactly the commands and flags of its\n` +
+      `reference (${contract.referenceDir}), one HTTPS controller with its own CA` +
+      (contract.line === '3.x' ? ',\non a real swarm.' : ', and no Swarm.') +
+      ' See the README of its recipe.',
+    commands: commandsFromContract(contract, actions, hidden),
   };
 }
 
-module.exports = { app, normalizeFingerprint };
+module.exports = { app, normalizeFingerprint, actionsByLine };

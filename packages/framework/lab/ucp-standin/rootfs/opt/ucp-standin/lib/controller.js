@@ -6,9 +6,13 @@
 //   GET    /ca                 the cluster root CA, PEM                        (no auth)
 //   POST   /auth/login         {username, password} → 200 {auth_token} | 401   (no auth)
 //   GET    /api/nodes          the nodes of the cluster                        (admin: Bearer token or Basic)
-//   POST   /api/nodes          {name, address, engine_id} → 201 {id, token, instance_id}   (admin; used by join)
-//   DELETE /api/nodes/{id}     204 (admin, or the node's own X-Ucp-Node-Token; used by uninstall)
+//   POST   /api/nodes          {name, address, engine_id} → 201 {id, token, instance_id}   (admin; used by 1.1 join)
+//   DELETE /api/nodes/{id}     204 (admin, or the node's own X-Ucp-Node-Token; used by 1.1 uninstall)
 //   GET    /api/id             {id}: the instance ID                           (admin)
+// /api/nodes is the stand-in's own API (the DTR stand-in reads it to place replicas), not UCP's.
+// UCP 1.1 (`nodes_from: 'joins'`): the nodes are the controller and what `join` recorded.
+// UCP 3.x (`nodes_from: 'swarm'`): the nodes are the swarm's (engine GET /nodes over the socket
+// install binds in); nodes join with `docker swarm join`, so POST/DELETE are not there.
 // State lives in the controller's volumes: the admin account only as a salted scrypt hash.
 
 const crypto = require('node:crypto');
@@ -17,6 +21,7 @@ const https = require('node:https');
 const path = require('node:path');
 const { Buffer } = require('node:buffer');
 const { URL } = require('node:url');
+const { Engine } = require('standin-common/engine');
 const state = require('./state');
 
 const dirs = Object.fromEntries(
@@ -108,6 +113,33 @@ function serve(logger) {
     joined_at: node.joined_at,
   });
 
+  const fromSwarm = instance.nodes_from === 'swarm';
+  const engine = fromSwarm ? new Engine(state.engineSocket) : null;
+
+  /** 3.x: the swarm's nodes, as `docker node ls` has them. */
+  const swarmNodes = async () => {
+    const nodes = await engine.call('GET', '/nodes', {}, 'docker node ls');
+    return nodes.map((node) => {
+      const manager = node.ManagerStatus && node.ManagerStatus.Addr;
+      // A manager's Status.Addr can be 0.0.0.0; its ManagerStatus.Addr (host:2377) is then the address.
+      const address =
+        node.Status && node.Status.Addr && node.Status.Addr !== '0.0.0.0'
+          ? node.Status.Addr
+          : manager
+            ? manager.replace(/:\d+$/, '')
+            : '';
+      return {
+        id: node.ID,
+        name: node.Description && node.Description.Hostname,
+        address,
+        role: node.Spec && node.Spec.Role,
+        state: node.Status && node.Status.State,
+        availability: node.Spec && node.Spec.Availability,
+        joined_at: node.CreatedAt,
+      };
+    });
+  };
+
   const routes = async (req, res) => {
     const url = new URL(req.url, 'https://ucp');
     const route = `${req.method} ${url.pathname.replace(/\/+$/, '') || '/'}`;
@@ -128,7 +160,7 @@ function serve(logger) {
     }
 
     const nodeMatch = /^DELETE \/api\/nodes\/([^/]+)$/.exec(route);
-    if (nodeMatch) {
+    if (nodeMatch && !fromSwarm) {
       const nodes = readJson(files.nodes);
       const node = nodes.find((n) => n.id === nodeMatch[1]);
       if (!node) return error(res, 404, 'NOT_FOUND', `no node ${nodeMatch[1]}`);
@@ -148,9 +180,10 @@ function serve(logger) {
 
     if (route.startsWith('GET /api/') || route.startsWith('POST /api/')) {
       if (!authenticate(req)) return error(res, 401, 'UNAUTHORIZED', 'authentication required');
-      if (route === 'GET /api/nodes') return send(res, 200, readJson(files.nodes).map(publicNode));
+      if (route === 'GET /api/nodes')
+        return send(res, 200, fromSwarm ? await swarmNodes() : readJson(files.nodes).map(publicNode));
       if (route === 'GET /api/id') return send(res, 200, { id: instance.id });
-      if (route === 'POST /api/nodes') {
+      if (route === 'POST /api/nodes' && !fromSwarm) {
         const body = await readBody(req);
         if (
           typeof body.name !== 'string' ||

@@ -21,6 +21,8 @@ const mounts = {
 };
 
 const controllerName = 'ucp-controller';
+/** The engine's socket, as the installer has it mounted and as it binds it into the 3.x controller. */
+const engineSocket = '/var/run/docker.sock';
 const instanceLabel = 'com.docker.ucp.InstanceID';
 const roleLabel = 'com.docker.ucp.role';
 
@@ -59,6 +61,7 @@ module.exports = {
   stateRoot,
   mounts,
   controllerName,
+  engineSocket,
   instanceLabel,
   roleLabel,
   newInstanceId,
