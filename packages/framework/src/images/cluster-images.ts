@@ -5,12 +5,19 @@ import { providerRegistration } from '../machines/providers';
 import type { Progress } from '../util/progress';
 import { ensureLabImage, imageExists } from '../lab/lab-image';
 import { followToEnd } from '../engine/follow-progress';
+import { runToCompletion } from '../engine/run-to-completion';
 import { transferImage } from './image-transfer';
 import { ensureStandinImage, isStandinImage } from '../lab/standins/standin-images';
 
 export interface ClusterImages {
   ucp: string;
   dtr: string;
+  /**
+   * The images each installer lists (`images --list`, `images`) and starts its containers from,
+   * read on this host where the installer is here; undefined where the machines pull it (they list
+   * them after pulling the installer).
+   */
+  components: { ucp?: string[]; dtr?: string[] };
   haproxy: string;
   /** The lab's userspace NFS server and client (for providers whose `extraImages` name it). */
   nfs?: string;
@@ -53,6 +60,7 @@ export async function prepareClusterImages(
   config: Config,
   progress: Progress,
   hostDocker: Docker = new Docker(),
+  listing: { ucp: readonly string[]; dtr: readonly string[] } = { ucp: [], dtr: [] },
 ): Promise<ClusterImages> {
   const haproxy = (
     await ensureLabImage(hostDocker, 'haproxy', { debianMirror: config.debianMirror, progress })
@@ -77,11 +85,93 @@ export async function prepareClusterImages(
       );
     }
   }
+  const components: ClusterImages['components'] = {};
+  for (const [product, { image, pull }] of [
+    ['ucp', wanted[0]],
+    ['dtr', wanted[1]],
+  ] as const) {
+    if (pull) continue;
+    const listed = await listComponentImages(hostDocker, image, listing[product]);
+    for (const component of listed) {
+      if (isStandinImage(image)) {
+        // The lab's stand-in starts its containers from images of these names; they are its own
+        // content under the release's component names (lab/dtr-standin/README.md).
+        await tagAs(hostDocker, image, component);
+      } else if (!(await imageExists(hostDocker, component))) {
+        throw new Error(
+          `${component}, which ${image} lists as an image it installs from (${listing[product].join(' ')}), is not ` +
+            `on this host's Docker engine: pull or load it here first, or set ` +
+            `${product === 'ucp' ? 'UCP_PULL_IMAGES' : 'DTR_PULL_IMAGES'}=1 with REGISTRY_USERNAME/REGISTRY_PASSWORD`,
+        );
+      }
+    }
+    components[product] = listed;
+  }
   const { extraImages } = providerRegistration(config.machineDriver).capabilities;
   const nfs = extraImages.includes('nfs-ganesha')
     ? (await ensureLabImage(hostDocker, 'nfs-ganesha', { debianMirror: config.debianMirror, progress })).tag
     : undefined;
-  return { ucp: config.ucp.image, dtr: config.dtr.image, haproxy, nfs };
+  return { ucp: config.ucp.image, dtr: config.dtr.image, components, haproxy, nfs };
+}
+
+async function tagAs(docker: Docker, image: string, reference: string): Promise<void> {
+  const at = reference.lastIndexOf(':');
+  const slash = reference.lastIndexOf('/');
+  const [repo, tag] = at > slash ? [reference.slice(0, at), reference.slice(at + 1)] : [reference, 'latest'];
+  await docker.getImage(image).tag({ repo, tag });
+}
+
+/** `images` names one image per line; anything else an installer prints (logs) is not one. */
+const IMAGE_LINE = /^[a-z0-9][a-z0-9._\-/:@]*$/;
+
+/**
+ * The images the installer `image` lists with `listing` (the release's `images` command), run on
+ * `docker` as the installer is run there (with the engine socket, as its reference index shows),
+ * the installer itself left out.
+ */
+export async function listComponentImages(
+  docker: Docker,
+  image: string,
+  listing: readonly string[],
+): Promise<string[]> {
+  if (!listing.length) return [];
+  const result = await runToCompletion(docker, {
+    image,
+    cmd: [...listing],
+    binds: ['/var/run/docker.sock:/var/run/docker.sock'],
+  });
+  if (result.code !== 0) {
+    const tail = (result.stderr || result.stdout).trim().split('\n').slice(-3).join('\n');
+    throw new Error(`${image} ${listing.join(' ')} exited with ${result.code}: ${tail}`);
+  }
+  const listed = result.stdout
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => IMAGE_LINE.test(line) && line !== image);
+  return [...new Set(listed)];
+}
+
+/**
+ * An installer and every image it lists, onto the machines that run it: the installer first, then
+ * (listed on the first machine where they pull, so that they come from the same registry with the
+ * same credentials) every component, so that the install finds them all and pulls nothing itself.
+ */
+export async function deliverInstaller(
+  delivery: ImageDelivery,
+  components: readonly string[] | undefined,
+  listing: readonly string[],
+  machines: Machine[],
+  progress: Progress,
+  hostDocker: Docker = new Docker(),
+): Promise<string[]> {
+  await deliverImage(delivery, machines, progress, hostDocker);
+  const listed: readonly string[] =
+    components ??
+    (machines.length ? await listComponentImages(machines[0].getClient(), delivery.image, listing) : []);
+  for (const component of listed) {
+    await deliverImage({ ...delivery, image: component }, machines, progress, hostDocker);
+  }
+  return [...listed];
 }
 
 /**
@@ -112,8 +202,30 @@ async function pullEverywhere(
   await Promise.all(
     machines.map(async (machine) => {
       const docker = machine.getClient();
-      const stream = (await docker.pull(image, { authconfig })) as NodeJS.ReadableStream;
-      await followToEnd(docker, stream, `pulling ${image} on ${machine.name}`);
+      try {
+        const stream = (await docker.pull(image, { authconfig })) as NodeJS.ReadableStream;
+        await followToEnd(docker, stream, `pulling ${image} on ${machine.name}`);
+      } catch (error) {
+        throw pullError(error, image, machine.name, authconfig);
+      }
     }),
   );
+}
+
+/**
+ * A refused pull said in terms of the configuration: which registry refused which user, and the
+ * variables to fix. The engine's own words are kept only where they cannot hold the password (they
+ * never do: the engine does not echo it, and it is cut out should it ever appear).
+ */
+export function pullError(error: unknown, image: string, machine: string, auth: RegistryAuth): Error {
+  let said = error instanceof Error ? error.message : String(error);
+  if (auth.password) said = said.split(auth.password).join('***');
+  if (/unauthorized|authentication required|denied|401|403|no basic auth credentials/i.test(said)) {
+    const who = auth.username ? `REGISTRY_USERNAME=${auth.username}` : 'no REGISTRY_USERNAME';
+    return new Error(
+      `the registry ${auth.serveraddress} refused to let ${machine} pull ${image} with ${who} and the ` +
+        `REGISTRY_PASSWORD given: check REGISTRY_USERNAME and REGISTRY_PASSWORD for ${auth.serveraddress} (${said.trim()})`,
+    );
+  }
+  return new Error(`pulling ${image} on ${machine} failed: ${said.trim()}`);
 }

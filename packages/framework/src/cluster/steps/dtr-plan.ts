@@ -1,6 +1,11 @@
 import * as path from 'node:path';
 import type { Config } from '../../config';
-import { deliverImage, imageDelivery, type ClusterImages } from '../../images/cluster-images';
+import {
+  deliverImage,
+  deliverInstaller,
+  imageDelivery,
+  type ClusterImages,
+} from '../../images/cluster-images';
 import type { Machine } from '../../machines/machine';
 import type { UcpEndpoint } from '../../products/ucp/ucp';
 import { ensureClusterTls, ensureServerCertificate } from '../../tls';
@@ -28,14 +33,16 @@ export const dtrPlanStep: Step<'dtr-plan'> = {
       driver: ctx.profile.driver.dtr,
     });
     ctx.plan = plan;
-    ctx.dtrImageDelivered = deliverAhead((detail) =>
-      deliverImage(
+    ctx.dtrImageDelivered = deliverAhead(async (detail) => {
+      images.components.dtr = await deliverInstaller(
         imageDelivery(images.dtr, config.dtrPullImages, config.registry),
+        images.components.dtr,
+        ctx.profile.imageListing.dtr,
         plan.replicaMachines,
         detail,
         hostDocker,
-      ),
-    );
+      );
+    });
     ctx.haproxyImageDelivered = deliverAhead((detail) =>
       deliverImage({ image: plan.haproxyImage, pull: false }, [plan.lbMachine], detail, hostDocker),
     );
