@@ -16,80 +16,17 @@ const { Engine } = require('standin-common/engine');
 const { Fatal } = require('standin-common/log');
 const { request, reason } = require('standin-common/client');
 const pki = require('standin-common/pki');
+const { loadContract, commandsFromContract, hasCommand, portValue } = require('standin-common/contract');
 const meta = require('./meta');
 const { names, labels, replicaIdPattern, belongsTo, replicaIdsOf } = require('./names');
 
 // ---- flags -----------------------------------------------------------------------------------------
+// The commands and flags come from the release contract in the image (standin-common/contract.js):
+// every value arrives as a string, a switch as a boolean, an unset flag as undefined.
 
-const debugFlag = {
-  name: 'debug',
-  type: 'bool',
-  env: ['DEBUG'],
-  usage: 'Enable debug mode, provides additional logging',
-};
-const hubFlags = [
-  { name: 'hub-username', type: 'string', usage: 'Specify the Docker Hub username for pulling images' },
-  { name: 'hub-password', type: 'string', usage: 'Specify the Docker Hub password for pulling images' },
-];
-const ucpFlags = [
-  {
-    name: 'ucp-url',
-    type: 'string',
-    env: ['UCP_URL'],
-    usage: 'Specify the UCP controller URL including domain and port',
-  },
-  { name: 'ucp-username', type: 'string', env: ['UCP_USERNAME'], usage: 'Specify the UCP admin username' },
-  { name: 'ucp-password', type: 'string', env: ['UCP_PASSWORD'], usage: 'Specify the UCP admin password' },
-  {
-    name: 'ucp-insecure-tls',
-    type: 'bool',
-    env: ['UCP_INSECURE_TLS'],
-    usage: 'Disable TLS verification for UCP',
-  },
-  { name: 'ucp-ca', type: 'string', env: ['UCP_CA'], usage: 'Use a PEM-encoded TLS CA certificate for UCP' },
-];
-const portFlags = [
-  {
-    name: 'replica-http-port',
-    type: 'int',
-    env: ['REPLICA_HTTP_PORT'],
-    usage: 'Specify the public HTTP port for the DTR replica; 0 means unchanged/default',
-  },
-  {
-    name: 'replica-https-port',
-    type: 'int',
-    env: ['REPLICA_HTTPS_PORT'],
-    usage: 'Specify the public HTTPS port for the DTR replica; 0 means unchanged/default',
-  },
-];
-const nodeFlags = [
-  {
-    name: 'ucp-node',
-    type: 'string',
-    env: ['UCP_NODE'],
-    usage: 'Specify the host to install Docker Trusted Registry',
-  },
-  {
-    name: 'replica-id',
-    type: 'string',
-    env: ['DTR_INSTALL_REPLICA_ID'],
-    usage: 'Specify the replica ID. Must be unique per replica, leave blank for random',
-  },
-  {
-    name: 'extra-envs',
-    type: 'string',
-    env: ['DTR_EXTRA_ENVS'],
-    usage:
-      'List of extra environment variables to use for deploying the DTR containers for the replica, ' +
-      "separated with ampersands (&), '\\&' for a literal one. Can't be used in combination with --ucp-node",
-  },
-];
-const existingFlag = {
-  name: 'existing-replica-id',
-  type: 'string',
-  env: ['DTR_REPLICA_ID'],
-  usage: 'ID of an existing replica in a cluster',
-};
+/** The flags of the hidden commands (cli.js's own flag tables: they are no part of a release). */
+const debugFlag = { name: 'debug', type: 'bool', usage: 'Enable debug mode, provides additional logging' };
+const hiddenReplica = { name: 'replica-id', type: 'string', usage: 'the replica' };
 
 // ---- validation ------------------------------------------------------------------------------------
 
@@ -100,14 +37,10 @@ function replicaId(value, flag) {
   return value;
 }
 
-function port(value, flag, fallback) {
-  if (value === undefined || value === 0) return fallback;
-  if (!Number.isInteger(value) || value < 1 || value > 65535) {
-    throw new Fatal(
-      `Invalid --${flag} ${value}: must be a port number between 1 and 65535 (or 0 for the default)`,
-    );
-  }
-  return value;
+/** A replica port flag: both releases' pages say 0 means the default. */
+function port(ctx, flag, fallback) {
+  if (String(ctx.values[flag]).trim() === '0') return fallback;
+  return portValue(ctx, flag, fallback);
 }
 
 function ucpUrl(raw) {
@@ -216,13 +149,39 @@ async function connectUcp(ctx, logger) {
 }
 
 /**
- * The UCP node this replica goes on. The stand-in deploys on the engine it runs on (the real DTR
- * deploys through UCP's Swarm on any node), so --ucp-node must name this engine, which must be a
- * node of UCP: its address is the one UCP recorded.
+ * `constraint:<key><op><value>` entries of --extra-envs (DTR 2.0: the replica's containers are placed
+ * by Swarm, which reads them): { key, operator, value } each.
  */
-function resolveNode(ctx, ucp, info) {
+function constraintsOf(extraEnvs) {
+  const list = [];
+  for (const env of extraEnvs) {
+    const eq = env.indexOf('=');
+    const name = env.slice(0, eq);
+    if (name !== 'constraint:' && !name.startsWith('constraint:')) continue;
+    const match = /^constraint:([^=!]+)(==|!=)(.*)$/.exec(env);
+    if (!match) throw new Fatal(`Invalid --extra-envs constraint "${env}": expected constraint:key==value`);
+    list.push({ key: match[1], operator: match[2], value: match[3] });
+  }
+  return list;
+}
+
+/** Whether this engine meets one Swarm constraint: `node` is its name, other keys its engine labels. */
+function engineMeets(constraint, info) {
+  const labels = Object.fromEntries(
+    (info.Labels || []).map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
+  );
+  const actual = constraint.key === 'node' ? info.Name : labels[constraint.key];
+  return constraint.operator === '==' ? actual === constraint.value : actual !== constraint.value;
+}
+
+/**
+ * The UCP node this replica goes on. The stand-in deploys on the engine it runs on (the real DTR
+ * deploys through UCP's Swarm on any node), so --ucp-node, or the constraints of --extra-envs, must
+ * select this engine, which must be a node of UCP: its address is the one UCP recorded.
+ */
+function resolveNode(ctx, ucp, info, extraEnvs) {
   const wanted = ctx.values['ucp-node'];
-  if (wanted && ctx.values['extra-envs']) {
+  if (wanted && extraEnvs.length) {
     throw new Fatal("--extra-envs can't be used in combination with --ucp-node");
   }
   if (wanted) {
@@ -236,6 +195,13 @@ function resolveNode(ctx, ucp, info) {
         `--ucp-node ${wanted} is not this engine (${info.Name}): the DTR stand-in deploys on the engine it runs on, so run it on ${wanted}`,
       );
     }
+  }
+  const unmet = constraintsOf(extraEnvs).filter((c) => !engineMeets(c, info));
+  if (unmet.length) {
+    const shown = unmet.map((c) => `constraint:${c.key}${c.operator}${c.value}`).join(', ');
+    throw new Fatal(
+      `This engine (${info.Name}) does not meet ${shown} of --extra-envs: the DTR stand-in deploys on the engine it runs on, so run it on a node that does`,
+    );
   }
   const node = ucp.nodes.find((n) => n.name === info.Name);
   if (!node) {
@@ -412,12 +378,19 @@ async function installOrJoin(ctx, logger, command) {
       : undefined;
   if (existing === id)
     throw new Fatal(`--replica-id and --existing-replica-id are both ${id}: a new replica needs a new ID`);
-  const httpPort = port(ctx.values['replica-http-port'], 'replica-http-port', 80);
-  const httpsPort = port(ctx.values['replica-https-port'], 'replica-https-port', 443);
+  const httpPort = port(ctx, 'replica-http-port', 80);
+  const httpsPort = port(ctx, 'replica-https-port', 443);
   const extraEnvs = parseExtraEnvs(ctx.values['extra-envs']);
+  // DTR 2.7: the page's --dtr-ca/--dtr-cert/--dtr-key; DTR 2.0 has none and always makes its own CA.
   const givenTls = command === 'install' ? givenCertificates(ctx) : undefined;
+  if (ctx.values['nfs-storage-url']) {
+    logger.warn(
+      `--nfs-storage-url ${ctx.values['nfs-storage-url']}: the DTR stand-in does not mount NFS itself; ` +
+        `it keeps the images on the volume ${names.registryVolume(id)}, over which the storage step mounts the shared storage`,
+    );
+  }
   const ucp = await connectUcp(ctx, logger);
-  const node = resolveNode(ctx, ucp, info);
+  const node = resolveNode(ctx, ucp, info, extraEnvs);
   await refuseExistingReplica(engine, id);
   const external =
     command === 'install'
@@ -452,12 +425,33 @@ async function installOrJoin(ctx, logger, command) {
   }
 }
 
+/**
+ * The replicas to remove: DTR 2.0's --replica-id; DTR 2.7's --replica-ids ("A comma separated list of
+ * IDs of replicas to remove"), or --replica-id, its deprecated alias.
+ */
+async function replicasToRemove(ctx) {
+  const documented = (name) => ctx.command.flags.some((f) => f.name === name);
+  const flag =
+    ctx.values['replica-ids'] || (!ctx.values['replica-id'] && documented('replica-ids'))
+      ? 'replica-ids'
+      : 'replica-id';
+  const ids = String(await ctx.require(flag))
+    .split(',')
+    .map((part) => part.trim())
+    .filter(Boolean);
+  return [...new Set(ids.map((id) => replicaId(id, flag)))];
+}
+
 async function remove(ctx, logger) {
   const engine = new Engine();
   const { image } = await engine.ownImage();
   const existing = replicaId(await ctx.require('existing-replica-id'), 'existing-replica-id');
-  const id = replicaId(await ctx.require('replica-id'), 'replica-id');
+  const ids = await replicasToRemove(ctx);
   await connectUcp(ctx, logger);
+  for (const id of ids) await removeOne(ctx, logger, engine, image, existing, id);
+}
+
+async function removeOne(ctx, logger, engine, image, existing, id) {
   const local = await localReplicas(engine);
   // The reference runs remove on any UCP node, through a healthy replica, and the replica to remove
   // may be an unhealthy one (ee/dtr/admin/configure/set-up-high-availability.md: "Existing replica
@@ -487,6 +481,8 @@ async function remove(ctx, logger) {
       storageReplicaId: storage,
       existingReplicaId: existing,
       forceRemove: Boolean(ctx.values['force-remove']),
+      // DTR 2.7's remove has no --force-remove: the last replica goes with destroy.
+      canForce: ctx.command.flags.some((f) => f.name === 'force-remove'),
       debug: Boolean(ctx.values.debug),
     });
     if (code !== 0) throw new Fatal(`DTR remove of replica ${id} failed`, code);
@@ -755,7 +751,9 @@ async function phase2Remove(p, logger) {
     }
     if (p.existingReplicaId === p.replicaId && !p.forceRemove) {
       throw new Fatal(
-        `--existing-replica-id and --replica-id are both ${p.replicaId}: removing the replica you connect through needs --force-remove`,
+        p.canForce
+          ? `--existing-replica-id and --replica-id are both ${p.replicaId}: removing the replica you connect through needs --force-remove`
+          : `--existing-replica-id ${p.replicaId} is a replica to remove: connect through another replica, or remove the last one with destroy`,
       );
     }
     if (p.existingReplicaId !== p.replicaId && !p.forceRemove) {
@@ -840,200 +838,57 @@ function releaseVolumeCommand(ctx) {
 
 // ---- the app ---------------------------------------------------------------------------------------
 
-function app(logger) {
+/**
+ * The installer of one release: its commands and flags are exactly those of the release contract in
+ * the image (/opt/standin-release/contract.json; STANDIN_CONTRACT for tests), so DTR 2.0 refuses
+ * --dtr-ca and `destroy`, DTR 2.7 refuses --extra-envs, as the real ones do.
+ */
+function app(logger, contract = loadContract()) {
   const wrap = (fn) => (ctx) => fn(ctx, logger);
-  const hiddenReplica = [{ name: 'replica-id', type: 'string', usage: 'the replica' }];
+  const actions = {
+    install: (ctx) => installOrJoin(ctx, logger, 'install'),
+    join: (ctx) => installOrJoin(ctx, logger, 'join'),
+    remove: wrap(remove),
+    ...(hasCommand(contract, 'destroy') ? { destroy: wrap(destroy) } : {}),
+  };
+  const hidden = [
+    {
+      name: 'phase2',
+      usage: 'Second phase of install/join/remove',
+      flags: [debugFlag],
+      action: () => phase2(logger),
+    },
+    {
+      name: 'front',
+      usage: 'The HTTPS front of a replica (dtr-nginx-<id>)',
+      flags: [hiddenReplica, debugFlag],
+      action: (ctx) =>
+        new (require('./front').Front)(ctx.values['replica-id'], logger, contract.line).serve(),
+    },
+    {
+      name: 'registry',
+      usage: 'The registry of a replica (dtr-registry-<id>)',
+      flags: [hiddenReplica, debugFlag],
+      action: wrap(registry),
+    },
+    {
+      name: 'release-volume',
+      usage: 'Unmount what is mounted on a volume directory (host PID namespace)',
+      flags: [{ name: 'path', type: 'string', usage: 'the directory' }],
+      action: releaseVolumeCommand,
+    },
+  ];
   return {
     name: 'dtr',
     invocation: 'docker run -it --rm docker/dtr',
-    usage: 'Docker Trusted Registry (stand-in for the local lab)',
-    version: '2.0.0-standin',
+    usage: `Docker Trusted Registry ${contract.line} (stand-in for the local lab)`,
+    version: `${contract.line}.0-standin`,
     description:
-      'A stand-in for the docker/dtr installer: the commands and flags of the DTR reference, a real\n' +
-      'registry (CNCF Distribution) behind an HTTPS front per replica, metadata on shared storage.',
-    commands: [
-      {
-        name: 'install',
-        usage: 'Install Docker Trusted Registry on this Docker Engine',
-        description:
-          "This command installs DTR on the Docker Engine that runs the command.\nAfter installing DTR, you can add more nodes to a DTR cluster with the 'join' command.",
-        flags: [
-          ...ucpFlags.slice(0, 3),
-          debugFlag,
-          ...hubFlags,
-          { name: 'http-proxy', type: 'string', usage: 'Set the HTTP proxy for outgoing requests' },
-          { name: 'https-proxy', type: 'string', usage: 'Set the HTTPS proxy for outgoing requests' },
-          { name: 'no-proxy', type: 'string', usage: 'Set the list of domains to not proxy to' },
-          ...portFlags,
-          {
-            name: 'log-protocol',
-            type: 'string',
-            usage: 'The protocol for sending container logs: tcp, udp or internal. Default: internal',
-          },
-          {
-            name: 'log-host',
-            type: 'string',
-            usage: 'Endpoint to send logs to, required if --log-protocol is tcp or udp',
-          },
-          { name: 'log-level', type: 'string', usage: 'Log level for container logs. Default: INFO' },
-          {
-            name: 'dtr-external-url',
-            type: 'string',
-            env: ['DTR_EXTERNAL_URL'],
-            usage:
-              'Specify the external domain name and port for DTR. If using a load balancer, use its external URL instead.',
-          },
-          {
-            name: 'dtr-ca',
-            type: 'string',
-            env: ['DTR_CA'],
-            usage:
-              'Use a PEM-encoded TLS CA certificate for DTR. By default DTR generates a self-signed TLS certificate during deployment.',
-          },
-          {
-            name: 'dtr-cert',
-            type: 'string',
-            env: ['DTR_CERT'],
-            usage: 'Use a PEM-encoded TLS certificate for DTR (with --dtr-ca and --dtr-key).',
-          },
-          {
-            name: 'dtr-key',
-            type: 'string',
-            env: ['DTR_KEY'],
-            usage: 'Use a PEM-encoded TLS private key for DTR (with --dtr-ca and --dtr-cert).',
-          },
-          {
-            name: 'etcd-heartbeat-interval',
-            type: 'int',
-            usage: "Set etcd's frequency (ms) that its leader will notify followers",
-          },
-          {
-            name: 'etcd-election-timeout',
-            type: 'int',
-            usage: "Set etcd's timeout (ms) for a follower to become leader",
-          },
-          {
-            name: 'etcd-snapshot-count',
-            type: 'int',
-            usage: "Set etcd's number of changes before creating a snapshot.",
-          },
-          ...ucpFlags.slice(3),
-          ...nodeFlags,
-          {
-            name: 'unsafe',
-            type: 'bool',
-            usage: 'Enable this flag to skip safety checks when installing or joining',
-          },
-        ],
-        action: (ctx) => installOrJoin(ctx, logger, 'install'),
-      },
-      {
-        name: 'join',
-        usage: 'Add a new replica to an existing DTR cluster',
-        description:
-          'This command installs DTR on the Docker Engine that runs the command,\nand joins the new installation to an existing cluster.',
-        flags: [
-          ...ucpFlags.slice(0, 3),
-          debugFlag,
-          ...hubFlags,
-          ...ucpFlags.slice(3),
-          ...nodeFlags,
-          {
-            name: 'unsafe',
-            type: 'bool',
-            usage: 'Enable this flag to skip safety checks when installing or joining',
-          },
-          {
-            name: 'unsafe-join',
-            type: 'bool',
-            env: ['DTR_UNSAFE_JOIN'],
-            usage: 'Join a new replica even if the cluster is unhealthy',
-          },
-          existingFlag,
-          ...portFlags,
-          {
-            name: 'skip-network-test',
-            type: 'bool',
-            env: ['DTR_SKIP_NETWORK_TEST'],
-            usage: 'Enable this flag to skip the overlay networking test',
-          },
-        ],
-        action: (ctx) => installOrJoin(ctx, logger, 'join'),
-      },
-      {
-        name: 'remove',
-        usage: 'Remove a replica from a DTR cluster',
-        description:
-          'This command removes a replica from the cluster, stops and removes all\nDTR containers, and deletes all DTR volumes.',
-        flags: [
-          ...ucpFlags.slice(0, 3),
-          debugFlag,
-          ...hubFlags,
-          ...ucpFlags.slice(3),
-          {
-            name: 'force-remove',
-            type: 'bool',
-            usage:
-              "Force removal of replica even if it can break your cluster's state. Necessary only when --existing-replica-id == --replica-id.",
-          },
-          {
-            name: 'replica-id',
-            type: 'string',
-            env: ['DTR_REMOVE_REPLICA_ID'],
-            usage: 'Specify the replica ID of the replica to remove',
-          },
-          existingFlag,
-        ],
-        action: wrap(remove),
-      },
-      {
-        name: 'destroy',
-        usage: "Destroy a DTR replica's data",
-        description:
-          'This command forcefully removes all containers and volumes associated with\na DTR replica without notifying the rest of the cluster.',
-        flags: [
-          {
-            name: 'replica-id',
-            type: 'string',
-            env: ['DTR_DESTROY_REPLICA_ID'],
-            usage: 'The ID of the replica to destroy.',
-          },
-          ...ucpFlags.slice(0, 3),
-          debugFlag,
-          ...ucpFlags.slice(3),
-        ],
-        action: wrap(destroy),
-      },
-      {
-        name: 'phase2',
-        hidden: true,
-        usage: 'Second phase of install/join/remove',
-        flags: [debugFlag],
-        action: () => phase2(logger),
-      },
-      {
-        name: 'front',
-        hidden: true,
-        usage: 'The HTTPS front of a replica (dtr-nginx-<id>)',
-        flags: [...hiddenReplica, debugFlag],
-        action: (ctx) => new (require('./front').Front)(ctx.values['replica-id'], logger).serve(),
-      },
-      {
-        name: 'registry',
-        hidden: true,
-        usage: 'The registry of a replica (dtr-registry-<id>)',
-        flags: [...hiddenReplica, debugFlag],
-        action: wrap(registry),
-      },
-      {
-        name: 'release-volume',
-        hidden: true,
-        usage: 'Unmount what is mounted on a volume directory (host PID namespace)',
-        flags: [{ name: 'path', type: 'string', usage: 'the directory' }],
-        action: releaseVolumeCommand,
-      },
-    ],
+      `A stand-in for the docker/dtr ${contract.line} installer: the commands and flags of its reference\n` +
+      `(docker/docs ${contract.referenceDir}), a real registry (CNCF Distribution) behind an HTTPS front\n` +
+      'per replica, metadata on shared storage.',
+    commands: commandsFromContract(contract, actions, hidden),
   };
 }
 
-module.exports = { app, parseExtraEnvs, externalUrl };
+module.exports = { app, parseExtraEnvs, externalUrl, constraintsOf, engineMeets };

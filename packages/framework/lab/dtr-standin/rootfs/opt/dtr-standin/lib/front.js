@@ -1,10 +1,12 @@
 'use strict';
 // The HTTPS front of a DTR stand-in replica: the `dtr-nginx-<id>` container (named like DTR's nginx,
 // though it is this Node.js program). It publishes the replica's HTTPS port (443 in the container)
-// and HTTP port (80), and serves:
-//   GET  /_ping, /health              {"Healthy": bool, "Error": "…"}; 200, or 503 naming the failing part
-//   GET  /load_balancer_status        this replica's upstreams (HTML table; ?format=json for JSON)
-//   GET  /nginx_status                connection counters, in nginx's stub_status format
+// and HTTP port (80), and serves (per release line, `contract.line` of the image):
+//   GET  /health                      {"Healthy": bool, "Error": "…"}; 200, or 503 naming the failing part
+//   GET  /_ping                       (2.7) the same, plus each part's state; 2.0 documents no /_ping: 404
+//   GET  /load_balancer_status        this replica's upstreams (HTML table; ?format=json for JSON), 200
+//                                     when the replica is healthy, 503 otherwise (2.0's health check)
+//   GET  /nginx_status                (2.7) connection counters, in nginx's stub_status format
 //   GET  /ca                          the DTR CA (PEM)
 //   GET  /api/v0/meta/cluster_status  replica_health of every replica, probed live        (admin)
 //   GET  /api/v0/repositories[/{namespace}]                 list                      (admin)
@@ -43,9 +45,11 @@ function hostOf(hostPort) {
 const urlHost = (host) => (net.isIPv6(host) ? `[${host}]` : host);
 
 class Front {
-  constructor(replicaId, logger) {
+  constructor(replicaId, logger, line = '2.7') {
     this.id = replicaId;
     this.logger = logger;
+    /** '2.0' or '2.7': which of the status endpoints the release documents. */
+    this.line = line;
     this.authCache = new Map();
     this.counters = { accepted: 0, handled: 0, requests: 0, active: 0 };
     this.lastHealth = null;
@@ -439,6 +443,10 @@ class Front {
 
   async statusRoutes(req, res, pathname, query) {
     if (req.method !== 'GET' && req.method !== 'HEAD') return false;
+    // DTR 2.0's pages name /load_balancer_status as the only health endpoint; /health is the
+    // stand-in's own (the framework's and the replicas' probes), served by both.
+    const documented = this.line === '2.0' ? !['/_ping', '/nginx_status'].includes(pathname) : true;
+    if (!documented) return false;
     if (pathname === '/_ping' || pathname === '/health') {
       const health = await this.health();
       const body = pathname === '/health' ? { Error: health.Error, Healthy: health.Healthy } : health;
@@ -447,8 +455,10 @@ class Front {
     }
     if (pathname === '/load_balancer_status') {
       const status = await this.loadBalancerStatus();
-      if (query.get('format') === 'json') sendJson(res, 200, status);
-      else send(res, 200, htmlTable(this.id, status), 'text/html');
+      // "to check if the replica is healthy and if it should remain on the load balancing pool".
+      const code = (await this.health()).Healthy ? 200 : 503;
+      if (query.get('format') === 'json') sendJson(res, code, status);
+      else send(res, code, htmlTable(this.id, status), 'text/html');
       return true;
     }
     if (pathname === '/nginx_status') {
