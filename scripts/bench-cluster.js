@@ -72,7 +72,7 @@ async function imageTransferBench({ config, configFor, time, record, quiet }) {
   }
 }
 
-async function fullUpBench({ config, time, record, quiet }) {
+async function fullUpBench({ config, time, record, quiet }, name = 'cluster.up') {
   // Images built before timing (the target is "with images built"); machines removed for a cold up.
   await fw.down(config, { reporter: quiet() });
   const steps = {};
@@ -84,14 +84,15 @@ async function fullUpBench({ config, time, record, quiet }) {
   cold.value.handles.forEach((m) => m.dispose());
   const warm = await time(() => fw.up(config, { reporter: quiet(), until: 'dtr' }));
   warm.value.handles.forEach((m) => m.dispose());
-  record('cluster.up', {
+  record(name, {
+    profile: fw.releaseProfileOf(config).name,
     coldToHealthySeconds: cold.seconds,
     warmSeconds: warm.seconds,
     replicas: cold.value.info.dtr ? cold.value.info.dtr.replicas.length : 0,
     coldTargetSeconds: 20,
     met: cold.seconds <= 20 ? 'yes' : 'no',
   });
-  record('cluster.up.coldSteps', steps);
+  record(`${name}.coldSteps`, steps);
 }
 
 module.exports = { imageTransferBench, fullUpBench };

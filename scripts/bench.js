@@ -57,13 +57,14 @@ async function machinesBench(stateDir) {
   }
 }
 
-function benchConfig(stateDir, prefix, machines = 4) {
+function benchConfig(stateDir, prefix, machines = 4, extra = {}) {
   return fw.loadConfig({
     env: {
       ...process.env,
       MACHINE_PREFIX: prefix,
       NUM_MACHINES: String(machines),
       DTR_HA_STATE_DIR: stateDir,
+      ...extra,
     },
     cwd: stateDir,
   });
@@ -88,6 +89,20 @@ async function main() {
       .then((r) => r.handles.forEach((m) => m.dispose()));
     await cluster.fullUpBench(tools);
     await require('./bench-preset').presetBench({ ...tools, stateDir });
+    // The other release pair (docs/releases.md), on machines of its own, built the same way.
+    await fw.down(clusterConfig, { reporter: quiet() }).catch(() => undefined);
+    const otherPair = benchConfig(stateDir, `benchd${process.pid}`, 4, {
+      UCP_TAG: '3.2.0-standin',
+      DTR_TAG: '2.7.0-standin',
+    });
+    try {
+      await fw
+        .up(otherPair, { reporter: quiet(), until: 'ucp' })
+        .then((r) => r.handles.forEach((m) => m.dispose()));
+      await cluster.fullUpBench({ ...tools, config: otherPair }, 'cluster.up.ucp-3.x+dtr-2.7');
+    } finally {
+      await fw.down(otherPair, { reporter: quiet() }).catch(() => undefined);
+    }
   } finally {
     await fw.down(clusterConfig, { reporter: quiet() }).catch(() => undefined);
     fs.rmSync(stateDir, { recursive: true, force: true });

@@ -15,6 +15,8 @@ import type { ClusterInfo } from './cluster-info';
 import { StatusReporter } from './status';
 import { uninstallDtr } from './teardown';
 import { up, type UpResult } from './up';
+import { listComponentImages } from '../images/cluster-images';
+import { releaseProfileOf } from '../releases';
 
 // The whole pipeline on a real lab: machines → images → UCP → storage → DTR → HAProxy → trust.
 let clusters: TempClusters;
@@ -163,6 +165,41 @@ test('a replica that is down is removed through a healthy one, and a new one joi
     ...((await docker.listVolumes()).Volumes ?? []).map((v) => v.Name),
   ];
   expect(names.filter((n) => n.includes(dead.id))).toEqual([]);
+});
+
+test('an image the DTR installer lists, gone from a node, is delivered again before a replica is made there', async () => {
+  const components = await listComponentImages(
+    new Docker(),
+    config.dtr.image,
+    releaseProfileOf(config).imageListing.dtr,
+  );
+  expect(components.length).toBeGreaterThan(0);
+  const [component] = components;
+  const [dead] = cluster.info.dtr!.replicas;
+  const machine = cluster.handles.find((m) => m.name === dead.machine)!;
+  await new Faults(cluster.handles).stopReplica({ id: dead.id, machine });
+  // Untagged even though the stopped replica's container still uses it: the node no longer has it
+  // by name, which is how the installer asks for it.
+  await sh(machine, `docker rmi -f ${component}`);
+  await expect(machine.getClient().getImage(component).inspect()).rejects.toThrow();
+
+  lines.length = 0;
+  const repaired = await up(config, { reporter: reporter(), until: 'dtr' });
+  cluster.handles.forEach((m) => m.dispose());
+  cluster = repaired;
+  // The transfer's line names the image and the machine it went to.
+  expect(lines).toContainEqual(
+    expect.stringMatching(new RegExp(`${component.replace(/[.]/g, '\\.')} .*→ .*${dead.machine}`)),
+  );
+  await expect(
+    repaired.handles
+      .find((m) => m.name === dead.machine)!
+      .getClient()
+      .getImage(component)
+      .inspect(),
+  ).resolves.toBeTruthy();
+  const joined = repaired.info.dtr!.replicas.find((r) => r.machine === dead.machine)!;
+  expect(joined.id).not.toBe(dead.id);
 });
 
 test('machines back at each other’s addresses: UCP installed again, every node joined again, new replicas', async () => {
