@@ -1,6 +1,6 @@
 import { X509Certificate } from 'node:crypto';
 import https from 'node:https';
-import axios, { AxiosError, type AxiosInstance } from 'axios';
+import axios, { AxiosError, type AxiosInstance, type AxiosResponse } from 'axios';
 
 export class DtrApiError extends Error {
   constructor(
@@ -39,8 +39,21 @@ export interface Repository {
  * request opens its own connection by default, so requests through the load balancer are spread
  * over the replicas as separate clients' would be.
  */
+/** One challenge of a `WWW-Authenticate` header: its scheme and parameters (RFC 7235). */
+export function parseChallenge(header: string): { scheme: string; params: Record<string, string> } {
+  const scheme = /^\s*(\S+)/.exec(header)?.[1] ?? '';
+  const params: Record<string, string> = {};
+  for (const [, key, quoted, bare] of header
+    .slice(scheme.length)
+    .matchAll(/([\w-]+)=(?:"((?:[^"\\]|\\.)*)"|([^\s,]*))/g))
+    params[key.toLowerCase()] = quoted !== undefined ? quoted.replace(/\\(.)/g, '$1') : bare;
+  return { scheme: scheme.toLowerCase(), params };
+}
+
 export class DtrApiClient {
   readonly axios: AxiosInstance;
+  private readonly agent: https.Agent;
+  private readonly credentials?: { username: string; password: string };
   /** The release's unauthenticated health path (its profile's `driver.dtr.healthPath`). */
   readonly healthPath: string;
 
@@ -51,13 +64,63 @@ export class DtrApiClient {
     options: { keepAlive?: boolean; timeoutMs?: number; healthPath?: string } = {},
   ) {
     this.healthPath = options.healthPath ?? '/_ping';
+    this.agent = new https.Agent({ ca: caPem, keepAlive: options.keepAlive ?? false });
+    this.credentials = auth;
     this.axios = axios.create({
       baseURL,
       auth,
       timeout: options.timeoutMs ?? 10_000,
-      httpsAgent: new https.Agent({ ca: caPem, keepAlive: options.keepAlive ?? false }),
+      httpsAgent: this.agent,
       validateStatus: () => true,
     });
+  }
+
+  /**
+   * A GET of the registry API (`/v2/…`) as the docker client makes it: first without credentials;
+   * on 401 it follows the `WWW-Authenticate` challenge — `Bearer realm=…,service=…,scope=…` (the
+   * registry token flow: a token from the realm, asked for with the credentials, then the request
+   * again with it) or `Basic` (the request again with the credentials). Resolves to the last answer.
+   */
+  async registryGet(
+    path: string,
+    options: { headers?: Record<string, string>; responseType?: 'json' | 'arraybuffer' } = {},
+  ): Promise<AxiosResponse> {
+    const request = (headers: Record<string, string>, url = path) =>
+      axios.request({
+        baseURL: this.baseURL,
+        url,
+        headers: { ...options.headers, ...headers },
+        responseType: options.responseType ?? 'json',
+        httpsAgent: this.agent,
+        timeout: 30_000,
+        validateStatus: () => true,
+      });
+    const first = await request({});
+    const header = first.headers['www-authenticate'];
+    if (first.status !== 401 || typeof header !== 'string' || !this.credentials) return first;
+    const basic = `Basic ${Buffer.from(`${this.credentials.username}:${this.credentials.password}`).toString('base64')}`;
+    const { scheme, params } = parseChallenge(header);
+    if (scheme === 'basic') return request({ Authorization: basic });
+    if (scheme !== 'bearer' || !params.realm)
+      throw new DtrApiError(
+        'GET',
+        `${this.baseURL}${path}`,
+        401,
+        `a challenge this client cannot answer: ${header}`,
+      );
+    const query = new URLSearchParams();
+    if (params.service) query.set('service', params.service);
+    if (params.scope) query.set('scope', params.scope);
+    const tokenUrl = `${params.realm}${params.realm.includes('?') ? '&' : '?'}${query}`;
+    const answer = await axios.get<{ token?: string; access_token?: string }>(tokenUrl, {
+      headers: { Authorization: basic },
+      httpsAgent: this.agent,
+      timeout: 10_000,
+      validateStatus: () => true,
+    });
+    const token = answer.data?.token ?? answer.data?.access_token;
+    if (answer.status !== 200 || !token) throw new DtrApiError('GET', tokenUrl, answer.status, answer.data);
+    return request({ Authorization: `Bearer ${token}` });
   }
 
   private async call<T>(
