@@ -142,3 +142,29 @@ test('a second phase its dead installer left beside a standing replica is reaped
     after.handles.forEach((m) => m.dispose());
   }
 });
+
+test('a ucp installer container a killed run left, holding the admin password, is removed by the next up', async () => {
+  // What a run killed during a UCP join leaves on that node: the exited `ucp` container, with the
+  // admin password in its environment for `docker inspect` to show.
+  const before = await up(config, { reporter: new StatusReporter(() => undefined), until: 'ucp' });
+  const node = before.handles[1];
+  await node.getClient().createContainer({
+    name: installerContainer,
+    Image: config.ucp.image,
+    Cmd: ['join'],
+    Env: ['UCP_ADMIN_PASSWORD=left-behind-secret'],
+  });
+  before.handles.forEach((m) => m.dispose());
+
+  const lines: string[] = [];
+  const after = await up(config, { reporter: new StatusReporter((l) => lines.push(l)), until: 'ucp' });
+  try {
+    const again = after.handles[1];
+    await expect(again.getClient().getContainer(installerContainer).inspect()).rejects.toThrow();
+    expect(lines).toContainEqual(
+      expect.stringContaining(`removed the ucp installer container a stopped run left on ${again.name}`),
+    );
+  } finally {
+    after.handles.forEach((m) => m.dispose());
+  }
+});

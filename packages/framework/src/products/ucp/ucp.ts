@@ -86,6 +86,14 @@ async function uninstallUcp(controller: Machine, settings: UcpSettings): Promise
   await runUcp(controller, settings.image, settings.driver.uninstall(id));
 }
 
+/** Removes the `ucp` installer container where one is left; whether there was one. */
+async function removeLeftInstaller(machine: Machine): Promise<boolean> {
+  const container = machine.getClient().getContainer(installerContainer);
+  if (!(await container.inspect().catch(() => undefined))) return false;
+  await container.remove({ force: true }).catch(() => undefined);
+  return true;
+}
+
 async function ucpLeftovers(controller: Machine): Promise<boolean> {
   const docker = controller.getClient();
   if (
@@ -144,6 +152,13 @@ export async function ensureUcp(
 ): Promise<UcpEndpoint & { installed: boolean }> {
   const moved = options.moved ?? new Set<string>();
   const [controller, ...nodes] = machines;
+  // An installer container a killed run left behind (`ucp`, the name its pages give it) still holds
+  // that run's environment, the admin password among it: none stays, whether or not this run needs
+  // the installer on that machine.
+  const reaped = await Promise.all(machines.map((m) => removeLeftInstaller(m)));
+  machines.forEach(
+    (m, i) => reaped[i] && detail(`removed the ucp installer container a stopped run left on ${m.name}`),
+  );
   const url = `https://${controller.getIP()}:${settings.controllerPort}`;
   let endpoint: UcpEndpoint | undefined;
   const running = await containerRunning(controller, controllerContainer);
