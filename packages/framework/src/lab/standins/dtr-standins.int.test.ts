@@ -11,6 +11,7 @@ import { loadConfig, type Config } from '../../config';
 import { down, up } from '../../cluster/up';
 import { toMachines } from '../../cluster/cluster-context';
 import { silentWriter, StatusReporter } from '../../cluster/status';
+import { listComponentImages } from '../../images/cluster-images';
 import { transferImage } from '../../images/image-transfer';
 import type { Machine } from '../../machines/machine';
 import type { CommandLine } from '../../releases/profile';
@@ -24,7 +25,10 @@ import { labSharedDir } from '../layout';
 // replicas on nodes 2–4 over the lab's shared volume (its own CA, /load_balancer_status, a push and a
 // pull through different replicas, a replica going down, remove down to the last replica), then DTR
 // 2.7 replicas on nodes 2–3 (a given certificate, /_ping, remove and destroy). Every command line is
-// the framework's own (src/releases), run as the framework runs it. No mocks.
+// the framework's own (src/releases), run as the framework runs it. No mocks. As the framework does
+// (src/images/cluster-images.ts), the setup lists each installer's component images on the host
+// (`images --list` for UCP, `images` for DTR), tags each as an alias of the stand-in and sends it to
+// the nodes; one test takes a component off a node and sees install fail, pulling it from nowhere.
 
 const hostDocker = new Docker();
 const quiet = () => new StatusReporter(silentWriter);
@@ -35,6 +39,8 @@ let stateDir: string;
 let config: Config;
 let machines: Machine[];
 let images: { ucp: string; dtr20: string; dtr27: string };
+/** What each installer's listing printed on the host: its component images. */
+const components: Record<keyof typeof images, string[]> = { ucp: [], dtr20: [], dtr27: [] };
 let controller: Machine;
 let replicaNodes: Machine[];
 let ucpUrl: string;
@@ -226,7 +232,17 @@ beforeAll(async () => {
   machines = toMachines(cluster.context, cluster.machines);
   [controller, ...replicaNodes] = machines;
   const targets = machines.map((m) => ({ name: m.name, docker: m.getClient() }));
-  for (const image of Object.values(images)) await transferImage(hostDocker, image, targets);
+  for (const key of ['ucp', 'dtr20', 'dtr27'] as const) {
+    const listing = key === 'ucp' ? ['images', '--list'] : ['images'];
+    components[key] = await listComponentImages(hostDocker, images[key], listing);
+    for (const component of components[key]) {
+      const at = component.lastIndexOf(':');
+      await hostDocker
+        .getImage(images[key])
+        .tag({ repo: component.slice(0, at), tag: component.slice(at + 1) });
+    }
+    for (const image of [images[key], ...components[key]]) await transferImage(hostDocker, image, targets);
+  }
 
   // UCP 1.1, installed and joined with the framework's command lines.
   const ucpCommands = ucp11Dtr20.commands;
@@ -306,9 +322,15 @@ describe('DTR 2.0', () => {
       [0, true],
       [0, true],
     ]);
+    const repo = images.dtr20.slice(0, images.dtr20.lastIndexOf('/') + 1);
+    const tag = images.dtr20.slice(images.dtr20.lastIndexOf(':'));
+    expect(components.dtr20).toEqual([`${repo}dtr-nginx${tag}`, `${repo}dtr-registry${tag}`]);
     for (const [i, m] of replicaNodes.entries()) {
-      const running = (await m.getClient().listContainers()).flatMap((c) => c.Names).sort();
-      expect(running).toEqual([`/dtr-nginx-${ids[i]}`, `/dtr-registry-${ids[i]}`]);
+      const running = await m.getClient().listContainers();
+      expect(running.map((c) => [c.Names[0], c.Image]).sort()).toEqual([
+        [`/dtr-nginx-${ids[i]}`, `${repo}dtr-nginx${tag}`],
+        [`/dtr-registry-${ids[i]}`, `${repo}dtr-registry${tag}`],
+      ]);
     }
   });
 
@@ -575,6 +597,29 @@ describe('DTR 2.7', () => {
     const ca = pki.createCA('dtr-ha test DTR CA', { organization: 'dtr-ha' });
     const names = [controller.getIP(), ...replicaNodes.map((m) => m.getIP())];
     given = { caPem: ca.certPem, ...pki.issueCertificate(ca, controller.getIP(), names) };
+  });
+
+  test('without its dtr-registry image on the node, install fails before it creates anything', async () => {
+    const [node, id] = [replicaNodes[0], ids[0]];
+    const registryImage = components.dtr27.find((c) => /\/dtr-registry:/.test(c))!;
+    expect(components.dtr27).toEqual([registryImage.replace('/dtr-registry:', '/dtr-nginx:'), registryImage]);
+    const listed = await dtr(node, raw(['images']));
+    expect(listed).toMatchObject({ code: 0, stdout: components.dtr27.join('\n') }); // ssh() trims it
+    expect(await node.ssh(`docker rmi ${registryImage}`)).toMatchObject({ code: 0 });
+    // The lab has no registry: the pull the installer tries fails, and says so.
+    const install = commands.dtrInstall({
+      ...replica(0),
+      external: { host: controller.getIP() },
+      tls: given,
+    });
+    const failed = await dtr(node, install);
+    expect(failed.code).toBe(1);
+    expect(fatal(failed).startsWith(`Unable to pull image ${registryImage}: `)).toBe(true);
+    expect(await leftovers(node, id)).toEqual([]);
+    expect((await node.ssh('docker network ls --format "{{.Name}}"')).stdout.split('\n')).not.toContain(
+      'dtr-br',
+    );
+    await transferImage(hostDocker, registryImage, [{ name: node.name, docker: node.getClient() }]);
   });
 
   test('install with the given certificate, UCP_PASSWORD and DTR_KEY from the environment; join', async () => {

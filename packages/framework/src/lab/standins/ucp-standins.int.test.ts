@@ -8,6 +8,7 @@ import { loadConfig, type Config } from '../../config';
 import { down, up } from '../../cluster/up';
 import { toMachines } from '../../cluster/cluster-context';
 import { silentWriter, StatusReporter } from '../../cluster/status';
+import { listComponentImages } from '../../images/cluster-images';
 import { transferImage } from '../../images/image-transfer';
 import type { Machine } from '../../machines/machine';
 import { ensureLabImage, recipeDir } from '../lab-image';
@@ -16,6 +17,9 @@ import { ensureLabImage, recipeDir } from '../lab-image';
 // run as the framework runs them: install on node 1; 1.1 joins node 2 with `ucp join`, 3.x with a
 // real `docker swarm join`, and the controller lists it; dump-certs --ca, id, images --list,
 // uninstall. Real dockerd, real sshd, real swarm: no mocks. The releases take turns on the nodes.
+// As the framework does (src/images/cluster-images.ts), the setup lists each installer's component
+// images on the host (`images --list`), tags each as an alias of the stand-in and sends it to the
+// nodes; one test takes a component off a node and sees install fail, pulling it from nowhere.
 
 const hostDocker = new Docker();
 const quiet = () => new StatusReporter(silentWriter);
@@ -28,6 +32,14 @@ let machines: Machine[];
 let node1: Machine;
 let node2: Machine;
 const images: Record<'1.1' | '3.x', string> = { '1.1': '', '3.x': '' };
+/** What each installer's `images --list` printed on the host: its component images. */
+const components: Record<'1.1' | '3.x', string[]> = { '1.1': [], '3.x': [] };
+
+/** As the framework does for the lab's stand-ins: tags `reference` on the host as an alias of `image`. */
+async function tagAs(image: string, reference: string): Promise<void> {
+  const at = reference.lastIndexOf(':');
+  await hostDocker.getImage(image).tag({ repo: reference.slice(0, at), tag: reference.slice(at + 1) });
+}
 
 /** What the framework runs on a node: the installer, named ucp, with the socket and the password. */
 function ucp(machine: Machine, image: string, args: string[]) {
@@ -140,9 +152,19 @@ beforeAll(async () => {
   machines = toMachines(cluster.context, cluster.machines);
   [node1, node2] = machines;
   const targets = machines.map((m) => ({ name: m.name, docker: m.getClient() }));
-  await transferImage(hostDocker, images['1.1'], targets);
-  await transferImage(hostDocker, images['3.x'], targets);
+  for (const line of ['1.1', '3.x'] as const) {
+    components[line] = await listComponentImages(hostDocker, images[line], ['images', '--list']);
+    for (const component of components[line]) await tagAs(images[line], component);
+    for (const image of [images[line], ...components[line]]) await transferImage(hostDocker, image, targets);
+  }
 });
+
+/** The component image `name` of the installer `image`: its repository's last part replaced, its tag. */
+function componentOf(image: string, name: string): string {
+  const at = image.lastIndexOf(':');
+  const repo = image.slice(0, at);
+  return `${repo.slice(0, repo.lastIndexOf('/') + 1)}${name}${image.slice(at)}`;
+}
 
 afterAll(async () => {
   machines?.forEach((m) => m.dispose());
@@ -195,12 +217,17 @@ describe('UCP 1.1 stand-in', () => {
     expect((await ucp(node2, image(), ['id'])).stdout.trim()).toBe(instanceId);
   });
 
-  test('images --list prints the image the controller runs from: the stand-in itself', async () => {
+  test('images --list prints the component image the controller runs from, ucp-controller', async () => {
+    const controllerImage = componentOf(image(), 'ucp-controller');
+    expect(components['1.1']).toEqual([controllerImage]);
     const listed = await ucp(node1, image(), ['images', '--list']);
-    expect(listed).toMatchObject({ code: 0 });
-    expect(listed.stdout.trim()).toBe(image());
+    expect(listed).toMatchObject({ code: 0, stdout: controllerImage }); // ssh() trims it
     const controller = await node1.getClient().getContainer('ucp-controller').inspect();
-    expect(controller.Config.Image).toBe(image());
+    expect(controller.Config.Image).toBe(controllerImage);
+    // Present on the node: `images` has nothing to pull.
+    const checked = await ucp(node1, image(), ['images']);
+    expect(checked).toMatchObject({ code: 0, stdout: '' });
+    expect(checked.stderr).toContain('All UCP images are present on this node');
   });
 
   test('3.x commands and flags are refused', async () => {
@@ -240,6 +267,23 @@ describe('UCP 3.x stand-in', () => {
     expect((await node1.getClient().info()).Swarm.LocalNodeState).toBe('inactive');
   });
 
+  test('without its ucp-controller image on the node, install fails before it creates anything; with it, it succeeds', async () => {
+    const [controllerImage] = components['3.x'];
+    const client = node1.getClient();
+    expect(await node1.ssh(`docker rmi ${controllerImage}`)).toMatchObject({ code: 0 });
+    // The lab has no registry: the pull the installer tries fails, and says so.
+    const failed = await ucp(node1, image(), installArgs(node1));
+    expect(failed.code).toBe(1);
+    expect(fatal(failed)).toMatch(/^Unable to pull image \S+: \S/);
+    expect(fatal(failed).startsWith(`Unable to pull image ${controllerImage}: `)).toBe(true);
+    expect(failed.stderr).toContain(`level=info msg="Pulling required image ${controllerImage}"`);
+    expect(await ucpLeftovers(node1)).toEqual([]);
+    expect((await client.info()).Swarm.LocalNodeState).toBe('inactive');
+    await transferImage(hostDocker, controllerImage, [{ name: node1.name, docker: client }]);
+    const checked = await ucp(node1, image(), ['images']);
+    expect(checked.code).toBe(0);
+  });
+
   test('install on node 1 creates the swarm first; a second install is refused', async () => {
     ({ instanceId, url, ca } = await install(image()));
     const info = await node1.getClient().info();
@@ -274,10 +318,13 @@ describe('UCP 3.x stand-in', () => {
     );
   });
 
-  test('images --list prints the stand-in image itself', async () => {
+  test('images --list prints its ucp-controller image, which the controller runs from', async () => {
+    const controllerImage = componentOf(image(), 'ucp-controller');
+    expect(components['3.x']).toEqual([controllerImage]);
     const listed = await ucp(node1, image(), ['images', '--list']);
-    expect(listed).toMatchObject({ code: 0 });
-    expect(listed.stdout.trim()).toBe(image());
+    expect(listed).toMatchObject({ code: 0, stdout: controllerImage }); // ssh() trims it
+    const controller = await node1.getClient().getContainer('ucp-controller').inspect();
+    expect(controller.Config.Image).toBe(controllerImage);
   });
 
   test('uninstall-ucp removes UCP and keeps the swarm; leftovers go without --id', async () => {

@@ -1,9 +1,11 @@
 'use strict';
-// The commands of the DTR stand-in: install, join, remove, destroy (the DTR 2.0 reference pages
-// under datacenter/dtr/2.0/reference/, and reference/dtr/2.7/cli/ for destroy and the environment
-// variables), and hidden ones run in containers of the same image: `phase2` (the installer's second
-// phase, which has the replica's registry volume mounted, as DTR's own dtr-phase2 container),
-// `front` (dtr-nginx-<id>), `registry` (dtr-registry-<id>) and `release-volume`.
+// The commands of the DTR stand-in: install, join, remove, destroy, images (the DTR 2.0 reference
+// pages under datacenter/dtr/2.0/reference/, and reference/dtr/2.7/cli/ for destroy and the
+// environment variables), and hidden ones run in containers: `phase2` (the installer's second phase,
+// which has the replica's registry volume mounted, as DTR's own dtr-phase2 container) and
+// `release-volume` on the installer's own image; `front` (dtr-nginx-<id>) and `registry`
+// (dtr-registry-<id>) on the component images <repo>/dtr-nginx:<tag> and <repo>/dtr-registry:<tag>,
+// which have this image's content.
 
 const crypto = require('node:crypto');
 const fs = require('node:fs');
@@ -19,6 +21,24 @@ const pki = require('standin-common/pki');
 const { loadContract, commandsFromContract, hasCommand, portValue } = require('standin-common/contract');
 const meta = require('./meta');
 const { names, labels, replicaIdPattern, belongsTo, replicaIdsOf } = require('./names');
+const { componentReference, ensureComponentImages } = require('./components');
+
+/**
+ * The component images a replica's containers run from, named as the release names its containers
+ * (dtr-nginx-<id> from <repo>/dtr-nginx:<tag>, dtr-registry-<id> from <repo>/dtr-registry:<tag>),
+ * for the installer run as `own` (engine.ownImage()). The installer's phase 2 and its short-lived
+ * helpers run from the installer's own image, as the real dtr-phase2 does.
+ */
+function componentImages(own) {
+  return { nginx: componentReference(own, 'dtr-nginx'), registry: componentReference(own, 'dtr-registry') };
+}
+
+/** `images`: the component images, one a line on stdout (DTR's `images` has no flags and pulls nothing). */
+async function images() {
+  const engine = new Engine();
+  const listed = Object.values(componentImages(await engine.ownImage()));
+  process.stdout.write(listed.map((reference) => `${reference}\n`).join(''));
+}
 
 // ---- flags -----------------------------------------------------------------------------------------
 // The commands and flags come from the release contract in the image (standin-common/contract.js):
@@ -363,7 +383,9 @@ function givenCertificates(ctx) {
 async function installOrJoin(ctx, logger, command) {
   const engine = new Engine();
   const info = await engine.info();
-  const { image } = await engine.ownImage();
+  const own = await engine.ownImage();
+  const { image } = own;
+  const components = componentImages(own);
   logger.info(
     command === 'install'
       ? 'Beginning Docker Trusted Registry installation'
@@ -392,6 +414,12 @@ async function installOrJoin(ctx, logger, command) {
   const ucp = await connectUcp(ctx, logger);
   const node = resolveNode(ctx, ucp, info, extraEnvs);
   await refuseExistingReplica(engine, id);
+  // Every component image, on this engine before anything is created: the missing ones are pulled,
+  // with DTR 2.0's --hub-username/--hub-password ("for pulling images") when given; 2.7 has none.
+  await ensureComponentImages(engine, Object.values(components), {
+    auth: { username: ctx.values['hub-username'], password: ctx.values['hub-password'] },
+    logger,
+  });
   const external =
     command === 'install'
       ? externalUrl(
@@ -414,7 +442,7 @@ async function installOrJoin(ctx, logger, command) {
     ucp: { url: ucp.url, ca: ucp.ca, insecure: ucp.insecure },
     extraEnvs,
     givenTls,
-    image,
+    components,
     unsafe: Boolean(ctx.values.unsafe || ctx.values['unsafe-join']),
     debug: Boolean(ctx.values.debug),
   });
@@ -554,11 +582,11 @@ function replicaRecord(p) {
   };
 }
 
-/** Creates and starts the replica's containers and waits until its front reports healthy. */
+/** Creates and starts the replica's containers, each from its component image, and waits until its front reports healthy. */
 async function startReplica(engine, p, caPem, logger) {
   const volume = names.registryVolume(p.replicaId);
   const container = (role, command, extra = {}) => ({
-    Image: p.image,
+    Image: p.components[role],
     Cmd: [command, '--replica-id', p.replicaId],
     Env: p.extraEnvs,
     Labels: { [labels.replica]: p.replicaId, [labels.role]: role },
@@ -849,6 +877,7 @@ function app(logger, contract = loadContract()) {
     install: (ctx) => installOrJoin(ctx, logger, 'install'),
     join: (ctx) => installOrJoin(ctx, logger, 'join'),
     remove: wrap(remove),
+    images,
     ...(hasCommand(contract, 'destroy') ? { destroy: wrap(destroy) } : {}),
   };
   const hidden = [
@@ -891,4 +920,4 @@ function app(logger, contract = loadContract()) {
   };
 }
 
-module.exports = { app, parseExtraEnvs, externalUrl, constraintsOf, engineMeets };
+module.exports = { app, parseExtraEnvs, externalUrl, constraintsOf, engineMeets, componentImages };

@@ -5,8 +5,9 @@
 //   1.1  install, join, fingerprint, dump-certs, id, uninstall, images (datacenter/ucp/1.1/reference/)
 //   3.x  install (creates the swarm), dump-certs, id, uninstall-ucp, images (reference/ucp/3.2/cli/);
 //        nodes join with a real `docker swarm join`, and the controller lists the swarm's nodes.
-// Two hidden commands the installer runs in containers of its own image: `controller` (the
-// long-running ucp-controller) and `host-address`.
+// Two hidden commands the installer runs in containers: `controller` (the long-running
+// ucp-controller, from the component image <repo>/ucp-controller:<tag>, which has this image's
+// content) and `host-address` (a short-lived helper on the installer's own image).
 
 const crypto = require('node:crypto');
 const net = require('node:net');
@@ -19,6 +20,22 @@ const { loadContract, commandsFromContract, portValue } = require('standin-commo
 const pki = require('standin-common/pki');
 const tar = require('./tar');
 const state = require('./state');
+const { componentReference, ensureComponentImages } = require('./components');
+
+/** The components install starts containers from, as the release names its containers. */
+const componentNames = ['ucp-controller'];
+
+/** The component images of the installer run as `own` (engine.ownImage()), one per component. */
+const componentImages = (own) => componentNames.map((name) => componentReference(own, name));
+
+/**
+ * Checks every component image on this engine and pulls the missing ones (--pull, with
+ * --registry-username/--registry-password when given), before anything is created.
+ */
+function ensureComponents(engine, own, ctx, logger) {
+  const auth = { username: ctx.values['registry-username'], password: ctx.values['registry-password'] };
+  return ensureComponentImages(engine, componentImages(own), { pull: ctx.values.pull, auth, logger });
+}
 
 function validAddress(value, flag) {
   const ok = net.isIP(value) || /^(\*\.)?[A-Za-z0-9]([A-Za-z0-9.-]{0,251}[A-Za-z0-9])?$/.test(value);
@@ -188,7 +205,9 @@ async function install(ctx, logger, contract) {
   const v3 = contract.line === '3.x';
   const engine = new Engine();
   let info = await engine.info();
-  const { image } = await engine.ownImage();
+  const own = await engine.ownImage();
+  const { image } = own;
+  const [controllerImage] = componentImages(own);
   if (ctx.values['external-server-cert']) {
     throw new Fatal(
       '--external-server-cert is not supported by the UCP stand-in: it always makes its own CA',
@@ -206,6 +225,7 @@ async function install(ctx, logger, contract) {
   if (v3) portValue(ctx, 'swarm-grpc-port', 2377);
   const sans = ctx.values.san.map((san) => validAddress(san, 'san'));
 
+  await ensureComponents(engine, own, ctx, logger);
   logger.info('Verifying your system is compatible with UCP');
   const existing = await localInstallation(engine);
   if (existing.any && v3) {
@@ -267,7 +287,7 @@ async function install(ctx, logger, contract) {
     await engine.createVolume(name, labels);
   }
   const created = await engine.createContainer(state.controllerName, {
-    Image: image,
+    Image: controllerImage,
     Cmd: ['controller'],
     Labels: { ...labels, [state.roleLabel]: 'controller' },
     ExposedPorts: { '443/tcp': {} },
@@ -340,7 +360,8 @@ function controllerUrl(raw) {
 async function join(ctx, logger) {
   const engine = new Engine();
   const info = await engine.info();
-  const { image } = await engine.ownImage();
+  const own = await engine.ownImage();
+  const { image } = own;
   if (ctx.values.replica) {
     throw new Fatal(
       '--replica is not supported by the UCP stand-in: it runs one controller, without replicas',
@@ -355,6 +376,7 @@ async function join(ctx, logger) {
   const password = await ctx.require('admin-password', 'UCP admin password');
   portValue(ctx, 'controller-port', 443);
   portValue(ctx, 'swarm-port', 2376);
+  await ensureComponents(engine, own, ctx, logger);
 
   const existing = await localInstallation(engine);
   if (existing.any) {
@@ -466,17 +488,24 @@ async function dumpCerts(ctx) {
 }
 
 /**
- * `images`: the images install starts containers from. The stand-in starts its controller (and its
- * helper containers) from its own image, so that is the one image; it is present, since it runs.
+ * `images`: the images install starts containers from, one per component (`<repo>/ucp-controller:<tag>`
+ * of the installer's own reference). `--list` prints them, one a line on stdout; without it, the
+ * missing ones are pulled (`--pull`, `--registry-username`/`--registry-password`), as install does.
  */
 async function images(ctx, logger) {
   const engine = new Engine();
-  const { image } = await engine.ownImage();
+  const own = await engine.ownImage();
+  const references = componentImages(own);
   if (ctx.values.list) {
-    process.stdout.write(`${image}\n`);
+    process.stdout.write(references.map((reference) => `${reference}\n`).join(''));
     return;
   }
-  logger.info(`All UCP images are present on this node (${image})`);
+  const pulled = await ensureComponents(engine, own, ctx, logger);
+  logger.info(
+    pulled.length
+      ? `Pulled ${pulled.join(', ')}: all UCP images are present on this node`
+      : `All UCP images are present on this node (${references.join(', ')})`,
+  );
 }
 
 async function fingerprint() {
@@ -614,4 +643,4 @@ function app(logger, contract = loadContract()) {
   };
 }
 
-module.exports = { app, normalizeFingerprint, actionsByLine };
+module.exports = { app, normalizeFingerprint, actionsByLine, componentNames, componentImages };
