@@ -120,7 +120,7 @@ test('pinned facts', () => {
   expect(dtr20.rules.some((r) => r.text.includes('--extra-envs') && r.text.includes('--ucp-node'))).toBe(
     true,
   );
-  expect(dtr20.endpoints.map((e) => e.path)).toEqual(['/load_balancer_status']);
+  expect(dtr20.endpoints.map((e) => e.path)).toEqual(['/load_balancer_status', '/ca']);
   expect(dtr27.endpoints.map((e) => e.path)).toEqual(
     expect.arrayContaining(['/_ping', '/api/v0/meta/cluster_status', '/api/v0/repositories']),
   );

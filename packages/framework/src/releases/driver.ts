@@ -5,13 +5,23 @@
  * branches on that absence, never on a version number.
  */
 import type { Constraint } from '../config';
-import type { CommandLine } from './profile';
 import type {
   DtrExternalAddress,
   DtrRemoveSettings,
   DtrReplicaSettings,
   UcpInstallSettings,
 } from './settings';
+
+/**
+ * One run of an installer: its arguments after the image, and the environment variables given to its
+ * container. A secret goes in `env` wherever the command's page names a variable for it: the
+ * arguments of a container's process are shown by `ps` to every user of the machine, its environment
+ * only to its owner.
+ */
+export interface CommandLine {
+  args: string[];
+  env: Record<string, string>;
+}
 
 export interface UcpJoinSettings {
   url: string;

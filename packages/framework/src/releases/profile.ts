@@ -8,16 +8,7 @@ import type { ReleasePairName } from '../config';
 import type { ReleaseDriver } from './driver';
 import type { CommandSpec, DocsPath, EndpointSpec, ReleaseContract } from '../contracts';
 
-/**
- * One run of an installer: its arguments after the image, and the environment variables given to its
- * container. A secret goes in `env` wherever the command's page names a variable for it: the
- * arguments of a container's process are shown by `ps` to every user of the machine, its environment
- * only to its owner.
- */
-export interface CommandLine {
-  args: string[];
-  env: Record<string, string>;
-}
+export type { CommandLine } from './driver';
 
 /** How a product's installer container is run, as its reference index page shows it. */
 export interface Invocation {

@@ -21,7 +21,7 @@ const pki = require('standin-common/pki');
 const { loadContract, commandsFromContract, hasCommand, portValue } = require('standin-common/contract');
 const meta = require('./meta');
 const { names, labels, replicaIdPattern, belongsTo, replicaIdsOf } = require('./names');
-const { componentReference, ensureComponentImages } = require('./components');
+const { componentReference, ensureComponentImages } = require('standin-common/components');
 
 /**
  * The component images a replica's containers run from, named as the release names its containers

@@ -20,7 +20,7 @@ const { loadContract, commandsFromContract, portValue } = require('standin-commo
 const pki = require('standin-common/pki');
 const tar = require('./tar');
 const state = require('./state');
-const { componentReference, ensureComponentImages } = require('./components');
+const { componentReference, ensureComponentImages } = require('standin-common/components');
 
 /** The components install starts containers from, as the release names its containers. */
 const componentNames = ['ucp-controller'];

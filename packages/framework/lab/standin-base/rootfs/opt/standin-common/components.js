@@ -1,12 +1,10 @@
 'use strict';
 // The component images the installer starts its product containers from, as a real installer has
-// them: one repository per component, next to the installer's own (docker/dtr → docker/dtr-nginx),
+// them: one repository per component, next to the installer's own (docker/ucp → docker/ucp-controller),
 // with the installer's tag. Install checks every one on the local engine first and pulls the missing
 // ones through the Engine API (POST /images/create), as the real one does; in the lab the framework
 // tags them as aliases of the stand-in image, so they have the stand-in's own content.
-//
-// The same code is in lab/ucp-standin/rootfs/opt/ucp-standin/lib/components.js: the only place both
-// images share is standin-base (standin-common/), where it belongs once that layer may change.
+// Shared by both stand-ins (standin-common/ is in the base layer both images are built on).
 
 const { Buffer } = require('node:buffer');
 const { Fatal } = require('standin-common/log');
