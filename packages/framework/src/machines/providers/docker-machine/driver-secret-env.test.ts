@@ -1,3 +1,8 @@
+import { promises as fs } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { machineSpecs } from '../../types';
+import { DockerMachineProvider } from './docker-machine-provider';
 import { driverSecretVariables, exposedFlagWarning, splitCreateFlags } from './driver-secret-env';
 
 describe('the table of documented secret variables', () => {
@@ -124,5 +129,138 @@ describe('MACHINE_CREATE_FLAGS split for create', () => {
       variable: 'AWS_SECRET_ACCESS_KEY',
     });
     expect(noValue).toContain('Export AWS_SECRET_ACCESS_KEY instead, or write --amazonec2-secret-key=VALUE');
+  });
+});
+
+describe('create, against a recording docker-machine', () => {
+  // A fake CLI: `ls` lists nothing; `create` writes its arguments and environment, then fails as a
+  // driver's pre-create check can (exit 3), so ensure stops there.
+  let dir: string;
+  let binary: string;
+  beforeAll(async () => {
+    dir = await fs.mkdtemp(path.join(os.tmpdir(), 'dtrha-dm-secret-env-'));
+    binary = path.join(dir, 'docker-machine');
+    await fs.writeFile(
+      binary,
+      [
+        '#!/usr/bin/env node',
+        "const fs = require('node:fs');",
+        'const [command] = process.argv.slice(2);',
+        "if (command === 'ls') process.exit(0);",
+        "if (command !== 'create') process.exit(1);",
+        'fs.writeFileSync(process.env.RECORD, JSON.stringify({ args: process.argv.slice(2), env: process.env }));',
+        'process.stderr.write(\'Error with pre-create check: "recorded"\\n\');',
+        'process.exit(3);',
+        '',
+      ].join('\n'),
+      { mode: 0o755 },
+    );
+  });
+  afterAll(async () => {
+    await fs.rm(dir, { recursive: true, force: true });
+  });
+
+  const record = (driver: string) => path.join(dir, `record-${driver}.json`);
+  const provider = (driver: string, createFlags: string[]) =>
+    new DockerMachineProvider({
+      prefix: 'dtrha',
+      driver,
+      createFlags,
+      binary,
+      env: {
+        ...process.env,
+        MACHINE_STORAGE_PATH: dir,
+        RECORD: record(driver),
+        AWS_DEFAULT_REGION: 'eu-west-1',
+      },
+    });
+
+  async function create(driver: string, createFlags: string[], made = provider(driver, createFlags)) {
+    const progress: string[] = [];
+    const error = await made.ensure(machineSpecs('dtrha', 1), (m) => progress.push(m)).catch((e) => e);
+    const recorded = JSON.parse(await fs.readFile(record(driver), 'utf8')) as {
+      args: string[];
+      env: Record<string, string>;
+    };
+    return { error: error as Error, progress, ...recorded };
+  }
+
+  test('the command line holds no secret value, the environment does, merged with the provider env', async () => {
+    const { args, env, error, progress } = await create('amazonec2', [
+      '--amazonec2-access-key',
+      'AKIDEXAMPLE',
+      '--amazonec2-secret-key=S3CR3T',
+      '--amazonec2-instance-type',
+      't2.small',
+    ]);
+    expect(args).toEqual([
+      'create',
+      '--driver',
+      'amazonec2',
+      '--amazonec2-instance-type',
+      't2.small',
+      'dtrha-1',
+    ]);
+    expect(env).toMatchObject({
+      AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE',
+      AWS_SECRET_ACCESS_KEY: 'S3CR3T',
+      AWS_DEFAULT_REGION: 'eu-west-1',
+      MACHINE_STORAGE_PATH: dir,
+    });
+    expect(error.message).toBe(
+      'docker-machine create --driver amazonec2 --amazonec2-instance-type t2.small dtrha-1 exited with 3:\n' +
+        'Error with pre-create check: "recorded"',
+    );
+    expect(progress).toEqual([
+      'docker-machine create: MACHINE_CREATE_FLAGS --amazonec2-access-key as AWS_ACCESS_KEY_ID, ' +
+        '--amazonec2-secret-key as AWS_SECRET_ACCESS_KEY passed in its environment, not on its command line',
+      'dtrha-1: docker-machine create --driver amazonec2',
+    ]);
+    expect(progress.join('\n')).not.toMatch(/AKIDEXAMPLE|S3CR3T/);
+  });
+
+  test('an undocumented secret flag stays a flag, masked in errors, with one warning', async () => {
+    const { args, env, error, progress } = await create('azure', [
+      '--azure-client-secret',
+      'S3CR3T',
+      '--azure-subscription-id',
+      'sub',
+    ]);
+    expect(args).toEqual([
+      'create',
+      '--driver',
+      'azure',
+      '--azure-client-secret',
+      'S3CR3T',
+      '--azure-subscription-id',
+      'sub',
+      'dtrha-1',
+    ]);
+    expect(Object.values(env)).not.toContain('S3CR3T');
+    expect(error.message).toMatch(/^docker-machine create --driver azure --azure-client-secret \*+ --azure/);
+    expect(error.message).not.toContain('S3CR3T');
+    const warnings = progress.filter((m) => m.startsWith('warning:'));
+    expect(warnings).toEqual([
+      'warning: MACHINE_CREATE_FLAGS: --azure-client-secret looks like a secret, and docker-machine documents ' +
+        'no environment variable for it with the azure driver: its value is on the docker-machine command ' +
+        'line, visible to every local user (ps, /proc/<pid>/cmdline)',
+    ]);
+    expect(progress.join('\n')).not.toContain('S3CR3T');
+  });
+
+  test('what is moved and what is exposed is reported once per provider, not per create', async () => {
+    const flags = ['--openstack-password', 'PW', '--openstack-api-token', 'T'];
+    const made = provider('openstack', flags);
+    const first = await create('openstack', flags, made);
+    const again = await create('openstack', flags, made);
+    expect(first.progress).toEqual([
+      'docker-machine create: MACHINE_CREATE_FLAGS --openstack-password as OS_PASSWORD passed in its ' +
+        'environment, not on its command line',
+      expect.stringMatching(/^warning: MACHINE_CREATE_FLAGS: --openstack-api-token looks like a secret/),
+      'dtrha-1: docker-machine create --driver openstack',
+    ]);
+    expect(again.progress).toEqual(['dtrha-1: docker-machine create --driver openstack']);
+    expect(again.env.OS_PASSWORD).toBe('PW');
+    expect(again.args).not.toContain('PW');
   });
 });
