@@ -19,12 +19,16 @@ import type {
   ProviderCapabilities,
 } from '../../types';
 import type { ProviderRegistration } from '../registration';
+import { exposedFlagWarning, splitCreateFlags, type CreateFlagsSplit } from './driver-secret-env';
 
 export interface DockerMachineOptions {
   prefix: string;
   /** A docker-machine driver name: amazonec2, virtualbox, … */
   driver: string;
-  /** MACHINE_CREATE_FLAGS, passed to `docker-machine create` as they are. */
+  /**
+   * MACHINE_CREATE_FLAGS, passed to `docker-machine create` as they are, except the documented secret
+   * flags of the driver (driver-secret-env.ts), whose values go in its environment instead.
+   */
   createFlags: string[];
   /** Default: env DOCKER_MACHINE_BINARY, else `docker-machine` on PATH. */
   binary?: string;
@@ -58,10 +62,15 @@ export class DockerMachineProvider implements Provider {
   readonly capabilities = dockerMachineCapabilities;
   private readonly binary: string;
   private readonly env: NodeJS.ProcessEnv;
+  /** MACHINE_CREATE_FLAGS for `create`: the command line's part and the environment's. */
+  private readonly createFlags: CreateFlagsSplit;
+  /** Whether what `create` moves and leaves exposed was reported (once per provider). */
+  private createFlagsReported = false;
 
   constructor(private readonly options: DockerMachineOptions) {
     this.env = options.env ?? process.env;
     this.binary = options.binary ?? (this.env.DOCKER_MACHINE_BINARY || 'docker-machine');
+    this.createFlags = splitCreateFlags(options.driver, options.createFlags);
   }
 
   async list(): Promise<FoundMachine[]> {
@@ -171,8 +180,11 @@ export class DockerMachineProvider implements Provider {
     notes: Map<string, string>,
   ): Promise<EnsureResult['actions'][string]> {
     if (!existing) {
+      this.reportCreateFlags(progress);
       progress(`${spec.name}: docker-machine create --driver ${this.options.driver}`);
-      await this.run(['create', '--driver', this.options.driver, ...this.options.createFlags, spec.name]);
+      await this.run(['create', '--driver', this.options.driver, ...this.createFlags.args, spec.name], {
+        env: this.createFlags.env,
+      });
       return 'created';
     }
     let action: EnsureResult['actions'][string] = 'reused';
@@ -190,6 +202,25 @@ export class DockerMachineProvider implements Provider {
     }
     await this.checkCertificates(spec.name, progress, notes);
     return action;
+  }
+
+  /**
+   * Says, before the first create, which secret flags of MACHINE_CREATE_FLAGS go in docker-machine's
+   * environment and warns of each secret-looking one whose value stays on its command line. Names
+   * flags and variables only, never a value.
+   */
+  private reportCreateFlags(progress: Progress): void {
+    if (this.createFlagsReported) return;
+    this.createFlagsReported = true;
+    const { moved, exposed } = this.createFlags;
+    const pairs = [...new Map(moved.map(({ flag, variable }) => [flag, `${flag} as ${variable}`])).values()];
+    if (pairs.length > 0) {
+      progress(
+        `docker-machine create: MACHINE_CREATE_FLAGS ${pairs.join(', ')} passed in its environment, ` +
+          'not on its command line',
+      );
+    }
+    for (const flag of exposed) progress(exposedFlagWarning(this.options.driver, flag));
   }
 
   /**
@@ -246,11 +277,18 @@ export class DockerMachineProvider implements Provider {
     return (await exists('ca.pem')) && (await exists('cert.pem'));
   }
 
-  /** Runs the CLI; a failure carries its stderr, and never the values of secret flags (API keys…). */
-  private async run(args: string[], options: { allowFailure?: boolean } = {}): Promise<CommandResult> {
+  /**
+   * Runs the CLI, with `env` added to its environment; a failure carries its stderr, and never the
+   * values of secret flags (API keys…). `env` is never shown.
+   */
+  private async run(
+    args: string[],
+    options: { allowFailure?: boolean; env?: Record<string, string> } = {},
+  ): Promise<CommandResult> {
     let result: CommandResult;
+    const env = options.env ? { ...this.env, ...options.env } : this.env;
     try {
-      result = await runCommand(this.binary, args, { env: this.env, allowFailure: true });
+      result = await runCommand(this.binary, args, { env, allowFailure: true });
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       if (/^cannot run .*ENOENT/.test(message)) {
