@@ -828,7 +828,8 @@ async function registry(ctx, logger) {
   }
   const child = spawn('/usr/bin/docker-registry', ['serve', '/etc/dtr-standin/registry.yml'], {
     stdio: 'inherit',
-    env: { ...process.env, REGISTRY_HTTP_SECRET: secret },
+    // The token flow's realm and service (the external URL's host) are known only at install.
+    env: { ...process.env, REGISTRY_HTTP_SECRET: secret, ...(await require('./token').registryEnv(id)) },
   });
   for (const signal of ['SIGTERM', 'SIGINT']) process.on(signal, () => child.kill(signal));
   const code = await new Promise((resolve) => child.on('exit', (c) => resolve(c === null ? 1 : c)));

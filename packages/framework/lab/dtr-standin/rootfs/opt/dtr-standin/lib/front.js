@@ -12,7 +12,10 @@
 //   GET  /api/v0/repositories[/{namespace}]                 list                      (admin)
 //   POST /api/v0/repositories/{namespace}                   create                    (admin)
 //   GET|PATCH|DELETE /api/v0/repositories/{namespace}/{repo}                          (admin)
-//   /v2/…                             the registry API, proxied to dtr-registry-<id>:5000 (admin)
+//   GET  /auth/token                  the registry token flow's realm: a JWT for the scopes asked
+//                                     (basic auth checked against UCP; anonymous: a token granting nothing)
+//   /v2/…                             the registry API, proxied to dtr-registry-<id>:5000, which checks
+//                                     the tokens itself (auth: token: in registry.yml; see token.js)
 // "admin" is HTTP basic auth checked against UCP's /auth/login (answers cached for a minute).
 // Plain HTTP serves the status endpoints and redirects the rest. Like DTR's, no answer says which
 // replica gave it: through the load balancer, HAProxy's statistics tell.
@@ -31,6 +34,7 @@ const { request, reason } = require('standin-common/client');
 const pki = require('standin-common/pki');
 const meta = require('./meta');
 const { names } = require('./names');
+const token = require('./token');
 
 const registryPort = 5000;
 const authCacheMs = 60 * 1000;
@@ -73,6 +77,9 @@ class Front {
       const self = cluster && cluster.replicas && cluster.replicas[this.id];
       if (cluster && ca && self) {
         this.ca = ca;
+        // One signing key for the cluster, on the shared storage: every replica's tokens are valid on
+        // every replica's registry.
+        this.signing = await token.ensureSigningKey(cluster.cluster_id);
         const dnsNames = [
           hostOf(cluster.external_url),
           self.address,
@@ -125,7 +132,13 @@ class Front {
       components.storage = reason(error);
     }
     try {
-      const res = await request(`http://${names.registry(this.id)}:${registryPort}/v2/`, { timeout: 2000 });
+      // With a token of this replica's own, granting nothing: the registry answers and accepts the
+      // cluster's tokens.
+      const headers = cluster ? { Authorization: `Bearer ${this.sign('', []).token}` } : {};
+      const res = await request(`http://${names.registry(this.id)}:${registryPort}/v2/`, {
+        timeout: 2000,
+        headers,
+      });
       components.registry = res.status === 200 ? 'OK' : `HTTP ${res.status}`;
     } catch (error) {
       components.registry = reason(error);
@@ -277,6 +290,45 @@ class Front {
     };
   }
 
+  /** The realm and service of the registry token flow: the external URL's host. */
+  endpoints() {
+    return token.endpoints(this.cluster(), this.self());
+  }
+
+  sign(subject, access) {
+    return token.sign(this.signing, { service: this.endpoints().service, subject, access });
+  }
+
+  /**
+   * GET /auth/token?service=…&scope=…[&scope=…]: with basic credentials UCP accepts, a token granting
+   * what the stand-in allows (the admin: everything); without credentials, one granting nothing;
+   * wrong credentials: 401.
+   */
+  async authToken(req, res, query) {
+    if (req.method !== 'GET')
+      return sendErrors(res, 405, 'METHOD_NOT_ALLOWED', `${req.method} is not allowed here`);
+    const { service } = this.endpoints();
+    if (query.has('service') && query.get('service') !== service) {
+      return sendErrors(
+        res,
+        400,
+        'INVALID_SERVICE',
+        `this registry's service is "${service}", not "${query.get('service')}"`,
+      );
+    }
+    let user = '';
+    if (req.headers.authorization) {
+      const auth = await this.authenticate(req);
+      if (!auth.user) {
+        if (auth.status === 401) res.setHeader('WWW-Authenticate', 'Basic realm="Docker Trusted Registry"');
+        return sendErrors(res, auth.status, auth.code, auth.message);
+      }
+      user = auth.user;
+    }
+    const access = token.grant(user, token.parseScopes(query.getAll('scope')));
+    return sendJson(res, 200, token.tokenResponse(this.sign(user, access)));
+  }
+
   // ---- repositories -------------------------------------------------------------------------------
 
   repositoryApi(req, res, parts, body, user) {
@@ -382,13 +434,12 @@ class Front {
   // ---- registry proxy -----------------------------------------------------------------------------
 
   proxyRegistry(req, res) {
-    // The registry has no auth of its own: the credentials stop here.
+    // The registry checks the token (Authorization: Bearer) itself and sends the challenge.
     const headers = {
       ...req.headers,
       'x-forwarded-proto': 'https',
       'x-forwarded-for': req.socket.remoteAddress,
     };
-    delete headers.authorization;
     const upstream = http.request(
       {
         host: names.registry(this.id),
@@ -410,22 +461,31 @@ class Front {
     req.pipe(upstream);
   }
 
-  async v2(req, res) {
-    const auth = await this.authenticate(req);
-    if (!auth.user) {
-      if (auth.status === 401) res.setHeader('WWW-Authenticate', 'Basic realm="Docker Trusted Registry"');
-      return registryError(
-        res,
-        auth.status,
-        auth.status === 401 ? 'UNAUTHORIZED' : 'UNAVAILABLE',
-        auth.message,
-      );
+  /** The claims of the request's token if it is a valid one of this cluster, else null (the registry still checks it). */
+  tokenClaims(req) {
+    const match = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization || '');
+    if (!match) return null;
+    try {
+      return token.verify(match[1], this.signing.certPem, { service: this.endpoints().service });
+    } catch {
+      return null;
     }
+  }
+
+  async v2(req, res) {
+    // Unless the token grants something on the repository, the registry answers (its Bearer
+    // challenge, or insufficient_scope): no 404 tells a client which repositories exist.
+    const claims = this.tokenClaims(req);
+    if (!claims) return this.proxyRegistry(req, res);
     const pathname = req.url.split('?')[0];
     const match = /^\/v2\/(.+?)\/(manifests|blobs|tags)\//.exec(pathname);
     if (match) {
       const parts = match[1].split('/');
       const key = match[1];
+      const granted = (claims.access || []).some(
+        (r) => r.type === 'repository' && r.name === key && (r.actions || []).length,
+      );
+      if (!granted) return this.proxyRegistry(req, res);
       if (parts.length !== 2 || !meta.readRepositories()[key]) {
         return registryError(res, 404, 'NAME_UNKNOWN', 'repository name not known to registry', {
           name: key,
@@ -492,6 +552,7 @@ class Front {
       return res.end();
     }
     if (pathname === '/v2' || pathname.startsWith('/v2/')) return this.v2(req, res);
+    if (pathname === '/auth/token') return this.authToken(req, res, url.searchParams);
     if (pathname.startsWith('/api/v0/')) {
       const auth = await this.authenticate(req);
       if (!auth.user) return sendErrors(res, auth.status, auth.code, auth.message);

@@ -8,6 +8,8 @@
 //   dtr-meta/repositories.json   repositories { "namespace/name": {…} }
 //   dtr-meta/http-secret         the registry HTTP secret every replica's registry uses
 //   dtr-meta/ca/ca.pem, ca-key.pem   the DTR CA; each replica's front signs its own server cert with it
+//   dtr-meta/token/signing.pem, signing-key.pem   the registry token signing key (token.js): every
+//                                replica's front signs tokens with it, every replica's registry trusts it
 //   dtr-meta/health/<id>         written by each replica's health check (storage is writable)
 // Writers take dtr-meta/.lock (an atomic mkdir, which holds across nodes on one shared filesystem).
 
