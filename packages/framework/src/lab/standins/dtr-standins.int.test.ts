@@ -297,13 +297,22 @@ describe('DTR 2.0', () => {
   const api = (i: number, pathname: string, options: Parameters<typeof call>[1] = {}) =>
     call(`${url(i)}${pathname}`, { ca: dtrCa, ...asAdmin, ...options });
   const replica = (i: number) => ({ ...access(), ...ports, node: replicaNodes[i].name, replicaId: ids[i] });
+  const externalHost = () => replicaNodes[0].getIP();
+  /** A registry token for `scope` from the realm, asked for with the admin's credentials. */
+  const bearer = async (scope?: string) => {
+    const query = new URLSearchParams({ service: externalHost(), ...(scope ? { scope } : {}) });
+    const answer = await call(`https://${externalHost()}/auth/token?${query}`, { ca: dtrCa, ...asAdmin });
+    expect(answer.status).toBe(200);
+    return { Authorization: `Bearer ${answer.json.token as string}` };
+  };
 
   test('install on node 2; join on node 3 by --ucp-node and on node 4 by --extra-envs constraints', async () => {
     await Promise.all(replicaNodes.map((m, i) => prepareSharedRegistryVolume(m, ids[i], shared)));
+    // The external host is replica 1's address: the token realm is there, and a DTR answers it.
     const install = commands.dtrInstall({
       ...replica(0),
       constraints: [],
-      external: { host: controller.getIP() },
+      external: { host: externalHost() },
     });
     expect(install.args).toContain('--ucp-password'); // 2.0 names no variable for it
     const installed = await dtr(replicaNodes[0], install);
@@ -344,7 +353,7 @@ describe('DTR 2.0', () => {
       // Valid for the external URL's host and the node's address.
       const altNames = (await peerCertificate(node.getIP(), 443, dtrCa)).subjectaltname;
       expect(altNames).toContain(`IP Address:${node.getIP()}`);
-      expect(altNames).toContain(`IP Address:${controller.getIP()}`);
+      expect(altNames).toContain(`IP Address:${externalHost()}`);
     }
   });
 
@@ -376,10 +385,13 @@ describe('DTR 2.0', () => {
       const status = await api(i, '/api/v0/meta/cluster_status');
       expect(status.json.current_replica_id).toBe(ids[i]);
       expect(status.json.replica_health).toEqual(Object.fromEntries(ids.map((r) => [r, 'OK'])));
+      // /v2/ answers with the registry token flow's challenge; a token from the realm opens it.
       const v2 = await call(`${url(i)}/v2/`, { ca: dtrCa });
       expect(v2.status).toBe(401);
-      expect(v2.headers['www-authenticate']).toMatch(/^Basic /);
-      expect((await api(i, '/v2/')).status).toBe(200);
+      expect(v2.headers['www-authenticate']).toBe(
+        `Bearer realm="https://${externalHost()}/auth/token",service="${externalHost()}"`,
+      );
+      expect((await call(`${url(i)}/v2/`, { ca: dtrCa, headers: await bearer() })).status).toBe(200);
       expect(await plainGet(`http://${node.getIP()}/api/v0/repositories/admin`)).toMatchObject({
         status: 301,
         location: `https://${node.getIP()}/api/v0/repositories/admin`,
@@ -440,21 +452,27 @@ describe('DTR 2.0', () => {
       target.host = new URL(url(i)).host;
       return target;
     };
-    const started = await api(0, '/v2/admin/tiny/blobs/uploads/', { method: 'POST', body: '' });
+    // One token for the three requests, each to another replica: they trust the same signing key.
+    const token = await bearer('repository:admin/tiny:pull,push');
+    const started = await call(`${url(0)}/v2/admin/tiny/blobs/uploads/`, {
+      method: 'POST',
+      ca: dtrCa,
+      headers: token,
+      body: '',
+    });
     expect(started.status).toBe(202);
     const patched = await call(onReplica(String(started.headers.location), 1).toString(), {
       method: 'PATCH',
       ca: dtrCa,
-      ...asAdmin,
       body: blob,
-      headers: { 'Content-Type': 'application/octet-stream' },
+      headers: { ...token, 'Content-Type': 'application/octet-stream' },
     });
     expect(patched.status).toBe(202);
     const finished = onReplica(String(patched.headers.location), 2);
     finished.searchParams.set('digest', digest);
-    expect((await call(finished.toString(), { method: 'PUT', ca: dtrCa, ...asAdmin, body: '' })).status).toBe(
-      201,
-    );
+    expect(
+      (await call(finished.toString(), { method: 'PUT', ca: dtrCa, headers: token, body: '' })).status,
+    ).toBe(201);
   });
 
   test('a replica whose registry is down fails /load_balancer_status, and the others say why, until it is back', async () => {
