@@ -76,7 +76,9 @@ test('through the load balancer, separate connections reach every replica', asyn
   const lbMachine = cluster.handles.find((m) => m.name === cluster.info.loadBalancer!.machine)!;
   const before = await haproxyServerStats(lbMachine);
   // Each request on a connection of its own (the client's default), as separate clients' would be.
-  const anonymous = new DtrApiClient(cluster.info.loadBalancer!.url, ca);
+  const anonymous = new DtrApiClient(cluster.info.loadBalancer!.url, ca, undefined, {
+    healthPath: releaseProfileOf(config).driver.dtr.healthPath,
+  });
   for (let i = 0; i < 12; i++) await anonymous.ping();
   const after = await haproxyServerStats(lbMachine);
   const ids = cluster.info.dtr!.replicas.map((r) => r.id).sort();
