@@ -86,6 +86,18 @@ async function uninstallUcp(controller: Machine, settings: UcpSettings): Promise
   await runUcp(controller, settings.image, settings.driver.uninstall(id));
 }
 
+/**
+ * Whether the controller must leave the swarm it is in before UCP 3.x installs there: it moved (the
+ * swarm advertises its old address), or it is only a worker (a machine that was a node before).
+ */
+async function mustLeaveSwarm(controller: Machine, moved: ReadonlySet<string>): Promise<boolean> {
+  const { Swarm: swarm } = (await controller.getClient().info()) as {
+    Swarm?: { LocalNodeState?: string; ControlAvailable?: boolean };
+  };
+  if (!swarm || swarm.LocalNodeState === 'inactive') return false;
+  return moved.has(controller.name) || !swarm.ControlAvailable;
+}
+
 /** Removes the `ucp` installer container where one is left; whether there was one. */
 async function removeLeftInstaller(machine: Machine): Promise<boolean> {
   const container = machine.getClient().getContainer(installerContainer);
@@ -169,7 +181,8 @@ export async function ensureUcp(
       : await staleController(controller, url, moved);
   if (!running || stale) {
     // UCP's volumes or a stopped controller without a running one: an install that died half-way.
-    // --fresh-install (documented for exactly this) makes the installer start over, not refuse.
+    // --fresh-install (UCP 1.1 documents it for exactly this) makes the installer start over, not
+    // refuse; a release without it (3.x) has what was left uninstalled first.
     const leftovers = stale !== undefined || (await ucpLeftovers(controller));
     detail(
       stale
@@ -178,8 +191,8 @@ export async function ensureUcp(
     );
     const fresh = leftovers && settings.driver.hasFreshInstall;
     if (leftovers && !settings.driver.hasFreshInstall) await uninstallUcp(controller, settings);
-    if (!settings.driver.join && moved.has(controller.name)) {
-      // The swarm this manager made still advertises its old address: install makes a new one.
+    if (!settings.driver.join && (await mustLeaveSwarm(controller, moved))) {
+      // Install makes the swarm where there is none; one this machine cannot lead goes first.
       await controller
         .getClient()
         .swarmLeave({ force: true })
