@@ -60,15 +60,23 @@ beforeAll(async () => {
   // The registry: on the cluster's network, so the nodes reach it as they would a private registry.
   registryName = `${lab.machinePrefix}-registry`;
   const { tag: base } = await ensureLabImage(hostDocker, 'standin-base', { debianMirror: lab.debianMirror });
+  // A fixed address on the cluster's subnet (the nodes are at host numbers 10 and up): its
+  // certificate must name it before the registry first starts.
+  const network = `${lab.machinePrefix}-net`;
+  const subnet = (
+    (await hostDocker.getNetwork(network).inspect()) as { IPAM: { Config: { Subnet: string }[] } }
+  ).IPAM.Config[0].Subnet;
+  const octets = subnet.split('/')[0].split('.').map(Number);
+  const ip = [...octets.slice(0, 3), octets[3] + 200].join('.');
   const container = await hostDocker.createContainer({
     name: registryName,
     Image: base,
     Entrypoint: ['/usr/bin/docker-registry'],
     Cmd: ['serve', '/etc/dtr-ha-registry/config.yml'],
     Labels: { 'dtr-ha.test': 'registry-pull' },
-    HostConfig: { NetworkMode: `${lab.machinePrefix}-net` },
+    HostConfig: { NetworkMode: network },
+    NetworkingConfig: { EndpointsConfig: { [network]: { IPAMConfig: { IPv4Address: ip } } } },
   });
-  const ip = (await container.inspect()).NetworkSettings.Networks[`${lab.machinePrefix}-net`].IPAddress;
   registryHost = `${ip}:${registryPort}`;
   const ca = await createCertificateAuthority('dtr-ha pull test registry');
   const server = await issueServerCertificate(ca, { commonName: 'registry', ips: [ip], dnsNames: [] });

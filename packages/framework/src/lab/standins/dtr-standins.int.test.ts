@@ -11,7 +11,7 @@ import { loadConfig, type Config } from '../../config';
 import { down, up } from '../../cluster/up';
 import { toMachines } from '../../cluster/cluster-context';
 import { silentWriter, StatusReporter } from '../../cluster/status';
-import { listComponentImages } from '../../images/cluster-images';
+import { deliverStandin } from '../../../test-support/standin-delivery';
 import { transferImage } from '../../images/image-transfer';
 import type { Machine } from '../../machines/machine';
 import type { CommandLine } from '../../releases/profile';
@@ -231,17 +231,9 @@ beforeAll(async () => {
   images = { ucp: ucp.tag, dtr20: dtr20.tag, dtr27: dtr27.tag };
   machines = toMachines(cluster.context, cluster.machines);
   [controller, ...replicaNodes] = machines;
-  const targets = machines.map((m) => ({ name: m.name, docker: m.getClient() }));
   for (const key of ['ucp', 'dtr20', 'dtr27'] as const) {
     const listing = key === 'ucp' ? ['images', '--list'] : ['images'];
-    components[key] = await listComponentImages(hostDocker, images[key], listing);
-    for (const component of components[key]) {
-      const at = component.lastIndexOf(':');
-      await hostDocker
-        .getImage(images[key])
-        .tag({ repo: component.slice(0, at), tag: component.slice(at + 1) });
-    }
-    for (const image of [images[key], ...components[key]]) await transferImage(hostDocker, image, targets);
+    components[key] = await deliverStandin(hostDocker, images[key], listing, machines);
   }
 
   // UCP 1.1, installed and joined with the framework's command lines.

@@ -9,7 +9,7 @@ import { loadConfig, type Config } from '../../config';
 import { down, up } from '../../cluster/up';
 import { toMachines } from '../../cluster/cluster-context';
 import { silentWriter, StatusReporter } from '../../cluster/status';
-import { transferImage } from '../../images/image-transfer';
+import { deliverStandin } from '../../../test-support/standin-delivery';
 import type { Machine } from '../../machines/machine';
 import type { CommandLine } from '../../releases/profile';
 import { ucp11Dtr20 } from '../../releases/ucp-1.1+dtr-2.0';
@@ -159,8 +159,9 @@ beforeAll(async () => {
   images = { ucp: ucp.tag, dtr: dtr.tag };
   machines = toMachines(cluster.context, cluster.machines);
   [controller, ...replicaNodes] = machines;
-  const targets = machines.map((m) => ({ name: m.name, docker: m.getClient() }));
-  for (const image of Object.values(images)) await transferImage(hostDocker, image, targets);
+  // Each installer with the component images it lists, as the framework delivers them.
+  await deliverStandin(hostDocker, images.ucp, ['images', '--list'], machines);
+  await deliverStandin(hostDocker, images.dtr, ['images'], machines);
 
   const ucpCommands = ucp11Dtr20.commands;
   ucpUrl = `https://${controller.getIP()}:${controllerPort}`;

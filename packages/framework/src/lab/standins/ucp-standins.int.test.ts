@@ -8,7 +8,7 @@ import { loadConfig, type Config } from '../../config';
 import { down, up } from '../../cluster/up';
 import { toMachines } from '../../cluster/cluster-context';
 import { silentWriter, StatusReporter } from '../../cluster/status';
-import { listComponentImages } from '../../images/cluster-images';
+import { deliverStandin } from '../../../test-support/standin-delivery';
 import { transferImage } from '../../images/image-transfer';
 import type { Machine } from '../../machines/machine';
 import { ensureLabImage, recipeDir } from '../lab-image';
@@ -34,12 +34,6 @@ let node2: Machine;
 const images: Record<'1.1' | '3.x', string> = { '1.1': '', '3.x': '' };
 /** What each installer's `images --list` printed on the host: its component images. */
 const components: Record<'1.1' | '3.x', string[]> = { '1.1': [], '3.x': [] };
-
-/** As the framework does for the lab's stand-ins: tags `reference` on the host as an alias of `image`. */
-async function tagAs(image: string, reference: string): Promise<void> {
-  const at = reference.lastIndexOf(':');
-  await hostDocker.getImage(image).tag({ repo: reference.slice(0, at), tag: reference.slice(at + 1) });
-}
 
 /** What the framework runs on a node: the installer, named ucp, with the socket and the password. */
 function ucp(machine: Machine, image: string, args: string[]) {
@@ -135,11 +129,8 @@ beforeAll(async () => {
   images['3.x'] = ucp3x.tag;
   machines = toMachines(cluster.context, cluster.machines);
   [node1, node2] = machines;
-  const targets = machines.map((m) => ({ name: m.name, docker: m.getClient() }));
   for (const line of ['1.1', '3.x'] as const) {
-    components[line] = await listComponentImages(hostDocker, images[line], ['images', '--list']);
-    for (const component of components[line]) await tagAs(images[line], component);
-    for (const image of [images[line], ...components[line]]) await transferImage(hostDocker, image, targets);
+    components[line] = await deliverStandin(hostDocker, images[line], ['images', '--list'], machines);
   }
 });
 
