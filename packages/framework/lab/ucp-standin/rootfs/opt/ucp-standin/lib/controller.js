@@ -25,6 +25,7 @@ const https = require('node:https');
 const path = require('node:path');
 const { Buffer } = require('node:buffer');
 const { URL } = require('node:url');
+const { setTimeout: delay } = require('node:timers/promises');
 const { Engine } = require('standin-common/engine');
 const state = require('./state');
 
@@ -164,9 +165,16 @@ function serve(logger) {
   const ensureOverlay = (body) => {
     const run = async () => {
       const name = body.name;
+      // Right after it is made, the swarm's network can show no driver yet (the allocator fills it in):
+      // ask again for a while until it does.
       const find = async () => {
-        const res = await engine.request('GET', `/networks/${encodeURIComponent(name)}`);
-        return res.status === 200 ? JSON.parse(res.body.toString()) : null;
+        for (let attempt = 0; ; attempt++) {
+          const res = await engine.request('GET', `/networks/${encodeURIComponent(name)}`);
+          if (res.status !== 200) return null;
+          const found = JSON.parse(res.body.toString());
+          if (found.Driver || attempt >= 50) return found;
+          await delay(200);
+        }
       };
       let network = await find();
       let created = false;
