@@ -318,8 +318,6 @@ describe('DTR 2.0', () => {
     const installed = await dtr(replicaNodes[0], install);
     expect(installed.stderr).toContain(`Replica ID is set to: ${ids[0]}`);
     expect(installed.code).toBe(0);
-    // UCP 1.1 (no swarm mode) makes no overlay network: the replicas stay on their node addresses.
-    expect(installed.stderr).toContain('creates no overlay networks (no swarm mode)');
     const byNode = commands.dtrJoin({ ...replica(1), constraints: [], existingReplicaId: ids[0] });
     const byConstraints = commands.dtrJoin({
       ...replica(2),
