@@ -644,6 +644,8 @@ describe('DTR 2.7', () => {
     const installed = await dtr(replicaNodes[0], install);
     expect(installed.stderr).toContain(`Replica ID is set to: ${ids[0]}`);
     expect(installed.code).toBe(0);
+    // UCP 1.1 (no swarm mode) makes no overlay network: the replicas stay on their node addresses.
+    expect(installed.stderr).toContain('creates no overlay networks (no swarm mode)');
     const joined = await dtr(replicaNodes[1], commands.dtrJoin({ ...replica(1), existingReplicaId: ids[0] }));
     expect(joined.stderr).toContain('Join is complete');
     expect(joined.code).toBe(0);

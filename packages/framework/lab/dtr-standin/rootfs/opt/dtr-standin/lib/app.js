@@ -22,6 +22,7 @@ const { loadContract, commandsFromContract, hasCommand, portValue } = require('s
 const meta = require('./meta');
 const { names, labels, replicaIdPattern, belongsTo, replicaIdsOf } = require('./names');
 const { componentReference, ensureComponentImages } = require('standin-common/components');
+const { probeReplica } = require('./probe');
 
 /**
  * The component images a replica's containers run from, named as the release names its containers
@@ -165,7 +166,52 @@ async function connectUcp(ctx, logger) {
     throw new Fatal(`Failed to list the nodes of UCP at ${url}: HTTP ${nodes.status} ${nodes.text.trim()}`);
   }
   logger.debug(`UCP nodes: ${nodes.json.map((n) => `${n.name}=${n.address}`).join(', ')}`);
-  return { url, ca, insecure, nodes: nodes.json };
+  return { url, ca, insecure, nodes: nodes.json, token: res.json.auth_token };
+}
+
+/**
+ * DTR 2.7: has UCP make the attachable overlay network dtr-ol on its swarm (idempotently: every
+ * install and join asks), as the real DTR creates it through UCP's Docker API, since a worker's
+ * engine cannot create an overlay network. The UCP 3.x stand-in's controller does it with its
+ * stand-in-internal POST /api/networks. Returns the network's name, or null when this UCP makes no
+ * overlay networks (the UCP 1.1 stand-in: no swarm mode), where replicas reach each other at their
+ * node addresses as DTR 2.0's do.
+ */
+async function ensureOverlay(ucp, logger) {
+  let res;
+  try {
+    res = await request(`${ucp.url}/api/networks`, {
+      method: 'POST',
+      json: { name: names.overlay, labels: { [labels.role]: 'network' } },
+      headers: { Authorization: `Bearer ${ucp.token}` },
+      ca: ucp.ca || undefined,
+      insecure: ucp.insecure,
+      timeout: 30000,
+    });
+  } catch (error) {
+    throw new Fatal(
+      `Failed to create the overlay network ${names.overlay} through UCP at ${ucp.url}: ${reason(error)}`,
+    );
+  }
+  if (res.status === 404) {
+    logger.warn(
+      `UCP at ${ucp.url} creates no overlay networks (no swarm mode): the replicas reach each other at their node addresses, not over ${names.overlay}`,
+    );
+    return null;
+  }
+  if (res.status !== 200 && res.status !== 201) {
+    const message =
+      (res.json && res.json.errors && res.json.errors[0] && res.json.errors[0].message) || res.text.trim();
+    throw new Fatal(
+      `Failed to create the overlay network ${names.overlay} through UCP at ${ucp.url}: HTTP ${res.status} ${message}`,
+    );
+  }
+  logger.info(
+    res.status === 201
+      ? `Created the overlay network ${names.overlay} through UCP`
+      : `Using the overlay network ${names.overlay} (${res.json.id})`,
+  );
+  return names.overlay;
 }
 
 /**
@@ -318,7 +364,11 @@ async function teardownReplica(engine, image, id, logger) {
   if (await engine.removeNetworkIfUnused(names.network)) logger.info(`Removed network ${names.network}`);
 }
 
-/** Runs the installer's second phase in a container that has the replica's registry volume mounted. */
+/**
+ * Runs the installer's second phase in a container that has the replica's registry volume mounted:
+ * on dtr-ol when the replica is (`params.overlay`), so that it probes the other replicas and waits
+ * for its own over the overlay, else on dtr-br.
+ */
 async function runPhase2(engine, image, params) {
   await engine.ensureNetwork(names.network, { [labels.role]: 'network' });
   const encoded = Buffer.from(JSON.stringify(params)).toString('base64');
@@ -335,7 +385,7 @@ async function runPhase2(engine, image, params) {
           // Remove may read the cluster through another replica's storage than the one it removes.
           `${names.registryVolume(params.storageReplicaId || params.replicaId)}:${meta.storageRoot}`,
         ],
-        NetworkMode: names.network,
+        NetworkMode: params.overlay || names.network,
       },
     },
     { stdout: process.stdout, stderr: process.stderr },
@@ -380,7 +430,7 @@ function givenCertificates(ctx) {
   return { caPem: ca, certPem: cert, keyPem: key };
 }
 
-async function installOrJoin(ctx, logger, command) {
+async function installOrJoin(ctx, logger, command, contract) {
   const engine = new Engine();
   const info = await engine.info();
   const own = await engine.ownImage();
@@ -414,6 +464,9 @@ async function installOrJoin(ctx, logger, command) {
   const ucp = await connectUcp(ctx, logger);
   const node = resolveNode(ctx, ucp, info, extraEnvs);
   await refuseExistingReplica(engine, id);
+  // DTR 2.7's replicas are on dtr-ol (ee/dtr/architecture.md). DTR 2.0's page lists dtr-ol too, but
+  // its UCP 1.1 has no swarm mode in the lab: its replicas stay on node addresses.
+  const overlay = contract.line === '2.7' ? await ensureOverlay(ucp, logger) : null;
   // Every component image, on this engine before anything is created: the missing ones are pulled,
   // with DTR 2.0's --hub-username/--hub-password ("for pulling images") when given; 2.7 has none.
   await ensureComponentImages(engine, Object.values(components), {
@@ -443,6 +496,7 @@ async function installOrJoin(ctx, logger, command) {
     extraEnvs,
     givenTls,
     components,
+    overlay,
     unsafe: Boolean(ctx.values.unsafe || ctx.values['unsafe-join']),
     debug: Boolean(ctx.values.debug),
   });
@@ -503,8 +557,12 @@ async function removeOne(ctx, logger, engine, image, existing, id) {
     );
   }
   if (storage) {
+    // On dtr-ol when this engine has it (a replica here is attached), to probe the existing replica
+    // over it; a worker's engine knows the swarm's network only while a container of it is attached.
+    const here = await engine.inspectNetwork(names.overlay).catch(() => null);
     const code = await runPhase2(engine, image, {
       command: 'remove',
+      overlay: here && here.Driver === 'overlay' ? names.overlay : null,
       replicaId: id,
       storageReplicaId: storage,
       existingReplicaId: existing,
@@ -557,18 +615,12 @@ async function destroy(ctx, logger) {
 
 // ---- phase 2 ---------------------------------------------------------------------------------------
 
-/** A replica's health from its own /health: "OK", or why not. */
-async function probeReplica(replica, caPem) {
-  try {
-    const res = await request(`https://${urlHost(replica.address)}:${replica.https_port}/health`, {
-      ca: caPem,
-      timeout: 3000,
-    });
-    if (res.status === 200 && res.json && res.json.Healthy) return 'OK';
-    return `unhealthy (HTTP ${res.status}): ${(res.json && res.json.Error) || res.text.trim()}`;
-  } catch (error) {
-    return `unreachable: ${reason(error)}`;
-  }
+/**
+ * Replica `id`'s health from its own /health, as phase 2 sees it: over dtr-ol by container name when
+ * phase 2 runs on it (p.overlay) and the replica is on it, else at its node address.
+ */
+function probe(p, id, replica, logger) {
+  return probeReplica(id, replica, { cas: meta.trustedCas(), viaOverlay: Boolean(p.overlay), logger });
 }
 
 function replicaRecord(p) {
@@ -577,9 +629,33 @@ function replicaRecord(p) {
     address: p.node.address,
     http_port: p.httpPort,
     https_port: p.httpsPort,
+    // DTR 2.7 on a UCP with a swarm: the front is on dtr-ol, where the others probe it by name.
+    ...(p.overlay ? { network: p.overlay } : {}),
     joined_at: new Date().toISOString(),
     ucp: p.ucp,
   };
+}
+
+/**
+ * Attaches the replica's front to dtr-ol with its container name as alias (after it started: a
+ * worker's engine attaches a running container to a swarm network through the swarm), and checks
+ * that it has an address there.
+ */
+async function attachToOverlay(engine, p, container, logger) {
+  const res = await engine.request('POST', `/networks/${encodeURIComponent(p.overlay)}/connect`, {
+    json: { Container: container, EndpointConfig: { Aliases: [container] } },
+  });
+  if (res.status >= 300) {
+    throw new Fatal(
+      `Unable to attach ${container} to the overlay network ${p.overlay}: ${res.body.toString().trim()}`,
+    );
+  }
+  const inspected = await engine.inspectContainer(container);
+  const endpoint = inspected && inspected.NetworkSettings.Networks[p.overlay];
+  if (!endpoint || !endpoint.IPAddress) {
+    throw new Fatal(`${container} has no address on the overlay network ${p.overlay}`);
+  }
+  logger.info(`Attached ${container} to ${p.overlay} (${endpoint.IPAddress})`);
 }
 
 /** Creates and starts the replica's containers, each from its component image, and waits until its front reports healthy. */
@@ -622,15 +698,18 @@ async function startReplica(engine, p, caPem, logger) {
   } catch (error) {
     throw new Fatal(`Unable to start ${nginx}: ${reason(error)}`);
   }
+  if (p.overlay) await attachToOverlay(engine, p, nginx, logger);
   const deadline = Date.now() + 60000;
   let last = 'no answer yet';
   while (Date.now() < deadline) {
     try {
-      // The container's name is not among a given certificate's names: check the chain only here.
+      // On dtr-ol (phase 2 runs there) as the other replicas reach it: its name verified, against the
+      // internal CA when the certificate was given. On dtr-br the container's name is not among a
+      // given certificate's names: check the chain only there.
       const res = await request(`https://${nginx}:443/health`, {
-        ca: caPem,
+        ca: p.overlay ? meta.trustedCas() : caPem,
         timeout: 3000,
-        anyHostname: true,
+        anyHostname: !p.overlay,
       });
       if (res.status === 200) {
         logger.info(`Replica ${p.replicaId} is healthy`);
@@ -683,7 +762,7 @@ async function phase2Install(engine, p, logger) {
       const alive = [];
       if (!p.unsafe && oldCa) {
         for (const id of oldIds) {
-          if ((await probeReplica(old.replicas[id], oldCa.certPem)) === 'OK') alive.push(id);
+          if ((await probe(p, id, old.replicas[id], logger)) === 'OK') alive.push(id);
         }
       }
       if (alive.length) {
@@ -702,6 +781,13 @@ async function phase2Install(engine, p, logger) {
       : pki.createCA('Docker Trusted Registry CA', { organization: `DTR ${clusterId}` });
     meta.writeCa(created);
     meta.writeServerCert(p.givenTls ? { certPem: p.givenTls.certPem, keyPem: p.givenTls.keyPem } : null);
+    // A given certificate names no dtr-nginx-<id>: over dtr-ol the fronts show each other one of an
+    // internal CA of the cluster's (DTR's own certificates are its CA's, which names them).
+    meta.writeInternalCa(
+      p.givenTls && p.overlay
+        ? pki.createCA('Docker Trusted Registry internal CA', { organization: `DTR ${clusterId}` })
+        : null,
+    );
     meta.writeHttpSecret(crypto.randomBytes(32).toString('hex'));
     meta.writeRepositories({});
     meta.writeCluster({
@@ -743,7 +829,7 @@ async function phase2Join(engine, p, logger) {
     }
     const clusterCa = meta.readCa();
     if (!p.unsafe) {
-      const health = await probeReplica(cluster.replicas[p.existingReplicaId], clusterCa.certPem);
+      const health = await probe(p, p.existingReplicaId, cluster.replicas[p.existingReplicaId], logger);
       if (health !== 'OK') {
         throw new Fatal(
           `The existing replica ${p.existingReplicaId} is not healthy (${health}): a replica joins through a healthy one`,
@@ -785,8 +871,7 @@ async function phase2Remove(p, logger) {
       );
     }
     if (p.existingReplicaId !== p.replicaId && !p.forceRemove) {
-      const ca = meta.readCa();
-      const health = await probeReplica(cluster.replicas[p.existingReplicaId], ca.certPem);
+      const health = await probe(p, p.existingReplicaId, cluster.replicas[p.existingReplicaId], logger);
       if (health !== 'OK') {
         throw new Fatal(
           `The existing replica ${p.existingReplicaId} is not healthy (${health}): connect through a healthy replica, or use --force-remove`,
@@ -875,8 +960,8 @@ function releaseVolumeCommand(ctx) {
 function app(logger, contract = loadContract()) {
   const wrap = (fn) => (ctx) => fn(ctx, logger);
   const actions = {
-    install: (ctx) => installOrJoin(ctx, logger, 'install'),
-    join: (ctx) => installOrJoin(ctx, logger, 'join'),
+    install: (ctx) => installOrJoin(ctx, logger, 'install', contract),
+    join: (ctx) => installOrJoin(ctx, logger, 'join', contract),
     remove: wrap(remove),
     images,
     ...(hasCommand(contract, 'destroy') ? { destroy: wrap(destroy) } : {}),

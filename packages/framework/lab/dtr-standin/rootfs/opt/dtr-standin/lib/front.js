@@ -35,6 +35,7 @@ const pki = require('standin-common/pki');
 const meta = require('./meta');
 const { names } = require('./names');
 const token = require('./token');
+const { healthUrl, probeReplica } = require('./probe');
 
 const registryPort = 5000;
 const authCacheMs = 60 * 1000;
@@ -94,6 +95,17 @@ class Front {
         if (given) {
           this.tls = given;
           this.logger.info(`replica ${this.id}: serving the certificate given with --dtr-cert`);
+          // Over dtr-ol the other replicas ask for dtr-nginx-<id> (SNI), which the given certificate
+          // does not name: to them the front shows one of the cluster's internal CA for that name.
+          const internal = meta.readInternalCa();
+          if (internal && !new crypto.X509Certificate(given.certPem).checkHost(names.nginx(this.id))) {
+            this.internalTls = pki.issueCertificate(internal, names.nginx(this.id), [names.nginx(this.id)], {
+              organization: `DTR ${cluster.cluster_id}`,
+            });
+            this.logger.info(
+              `replica ${this.id}: certificate of the internal CA for ${names.nginx(this.id)} (SNI)`,
+            );
+          }
           return;
         }
         this.tls = pki.issueCertificate(ca, hostOf(cluster.external_url) || self.address, dnsNames, {
@@ -153,18 +165,22 @@ class Front {
     return value;
   }
 
-  /** Another replica's health as seen from here: "OK", or why not. */
-  async probe(replica) {
-    try {
-      const res = await request(`https://${urlHost(replica.address)}:${replica.https_port}/health`, {
-        ca: this.ca.certPem,
-        timeout: 3000,
-      });
-      if (res.status === 200 && res.json && res.json.Healthy) return 'OK';
-      return `unhealthy (HTTP ${res.status}): ${(res.json && res.json.Error) || res.text.trim()}`;
-    } catch (error) {
-      return `unreachable: ${reason(error)}`;
-    }
+  /** Whether this replica's front is on dtr-ol (DTR 2.7 on a UCP with a swarm). */
+  onOverlay() {
+    const self = this.self();
+    return Boolean(self && self.network === names.overlay);
+  }
+
+  /**
+   * Another replica's health as seen from here: "OK", or why not. From a front on dtr-ol, over the
+   * overlay to `dtr-nginx-<id>` (probe.js), its name verified against the cluster's CAs.
+   */
+  probe(id, replica) {
+    return probeReplica(id, replica, {
+      cas: meta.trustedCas(),
+      viaOverlay: this.onOverlay(),
+      logger: this.logger,
+    });
   }
 
   async clusterStatus() {
@@ -172,7 +188,7 @@ class Front {
     const ids = Object.keys(cluster.replicas).sort();
     const results = await Promise.all(
       ids.map(async (id) => {
-        if (id !== this.id) return this.probe(cluster.replicas[id]);
+        if (id !== this.id) return this.probe(id, cluster.replicas[id]);
         const health = await this.health();
         return health.Healthy ? 'OK' : health.Error;
       }),
@@ -215,16 +231,17 @@ class Front {
       ids.map((id) =>
         id === this.id
           ? Promise.resolve(health.Healthy ? 'OK' : health.Error)
-          : this.probe(cluster.replicas[id]),
+          : this.probe(id, cluster.replicas[id]),
       ),
     );
     ids.forEach((id, i) => {
       const r = cluster.replicas[id];
+      const target = new URL(healthUrl(id, r, this.onOverlay()));
       servers.push({
         upstream: 'replicas',
-        name: `${r.address}:${r.https_port}`,
+        name: target.host,
         status: probes[i] === 'OK' ? 'up' : 'down',
-        port: r.https_port,
+        port: Number(target.port) || 443,
       });
     });
     return {
@@ -586,7 +603,25 @@ class Front {
         this.counters.active++;
         socket.on('close', () => this.counters.active--);
       });
-    const secureServer = https.createServer({ key: this.tls.keyPem, cert: this.tls.certPem }, handler(true));
+    const internal = this.internalTls
+      ? require('node:tls').createSecureContext({
+          key: this.internalTls.keyPem,
+          cert: this.internalTls.certPem,
+        })
+      : null;
+    const secureServer = https.createServer(
+      {
+        key: this.tls.keyPem,
+        cert: this.tls.certPem,
+        ...(internal
+          ? {
+              SNICallback: (servername, done) =>
+                done(null, servername === names.nginx(this.id) ? internal : undefined),
+            }
+          : {}),
+      },
+      handler(true),
+    );
     const plainServer = http.createServer(handler(false));
     count(secureServer);
     count(plainServer);

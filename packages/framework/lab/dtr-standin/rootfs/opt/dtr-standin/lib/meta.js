@@ -8,6 +8,9 @@
 //   dtr-meta/repositories.json   repositories { "namespace/name": {…} }
 //   dtr-meta/http-secret         the registry HTTP secret every replica's registry uses
 //   dtr-meta/ca/ca.pem, ca-key.pem   the DTR CA; each replica's front signs its own server cert with it
+//   dtr-meta/ca/internal.pem, internal-key.pem   with a certificate given at install (--dtr-cert),
+//                                the CA of the certificates replicas show each other over dtr-ol (for
+//                                the name dtr-nginx-<id>, which a given certificate does not name)
 //   dtr-meta/token/signing.pem, signing-key.pem   the registry token signing key (token.js): every
 //                                replica's front signs tokens with it, every replica's registry trusts it
 //   dtr-meta/health/<id>         written by each replica's health check (storage is writable)
@@ -28,6 +31,8 @@ const files = {
   caKey: path.join(metaDir, 'ca', 'ca-key.pem'),
   serverCert: path.join(metaDir, 'ca', 'server.pem'),
   serverKey: path.join(metaDir, 'ca', 'server-key.pem'),
+  internalCaCert: path.join(metaDir, 'ca', 'internal.pem'),
+  internalCaKey: path.join(metaDir, 'ca', 'internal-key.pem'),
   lock: path.join(metaDir, '.lock'),
   health: (id) => path.join(metaDir, 'health', id),
 };
@@ -100,27 +105,43 @@ function writeCa(ca) {
   else fs.rmSync(files.caKey, { force: true });
 }
 
-/** The certificate every replica serves when one was given with --dtr-cert/--dtr-key, else null. */
-function readServerCert() {
+/** A certificate and its key kept in two files: { certPem, keyPem }, or null when absent. */
+function readPemPair(certFile, keyFile) {
   try {
-    return {
-      certPem: fs.readFileSync(files.serverCert, 'utf8'),
-      keyPem: fs.readFileSync(files.serverKey, 'utf8'),
-    };
+    return { certPem: fs.readFileSync(certFile, 'utf8'), keyPem: fs.readFileSync(keyFile, 'utf8') };
   } catch (error) {
     if (error.code === 'ENOENT') return null;
     throw error;
   }
 }
 
-function writeServerCert(cert) {
-  if (!cert) {
-    fs.rmSync(files.serverCert, { force: true });
-    fs.rmSync(files.serverKey, { force: true });
+/** Writes a certificate and its key (the key first), or removes both for null. */
+function writePemPair(certFile, keyFile, pair) {
+  if (!pair) {
+    fs.rmSync(certFile, { force: true });
+    fs.rmSync(keyFile, { force: true });
     return;
   }
-  writeFileAtomic(files.serverCert, cert.certPem, 0o644);
-  writeFileAtomic(files.serverKey, cert.keyPem, 0o600);
+  writeFileAtomic(keyFile, pair.keyPem, 0o600);
+  writeFileAtomic(certFile, pair.certPem, 0o644);
+}
+
+/** The certificate every replica serves when one was given with --dtr-cert/--dtr-key, else null. */
+const readServerCert = () => readPemPair(files.serverCert, files.serverKey);
+const writeServerCert = (cert) => writePemPair(files.serverCert, files.serverKey, cert);
+
+/**
+ * The internal CA (a given certificate's cluster only): { certPem, keyPem }, or null. Each replica's
+ * front signs with it the certificate for dtr-nginx-<id> it shows other replicas over dtr-ol.
+ */
+const readInternalCa = () => readPemPair(files.internalCaCert, files.internalCaKey);
+const writeInternalCa = (ca) => writePemPair(files.internalCaCert, files.internalCaKey, ca);
+
+/** The CAs a replica's probe of another trusts: the DTR CA, and the internal CA when there is one. */
+function trustedCas() {
+  const ca = readCa();
+  const internal = readInternalCa();
+  return [ca && ca.certPem, internal && internal.certPem].filter(Boolean);
 }
 
 function readHttpSecret() {
@@ -147,6 +168,9 @@ module.exports = {
   writeCa,
   readServerCert,
   writeServerCert,
+  readInternalCa,
+  writeInternalCa,
+  trustedCas,
   readHttpSecret,
   writeHttpSecret,
   writeFileAtomic,

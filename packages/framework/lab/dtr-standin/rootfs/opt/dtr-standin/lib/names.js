@@ -10,6 +10,11 @@ const names = {
   registryVolume: (id) => `dtr-registry-${id}`,
   /** The bridge network the replica's containers (and the installer's phase 2) talk over. */
   network: 'dtr-br',
+  /**
+   * DTR 2.7: the attachable overlay network (made through UCP, on the swarm) the replicas' fronts
+   * join, with their container names as aliases; replicas probe each other over it.
+   */
+  overlay: 'dtr-ol',
 };
 
 const labels = {

@@ -9,7 +9,11 @@
 //   POST   /api/nodes          {name, address, engine_id} → 201 {id, token, instance_id}   (admin; used by 1.1 join)
 //   DELETE /api/nodes/{id}     204 (admin, or the node's own X-Ucp-Node-Token; used by 1.1 uninstall)
 //   GET    /api/id             {id}: the instance ID                           (admin)
-// /api/nodes is the stand-in's own API (the DTR stand-in reads it to place replicas), not UCP's.
+//   POST   /api/networks       {name, labels} → 201 | 200 {id, name, driver, scope, attachable, created}
+//                              (admin; 3.x only): an attachable overlay network, made idempotently
+//                              through the manager's engine (the DTR 2.7 stand-in asks for dtr-ol)
+// /api/nodes and /api/networks are the stand-in's own API (the DTR stand-in reads the nodes to place
+// replicas, and has its overlay made, as the real DTR does through UCP's Docker API), not UCP's.
 // UCP 1.1 (`nodes_from: 'joins'`): the nodes are the controller and what `join` recorded.
 // UCP 3.x (`nodes_from: 'swarm'`): the nodes are the swarm's (engine GET /nodes over the socket
 // install binds in); nodes join with `docker swarm join`, so POST/DELETE are not there.
@@ -21,6 +25,7 @@ const https = require('node:https');
 const path = require('node:path');
 const { Buffer } = require('node:buffer');
 const { URL } = require('node:url');
+const { setTimeout: delay } = require('node:timers/promises');
 const { Engine } = require('standin-common/engine');
 const state = require('./state');
 
@@ -140,6 +145,75 @@ function serve(logger) {
     });
   };
 
+  /** What the DTR stand-in learns of a network. */
+  const networkAnswer = (network, created) => ({
+    id: network.Id,
+    name: network.Name,
+    driver: network.Driver,
+    scope: network.Scope,
+    attachable: Boolean(network.Attachable),
+    labels: network.Labels || {},
+    created,
+  });
+
+  let networkQueue = Promise.resolve();
+  /**
+   * 3.x: an attachable overlay network `name` on the swarm, made through the manager's engine unless
+   * it exists (one at a time, so two joins asking at once get one network). A network of that name
+   * that is not an attachable overlay is a conflict (409).
+   */
+  const ensureOverlay = (body) => {
+    const run = async () => {
+      const name = body.name;
+      // Right after it is made, the swarm's network can show no driver yet (the allocator fills it in):
+      // ask again for a while until it does.
+      const find = async () => {
+        for (let attempt = 0; ; attempt++) {
+          const res = await engine.request('GET', `/networks/${encodeURIComponent(name)}`);
+          if (res.status !== 200) return null;
+          const found = JSON.parse(res.body.toString());
+          if (found.Driver || attempt >= 50) return found;
+          await delay(200);
+        }
+      };
+      let network = await find();
+      let created = false;
+      if (!network) {
+        const labels = body.labels && typeof body.labels === 'object' ? body.labels : {};
+        const res = await engine.request('POST', '/networks/create', {
+          json: {
+            Name: name,
+            Driver: 'overlay',
+            Attachable: true,
+            CheckDuplicate: true,
+            Labels: Object.fromEntries(Object.entries(labels).map(([k, v]) => [k, String(v)])),
+          },
+        });
+        if (res.status >= 300 && res.status !== 409) {
+          throw Object.assign(new Error(`create network ${name}: ${res.body.toString().trim()}`), {
+            status: 502,
+          });
+        }
+        created = res.status < 300;
+        network = await find();
+        if (!network) throw Object.assign(new Error(`network ${name} was not created`), { status: 502 });
+        if (created) logger.info(`created the attachable overlay network ${name} (${network.Id})`);
+      }
+      if (network.Driver !== 'overlay' || !network.Attachable) {
+        throw Object.assign(
+          new Error(
+            `network ${name} exists as ${network.Driver}${network.Attachable ? '' : ', not attachable'}: not an attachable overlay`,
+          ),
+          { status: 409 },
+        );
+      }
+      return networkAnswer(network, created);
+    };
+    const result = networkQueue.then(run, run);
+    networkQueue = result.catch(() => undefined);
+    return result;
+  };
+
   const routes = async (req, res) => {
     const url = new URL(req.url, 'https://ucp');
     const route = `${req.method} ${url.pathname.replace(/\/+$/, '') || '/'}`;
@@ -183,6 +257,19 @@ function serve(logger) {
       if (route === 'GET /api/nodes')
         return send(res, 200, fromSwarm ? await swarmNodes() : readJson(files.nodes).map(publicNode));
       if (route === 'GET /api/id') return send(res, 200, { id: instance.id });
+      if (route === 'POST /api/networks' && fromSwarm) {
+        const body = await readBody(req);
+        if (typeof body.name !== 'string' || !/^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,62}$/.test(body.name)) {
+          return error(res, 400, 'INVALID_REQUEST', 'a network name is required');
+        }
+        try {
+          const network = await ensureOverlay(body);
+          return send(res, network.created ? 201 : 200, network);
+        } catch (err) {
+          if (err.status === 409) return error(res, 409, 'CONFLICT', err.message);
+          return error(res, 502, 'ENGINE_ERROR', err.message);
+        }
+      }
       if (route === 'POST /api/nodes' && !fromSwarm) {
         const body = await readBody(req);
         if (
