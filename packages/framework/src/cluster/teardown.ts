@@ -20,8 +20,12 @@ import { releaseProfileOf } from '../releases';
  * DTR 2.0 has no destroy: there every replica but one is removed through that one, then that one
  * with --force-remove (`destroyReplicas`).
  */
-export async function removeDtr(access: DtrAccess, machines: Machine[]): Promise<string[]> {
-  const removed = await destroyAllReplicas(access, machines);
+export async function removeDtr(
+  access: DtrAccess,
+  machines: Machine[],
+  detail: (message: string) => void = () => undefined,
+): Promise<string[]> {
+  const removed = await destroyAllReplicas(access, machines, detail);
   await Promise.all(
     machines.map((m) =>
       m
@@ -56,7 +60,7 @@ export async function uninstallDtr(
         ucpPassword: await adminPassword(config, context.dir),
         driver: releaseProfileOf(config).driver.dtr,
       };
-      const removed = await removeDtr(access, machines);
+      const removed = await removeDtr(access, machines, detail);
       detail(removed.length ? `destroyed replicas ${removed.join(', ')}` : 'no DTR replica found');
       await writeClusterFile(context.dir, {
         machines: info.machines,

@@ -117,7 +117,11 @@ async function healthy(
  * (--force-remove). A replica no command can take (none left to go through: a suite killed them)
  * is taken apart on its engine, its containers and volumes by their documented names.
  */
-export async function destroyReplicas(access: DtrAccess, replicas: DtrReplica[]): Promise<void> {
+export async function destroyReplicas(
+  access: DtrAccess,
+  replicas: DtrReplica[],
+  detail: (message: string) => void = () => undefined,
+): Promise<void> {
   await Promise.all(
     replicas.map((r) => releaseSharedVolume(r.machine, registryVolume(r.id), { unmountOnly: true })),
   );
@@ -129,8 +133,12 @@ export async function destroyReplicas(access: DtrAccess, replicas: DtrReplica[])
       for (const replica of others)
         await runDtr(last.machine, access.image, dtrRemoveLine(access, replica.id, last.id));
       await runDtr(last.machine, access.image, dtrRemoveLine(access, last.id, last.id));
-    } catch {
-      // Fall through: what is left is reaped below, replica by replica.
+    } catch (error) {
+      // What is left is reaped below, replica by replica; the reason is said, not swallowed.
+      detail(
+        `removing the replicas through ${last.id} failed (${(error as Error).message.split('\n')[0]}): ` +
+          'taking what is left apart on each engine',
+      );
     }
   }
   await Promise.all(
@@ -286,7 +294,7 @@ export async function ensureReplicas(
   if (decision.destroy.length) {
     const ids = decision.destroy.map((r) => r.id).join(', ');
     detail(`${decision.remakeBecause}: destroying replicas ${ids} to make them again`);
-    await destroyReplicas(plan.settings, decision.destroy);
+    await destroyReplicas(plan.settings, decision.destroy, detail);
   }
   // One at a time: each remove changes the cluster the next one goes through.
   for (const { replica, through } of decision.remove)
@@ -315,9 +323,13 @@ export async function ensureReplicas(
 }
 
 /** Every replica on these machines destroyed, all at once (each on its own machine). */
-export async function destroyAllReplicas(access: DtrAccess, machines: Machine[]): Promise<string[]> {
+export async function destroyAllReplicas(
+  access: DtrAccess,
+  machines: Machine[],
+  detail: (message: string) => void = () => undefined,
+): Promise<string[]> {
   const replicas = await findReplicas(machines);
-  await destroyReplicas(access, replicas);
+  await destroyReplicas(access, replicas, detail);
   await Promise.all(machines.map((m) => reapOrphans(m, () => undefined)));
   return replicas.map((r) => r.id);
 }
