@@ -2,9 +2,8 @@
  * UCP 1.1 with DTR 2.0, driven as docker/docs `datacenter/ucp/1.1` and `datacenter/dtr/2.0` describe
  * them (contracts/ucp-1.1.ts, dtr-2.0.ts; docs/releases.md has the table).
  *
- * Not wired into products/ yet: the lab's stand-ins accept the union of both releases' flags and
- * products/ucp/ucp.ts and products/dtr/dtr.ts still build that one command set for every tag. These
- * builders are what the framework will run once each release has a strict stand-in to prove them on.
+ * products/ runs these builders through the profile's `driver` (below); the lab's stand-in of each
+ * release reads the same contracts and refuses every flag they lack.
  */
 import type { Constraint } from '../config';
 import { dtr20, ucp11 } from '../contracts';

@@ -3,9 +3,8 @@
  * (with the unversioned `ee/` guides) describe them (contracts/ucp-3.x.ts, dtr-2.7.ts;
  * docs/releases.md has the table).
  *
- * Not wired into products/ yet: the lab's stand-ins accept the union of both releases' flags and
- * products/ucp/ucp.ts and products/dtr/dtr.ts still build that one command set for every tag. These
- * builders are what the framework will run once each release has a strict stand-in to prove them on.
+ * products/ runs these builders through the profile's `driver` (below); the lab's stand-in of each
+ * release reads the same contracts and refuses every flag they lack.
  * UCP 3.x has no join command: nodes join with `docker swarm join` (`ucpJoin: 'swarm-join'`), which is
  * no installer command line and has no builder here.
  */
