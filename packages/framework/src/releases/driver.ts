@@ -23,12 +23,17 @@ export interface CommandLine {
   env: Record<string, string>;
 }
 
+/** UCP 1.1's `join` (the only release with one). */
 export interface UcpJoinSettings {
+  /** The controller: `https://<address>:<controller port>` (the page does not show the form). */
   url: string;
+  /** The controller's SHA-256 fingerprint, as `ucp fingerprint` prints it. */
   fingerprint: string;
+  /** This node's address. */
   hostAddress: string;
   adminUsername: string;
   adminPassword: string;
+  /** Over a join that died half-way: "Destroy any existing state and start fresh." */
   freshInstall?: boolean;
 }
 

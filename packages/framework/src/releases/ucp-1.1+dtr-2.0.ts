@@ -24,24 +24,15 @@ import type {
   UcpInstallSettings,
 } from './settings';
 import { replicaPorts, ucpInstallFlags } from './shared-flags';
-import type { ReleaseDriver } from './driver';
+import type { ReleaseDriver, UcpJoinSettings } from './driver';
 
 export interface Ucp11InstallSettings extends UcpInstallSettings {
   /** Over an install that died half-way: "Destroy any existing state and start fresh." */
   freshInstall?: boolean;
 }
 
-export interface Ucp11JoinSettings {
-  /** The controller: `https://<address>:<controller port>` (the page does not show the form). */
-  url: string;
-  /** The controller's SHA-256 fingerprint, as `ucp fingerprint` prints it. */
-  fingerprint: string;
-  /** This node's address. */
-  hostAddress: string;
-  adminUsername: string;
-  adminPassword: string;
-  freshInstall?: boolean;
-}
+/** The driver's join settings are UCP 1.1's: it is the only release with a `join`. */
+export type Ucp11JoinSettings = UcpJoinSettings;
 
 export interface Dtr20ReplicaSettings extends DtrReplicaSettings {
   /** DTR_CONSTRAINTS: with any, the replica is placed by --extra-envs, which cannot go with --ucp-node. */
