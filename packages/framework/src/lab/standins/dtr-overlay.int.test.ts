@@ -1,7 +1,7 @@
+import { call } from '../../../test-support/https-call';
 import Docker from 'dockerode';
 import { X509Certificate } from 'node:crypto';
 import { promises as fs } from 'node:fs';
-import * as https from 'node:https';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { quote } from 'shell-quote';
@@ -80,49 +80,6 @@ async function prepareSharedRegistryVolume(machine: Machine, replicaId: string):
       `mountpoint -q "$mp" || mount --bind ${shared} "$mp"`,
   );
   expect(result).toMatchObject({ code: 0 });
-}
-
-interface Answer {
-  status: number;
-  text: string;
-  json: any; // eslint-disable-line @typescript-eslint/no-explicit-any
-}
-
-function call(url: string, options: { ca?: string; auth?: string } = {}): Promise<Answer> {
-  const target = new URL(url);
-  const headers: Record<string, string> = {};
-  if (options.auth) headers.Authorization = `Basic ${Buffer.from(options.auth).toString('base64')}`;
-  return new Promise((resolve, reject) => {
-    const req = https.request(
-      {
-        hostname: target.hostname,
-        port: target.port || 443,
-        path: target.pathname + target.search,
-        headers,
-        ca: options.ca,
-        rejectUnauthorized: options.ca !== undefined,
-        agent: false,
-        timeout: 15_000,
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => {
-          const text = Buffer.concat(chunks).toString();
-          let json: unknown;
-          try {
-            json = JSON.parse(text);
-          } catch {
-            json = undefined;
-          }
-          resolve({ status: res.statusCode ?? 0, text, json });
-        });
-      },
-    );
-    req.on('timeout', () => req.destroy(new Error(`${url}: timeout`)));
-    req.on('error', reject);
-    req.end();
-  });
 }
 
 /** Replica health as replica `i`'s front reports it (cluster_status through its published port). */

@@ -1,8 +1,8 @@
+import { call } from '../../../test-support/https-call';
 import Docker from 'dockerode';
 import { createHash, X509Certificate } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as http from 'node:http';
-import * as https from 'node:https';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as tls from 'node:tls';
@@ -95,62 +95,6 @@ async function prepareSharedRegistryVolume(machine: Machine, replicaId: string, 
       `mountpoint -q "$mp" || mount --bind ${dir} "$mp"`,
   );
   expect(result).toMatchObject({ code: 0 });
-}
-
-interface Answer {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  text: string;
-  json: any; // eslint-disable-line @typescript-eslint/no-explicit-any
-}
-
-function call(
-  url: string,
-  options: {
-    method?: string;
-    ca?: string;
-    auth?: string;
-    body?: Buffer | string;
-    headers?: Record<string, string>;
-  } = {},
-): Promise<Answer> {
-  const target = new URL(url);
-  const headers: Record<string, string | number> = { ...(options.headers ?? {}) };
-  if (options.auth) headers.Authorization = `Basic ${Buffer.from(options.auth).toString('base64')}`;
-  if (options.body !== undefined) headers['Content-Length'] = Buffer.byteLength(options.body);
-  return new Promise((resolve, reject) => {
-    const req = https.request(
-      {
-        method: options.method ?? 'GET',
-        hostname: target.hostname,
-        port: target.port || 443,
-        path: target.pathname + target.search,
-        headers,
-        ca: options.ca,
-        rejectUnauthorized: options.ca !== undefined,
-        agent: false,
-        timeout: 15_000,
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => {
-          const text = Buffer.concat(chunks).toString();
-          let json: unknown;
-          try {
-            json = JSON.parse(text);
-          } catch {
-            json = undefined;
-          }
-          resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json });
-        });
-      },
-    );
-    req.on('timeout', () => req.destroy(new Error(`${url}: timeout`)));
-    req.on('error', reject);
-    if (options.body !== undefined) req.write(options.body);
-    req.end();
-  });
 }
 
 function plainGet(url: string): Promise<{ status: number; location?: string }> {
