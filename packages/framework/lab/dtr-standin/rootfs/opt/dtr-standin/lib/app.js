@@ -21,6 +21,7 @@ const pki = require('standin-common/pki');
 const { loadContract, commandsFromContract, hasCommand, portValue } = require('standin-common/contract');
 const meta = require('./meta');
 const store = require('./store');
+const { EtcdError } = require('./etcd');
 const { names, labels, replicaIdPattern, belongsTo, replicaIdsOf } = require('./names');
 const { componentReference, ensureComponentImages } = require('standin-common/components');
 
@@ -946,10 +947,17 @@ async function phase2(logger) {
   const p = JSON.parse(Buffer.from(process.env.DTR_PHASE2 || '', 'base64').toString() || '{}');
   logger.configure({ debug: p.debug });
   const engine = new Engine();
-  if (p.command === 'install') return phase2Install(engine, p, logger);
-  if (p.command === 'join') return phase2Join(engine, p, logger);
-  if (p.command === 'remove') return phase2Remove(p, logger);
-  throw new Fatal('phase2 is run by install, join and remove, not by hand');
+  const run = { install: phase2Install, join: phase2Join, remove: (_, q, l) => phase2Remove(q, l) }[
+    p.command
+  ];
+  if (!run) throw new Fatal('phase2 is run by install, join and remove, not by hand');
+  try {
+    return await run(engine, p, logger);
+  } catch (error) {
+    // The store's refusals are the command's own failure: one fatal line, not a stack.
+    if (error instanceof store.NoQuorum || error instanceof EtcdError) throw new Fatal(error.message);
+    throw error;
+  }
 }
 
 // ---- other hidden commands -------------------------------------------------------------------------
