@@ -8,6 +8,7 @@
 
 const { Buffer } = require('node:buffer');
 const { URL } = require('node:url');
+const { setTimeout: delay } = require('node:timers/promises');
 const { request } = require('standin-common/client');
 
 const b64 = (text) => Buffer.from(text).toString('base64');
@@ -47,8 +48,27 @@ class Etcd {
     return request(new URL(path, endpoint).href, { method: 'POST', json: body, ca, cert, key, timeout });
   }
 
-  /** One call, on the first endpoint that answers; NoQuorum when none gives a usable answer. */
+  /**
+   * One call, on the first endpoint that answers; NoQuorum when none gives a usable answer. Reads
+   * (ranges, the member list) are tried again within `timeout` while the store is unavailable, so a
+   * leader election (about a second) does not fail them; a write is tried once, since one that
+   * failed with "leader changed" may still have been applied.
+   */
   async call(path, body, { timeout = this.timeout } = {}) {
+    const retry = path === '/v3/kv/range' || path === '/v3/cluster/member/list';
+    const deadline = Date.now() + timeout;
+    for (;;) {
+      const failures = await this.attempt(path, body, Math.max(500, deadline - Date.now()));
+      if (!Array.isArray(failures)) return failures;
+      if (!retry || Date.now() + 200 >= deadline) {
+        throw new NoQuorum(`the metadata store has no quorum (${failures.join('; ')})`);
+      }
+      await delay(200);
+    }
+  }
+
+  /** The answer of the first endpoint that gives one, or the list of why none did. */
+  async attempt(path, body, timeout) {
     const failures = [];
     for (const endpoint of this.endpoints) {
       let res;
@@ -68,7 +88,7 @@ class Etcd {
       }
       throw new EtcdError(`etcd ${path}: HTTP ${res.status} ${message}`);
     }
-    throw new NoQuorum(`the metadata store has no quorum (${failures.join('; ')})`);
+    return failures;
   }
 
   /** The value (parsed JSON) and mod revision of `key`, or { value: null } — linearizable. */

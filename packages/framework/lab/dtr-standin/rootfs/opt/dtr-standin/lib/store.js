@@ -159,9 +159,10 @@ function memberContainer(p, line, { initialCluster, state, clusterId, tuning = {
     `--peer-key-file=${tls}/member-key.pem`,
     `--peer-trusted-ca-file=${tls}/ca.pem`,
     '--peer-client-cert-auth',
-    // Lab nodes share two cores: etcd's defaults (100 ms, 1 s) elect new leaders under load alone.
-    `--heartbeat-interval=${number(tuning.heartbeat) || 250}`,
-    `--election-timeout=${number(tuning.election) || 2500}`,
+    // etcd's own defaults (100 ms, 1 s): a lost leader is replaced in about a second, within the
+    // time a health check retries its read (etcd.js).
+    `--heartbeat-interval=${number(tuning.heartbeat) || 100}`,
+    `--election-timeout=${number(tuning.election) || 1000}`,
     ...(number(tuning.snapshot) ? [`--snapshot-count=${number(tuning.snapshot)}`] : []),
     '--logger=zap',
     '--log-outputs=stderr',
@@ -201,7 +202,7 @@ async function whileForming(fn, ms = 60000) {
 
 /** The metadata as replica `id` sees it, through its own member (on dtr-br, by container name). */
 class Store {
-  constructor(id, line, { timeout = 3000 } = {}) {
+  constructor(id, line, { timeout = 2500 } = {}) {
     this.id = id;
     this.line = line;
     this.timeout = timeout;
