@@ -6,10 +6,13 @@ import { recipeDir } from '../lab-image';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 const probeFile = path.join(recipeDir('dtr-standin'), 'rootfs/opt/dtr-standin/lib/probe.js');
+const storeFile = path.join(recipeDir('dtr-standin'), 'rootfs/opt/dtr-standin/lib/store.js');
 let healthUrl: (id: string, replica: any, viaOverlay: boolean) => string;
+let hintOf: (record: any) => any;
 
 beforeAll(async () => {
   ({ healthUrl } = await import(probeFile));
+  ({ hintOf } = await import(storeFile));
 });
 
 const onOverlay = { address: '10.0.0.3', https_port: 8443, network: 'dtr-ol' };
@@ -25,4 +28,17 @@ test('a replica not on dtr-ol, or a prober off it, goes to the node address and 
   expect(healthUrl('0123456789ab', { ...onAddress, address: 'fd00::4' }, false)).toBe(
     'https://[fd00::4]:4443/health',
   );
+});
+
+test("a replica's hint on the shared storage keeps its network: probed from it, still over dtr-ol", () => {
+  // The installer falls back to the hints (store-members.json) when the store does not answer.
+  const hint = hintOf({ node: 'n3', ...onOverlay, ucp: {} });
+  expect(hint).toEqual({
+    address: '10.0.0.3',
+    https_port: 8443,
+    network: 'dtr-ol',
+    client_url: 'https://10.0.0.3:2379',
+  });
+  expect(healthUrl('0123456789ab', hint, true)).toBe('https://dtr-nginx-0123456789ab:443/health');
+  expect(hintOf(onAddress)).not.toHaveProperty('network');
 });

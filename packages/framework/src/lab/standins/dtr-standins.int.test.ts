@@ -269,13 +269,21 @@ describe('DTR 2.0', () => {
     ]);
     const repo = images.dtr20.slice(0, images.dtr20.lastIndexOf('/') + 1);
     const tag = images.dtr20.slice(images.dtr20.lastIndexOf(':'));
-    expect(components.dtr20).toEqual([`${repo}dtr-nginx${tag}`, `${repo}dtr-registry${tag}`]);
+    expect(components.dtr20).toEqual([
+      `${repo}dtr-nginx${tag}`,
+      `${repo}dtr-registry${tag}`,
+      `${repo}dtr-etcd${tag}`,
+    ]);
     for (const [i, m] of replicaNodes.entries()) {
       const running = await m.getClient().listContainers();
       expect(running.map((c) => [c.Names[0], c.Image]).sort()).toEqual([
+        [`/dtr-etcd-${ids[i]}`, `${repo}dtr-etcd${tag}`],
         [`/dtr-nginx-${ids[i]}`, `${repo}dtr-nginx${tag}`],
         [`/dtr-registry-${ids[i]}`, `${repo}dtr-registry${tag}`],
       ]);
+      // Each replica runs a member of one etcd cluster, its data on the replica's own volume.
+      const version = await m.ssh(`docker exec dtr-etcd-${ids[i]} etcd --version`);
+      expect(version.stdout).toMatch(/^etcd Version: 3\.4\./);
     }
   });
 
@@ -556,7 +564,11 @@ describe('DTR 2.7', () => {
   test('without its dtr-registry image on the node, install fails before it creates anything', async () => {
     const [node, id] = [replicaNodes[0], ids[0]];
     const registryImage = components.dtr27.find((c) => /\/dtr-registry:/.test(c))!;
-    expect(components.dtr27).toEqual([registryImage.replace('/dtr-registry:', '/dtr-nginx:'), registryImage]);
+    expect(components.dtr27).toEqual([
+      registryImage.replace('/dtr-registry:', '/dtr-nginx:'),
+      registryImage,
+      registryImage.replace('/dtr-registry:', '/dtr-rethinkdb:'),
+    ]);
     const listed = await dtr(node, raw(['images']));
     expect(listed).toMatchObject({ code: 0, stdout: components.dtr27.join('\n') }); // ssh() trims it
     expect(await node.ssh(`docker rmi ${registryImage}`)).toMatchObject({ code: 0 });

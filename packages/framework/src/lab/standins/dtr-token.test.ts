@@ -42,12 +42,13 @@ test('the signing key is made once per cluster, in the metadata on the shared st
 
 test('registryEnv: the realm and service of the external URL, the key made before the registry starts', async () => {
   await fs.mkdir(meta.metaDir, { recursive: true });
-  meta.writeCluster({
+  // The cluster document, as the registry launcher reads it from the metadata store.
+  const cluster = {
     cluster_id: 'cluster-3',
     external_url: 'dtr.example.com:4443',
     replicas: { a: { address: '10.0.0.2', https_port: 443 } },
-  });
-  expect(await token.registryEnv('a')).toEqual({
+  };
+  expect(await token.registryEnv('a', cluster)).toEqual({
     REGISTRY_AUTH_TOKEN_REALM: 'https://dtr.example.com:4443/auth/token',
     REGISTRY_AUTH_TOKEN_SERVICE: 'dtr.example.com:4443',
   });

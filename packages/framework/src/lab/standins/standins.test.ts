@@ -355,14 +355,16 @@ describe('UCP images: --list prints the component images; without it the missing
 
 describe('DTR images: the component images, one per line on stdout', () => {
   test.each([
-    ['2.0', dtr20],
-    ['2.7', dtr27],
-  ])('DTR %s images: dtr-nginx and dtr-registry', async (_line, contract) => {
+    ['2.0', dtr20, 'dtr-etcd'],
+    ['2.7', dtr27, 'dtr-rethinkdb'],
+  ])('DTR %s images: dtr-nginx, dtr-registry and its store, %s', async (_line, contract, store) => {
     fake.own.image = '10.0.0.9:5000/team/dtr:2.7.0-standin';
     const listed = await runStandin(dtrRoot, contract, ['images']);
     expect(listed).toMatchObject({
       code: 0,
-      stdout: '10.0.0.9:5000/team/dtr-nginx:2.7.0-standin\n10.0.0.9:5000/team/dtr-registry:2.7.0-standin\n',
+      stdout:
+        '10.0.0.9:5000/team/dtr-nginx:2.7.0-standin\n10.0.0.9:5000/team/dtr-registry:2.7.0-standin\n' +
+        `10.0.0.9:5000/team/${store}:2.7.0-standin\n`,
     });
   });
 

@@ -34,6 +34,9 @@ function request(url, options = {}) {
         ...(secure
           ? {
               ca: options.ca || undefined,
+              // A client certificate, where the server asks for one (the DTR stand-in's etcd members).
+              cert: options.cert || undefined,
+              key: options.key || undefined,
               rejectUnauthorized: !options.insecure,
               servername: options.servername,
               ...(options.anyHostname ? { checkServerIdentity: () => undefined } : {}),

@@ -20,18 +20,25 @@ const { request, reason } = require('standin-common/client');
 const pki = require('standin-common/pki');
 const { loadContract, commandsFromContract, hasCommand, portValue } = require('standin-common/contract');
 const meta = require('./meta');
+const store = require('./store');
+const { EtcdError } = require('./etcd');
 const { names, labels, replicaIdPattern, belongsTo, replicaIdsOf } = require('./names');
 const { componentReference, ensureComponentImages } = require('standin-common/components');
 const { probeReplica } = require('./probe');
 
 /**
  * The component images a replica's containers run from, named as the release names its containers
- * (dtr-nginx-<id> from <repo>/dtr-nginx:<tag>, dtr-registry-<id> from <repo>/dtr-registry:<tag>),
+ * (dtr-nginx-<id> from <repo>/dtr-nginx:<tag>, dtr-registry-<id> from <repo>/dtr-registry:<tag>, the
+ * metadata store's member from <repo>/dtr-etcd:<tag> on 2.0, <repo>/dtr-rethinkdb:<tag> on 2.7),
  * for the installer run as `own` (engine.ownImage()). The installer's phase 2 and its short-lived
  * helpers run from the installer's own image, as the real dtr-phase2 does.
  */
-function componentImages(own) {
-  return { nginx: componentReference(own, 'dtr-nginx'), registry: componentReference(own, 'dtr-registry') };
+function componentImages(own, line = loadContract().line) {
+  return {
+    nginx: componentReference(own, 'dtr-nginx'),
+    registry: componentReference(own, 'dtr-registry'),
+    store: componentReference(own, names.storeComponent(line)),
+  };
 }
 
 /** `images`: the component images, one a line on stdout (DTR's `images` has no flags and pulls nothing). */
@@ -371,6 +378,11 @@ async function teardownReplica(engine, image, id, logger) {
  */
 async function runPhase2(engine, image, params) {
   await engine.ensureNetwork(names.network, { [labels.role]: 'network' });
+  // Install and join write the new member's certificates into its store volume (its own, not shared).
+  const storeVolume = params.line && names.storeVolume(params.replicaId, params.line);
+  if (storeVolume && params.command !== 'remove' && !(await engine.inspectVolume(storeVolume))) {
+    await engine.createVolume(storeVolume, { [labels.replica]: params.replicaId });
+  }
   const encoded = Buffer.from(JSON.stringify(params)).toString('base64');
   const { code } = await engine.runToCompletion(
     names.phase2(params.replicaId),
@@ -384,6 +396,7 @@ async function runPhase2(engine, image, params) {
           '/var/run/docker.sock:/var/run/docker.sock',
           // Remove may read the cluster through another replica's storage than the one it removes.
           `${names.registryVolume(params.storageReplicaId || params.replicaId)}:${meta.storageRoot}`,
+          ...(storeVolume && params.command !== 'remove' ? [`${storeVolume}:${store.storeMount}`] : []),
         ],
         NetworkMode: params.overlay || names.network,
       },
@@ -435,7 +448,7 @@ async function installOrJoin(ctx, logger, command, contract) {
   const info = await engine.info();
   const own = await engine.ownImage();
   const { image } = own;
-  const components = componentImages(own);
+  const components = componentImages(own, contract.line);
   logger.info(
     command === 'install'
       ? 'Beginning Docker Trusted Registry installation'
@@ -497,6 +510,13 @@ async function installOrJoin(ctx, logger, command, contract) {
     givenTls,
     components,
     overlay,
+    line: contract.line,
+    // DTR 2.0's --etcd-heartbeat-interval, --etcd-election-timeout, --etcd-snapshot-count.
+    storeTuning: {
+      heartbeat: ctx.values['etcd-heartbeat-interval'],
+      election: ctx.values['etcd-election-timeout'],
+      snapshot: ctx.values['etcd-snapshot-count'],
+    },
     unsafe: Boolean(ctx.values.unsafe || ctx.values['unsafe-join']),
     debug: Boolean(ctx.values.debug),
   });
@@ -569,6 +589,7 @@ async function removeOne(ctx, logger, engine, image, existing, id) {
       forceRemove: Boolean(ctx.values['force-remove']),
       // DTR 2.7's remove has no --force-remove: the last replica goes with destroy.
       canForce: ctx.command.flags.some((f) => f.name === 'force-remove'),
+      line: loadContract().line,
       debug: Boolean(ctx.values.debug),
     });
     if (code !== 0) throw new Fatal(`DTR remove of replica ${id} failed`, code);
@@ -725,44 +746,116 @@ async function startReplica(engine, p, caPem, logger) {
   throw new Fatal(`Replica ${p.replicaId} did not become healthy within 60 s: ${last}`);
 }
 
+/**
+ * Starts replica `p.replicaId`'s member of the metadata store (its certificate first, into its own
+ * volume) as a member of `initialCluster`, a `new` or an `existing` cluster.
+ */
+async function startMember(engine, p, clusterId, initialCluster, state, logger) {
+  const name = names.store(p.replicaId, p.line);
+  store.writeMemberTls(p.replicaId, p.line, p.node);
+  await engine.removeContainer(name);
+  logger.info(
+    `Starting ${name} (etcd, ${state === 'new' ? 'a new cluster' : 'joining the cluster'}; client port ${store.clientPort}, peer port ${store.peerPort})`,
+  );
+  await engine.createContainer(
+    name,
+    store.memberContainer(p, p.line, { initialCluster, state, clusterId, tuning: p.storeTuning }),
+  );
+  try {
+    await engine.startContainer(name);
+  } catch (error) {
+    throw new Fatal(`Unable to start ${name}: ${reason(error)}`);
+  }
+}
+
+/**
+ * Where phase 2 reaches the replica's own member: on dtr-br by container name; from dtr-ol (where
+ * phase 2 runs when the replica is on it, and the member is not: its traffic stays on node
+ * addresses) at the client URL it advertises, its node's address and published client port.
+ */
+const ownMemberUrl = (p) =>
+  p.overlay
+    ? store.clientUrl(p.node.address)
+    : `https://${names.store(p.replicaId, p.line)}:${store.clientPort}`;
+
+/** The replica's own member, from phase 2. */
+const ownMember = (p) => store.connect([ownMemberUrl(p)]);
+
+/**
+ * The cluster document read with quorum through `etcd`: { cluster } or, when the store did not
+ * answer, { error } (for the installer's probe of the existing replica to say why first).
+ */
+async function readStoredCluster(etcd) {
+  try {
+    return { cluster: (await etcd.get(store.keys.cluster)).value };
+  } catch (error) {
+    return { cluster: null, error };
+  }
+}
+
+/**
+ * Replica `id`'s record for probing it: the store's (its `network` says whether it is on dtr-ol),
+ * else, when the store did not answer or no longer lists it, its hint on the shared storage (node
+ * address and HTTPS port, and its network).
+ */
+const recordOf = (cluster, hints, id) =>
+  (cluster && cluster.replicas && cluster.replicas[id]) || hints.members[id];
+
 /** Starts the replica recorded in the cluster; should it not come up, takes it out again. */
-async function startOrRollBack(engine, p, caPem, logger) {
+async function startOrRollBack(engine, p, caPem, logger, etcd) {
   try {
     await startReplica(engine, p, caPem, logger);
   } catch (error) {
-    await rollback(engine, p, logger);
+    await rollback(engine, p, logger, etcd);
     throw error;
   }
 }
 
-async function rollback(engine, p, logger) {
+async function rollback(engine, p, logger, etcd, { locked = false } = {}) {
   logger.warn(`Rolling back replica ${p.replicaId}`);
-  for (const name of [names.registry(p.replicaId), names.nginx(p.replicaId)]) {
+  for (const name of [
+    names.registry(p.replicaId),
+    names.nginx(p.replicaId),
+    names.store(p.replicaId, p.line),
+  ]) {
     await engine.removeContainer(name).catch(() => undefined);
   }
-  await meta
-    .withLock(() => {
-      const cluster = meta.readCluster();
-      if (cluster && cluster.replicas[p.replicaId]) {
-        delete cluster.replicas[p.replicaId];
-        meta.writeCluster(cluster);
-      }
-    })
-    .catch((error) =>
-      logger.warn(`Could not take replica ${p.replicaId} out of the metadata: ${reason(error)}`),
+  if (!etcd) return;
+  try {
+    await etcd.update(store.keys.cluster, (cluster) => {
+      if (!cluster || !cluster.replicas[p.replicaId]) return undefined;
+      delete cluster.replicas[p.replicaId];
+      return cluster;
+    });
+    const member = (await etcd.members()).find(
+      (m) => m.name === p.replicaId || m.peerURLs.includes(store.peerUrl(p.node.address)),
     );
+    if (member) await store.whileForming(() => etcd.removeMember(member.id), 30000);
+  } catch (error) {
+    logger.warn(`Could not take replica ${p.replicaId} out of the metadata store: ${reason(error)}`);
+  }
+  const forget = () => {
+    const hints = store.readHints();
+    if (hints && hints.members[p.replicaId]) {
+      delete hints.members[p.replicaId];
+      store.writeHints(hints);
+    }
+  };
+  if (locked) forget();
+  else await meta.withLock(forget).catch(() => undefined);
 }
 
 async function phase2Install(engine, p, logger) {
-  const ca = await meta.withLock(async () => {
-    const old = meta.readCluster();
-    const oldIds = old ? Object.keys(old.replicas || {}) : [];
+  const { ca, clusterId } = await meta.withLock(async () => {
+    const old = store.readHints();
+    const oldIds = old ? Object.keys(old.members || {}) : [];
     if (oldIds.length) {
       const oldCa = meta.readCa();
       const alive = [];
       if (!p.unsafe && oldCa) {
         for (const id of oldIds) {
-          if ((await probe(p, id, old.replicas[id], logger)) === 'OK') alive.push(id);
+          // The old cluster's store may be gone with its replicas: probed as the hints have them.
+          if ((await probe(p, id, old.members[id], logger)) === 'OK') alive.push(id);
         }
       }
       if (alive.length) {
@@ -772,33 +865,44 @@ async function phase2Install(engine, p, logger) {
         );
       }
       logger.warn(
-        `Replacing the metadata of DTR cluster ${old.cluster_id} (replicas ${oldIds.join(', ')} do not answer)`,
+        `Replacing DTR cluster ${old.cluster_id} on this storage (replicas ${oldIds.join(', ')} do not answer)`,
       );
     }
-    const clusterId = crypto.randomUUID();
+    const id = crypto.randomUUID();
     const created = p.givenTls
       ? { certPem: p.givenTls.caPem }
-      : pki.createCA('Docker Trusted Registry CA', { organization: `DTR ${clusterId}` });
+      : pki.createCA('Docker Trusted Registry CA', { organization: `DTR ${id}` });
     meta.writeCa(created);
     meta.writeServerCert(p.givenTls ? { certPem: p.givenTls.certPem, keyPem: p.givenTls.keyPem } : null);
     // A given certificate names no dtr-nginx-<id>: over dtr-ol the fronts show each other one of an
     // internal CA of the cluster's (DTR's own certificates are its CA's, which names them).
     meta.writeInternalCa(
       p.givenTls && p.overlay
-        ? pki.createCA('Docker Trusted Registry internal CA', { organization: `DTR ${clusterId}` })
+        ? pki.createCA('Docker Trusted Registry internal CA', { organization: `DTR ${id}` })
         : null,
     );
     meta.writeHttpSecret(crypto.randomBytes(32).toString('hex'));
-    meta.writeRepositories({});
-    meta.writeCluster({
-      cluster_id: clusterId,
-      created_at: new Date().toISOString(),
-      external_url: p.externalUrl,
-      replicas: { [p.replicaId]: replicaRecord(p) },
-    });
-    logger.info(`Created DTR cluster ${clusterId} with external URL ${p.externalUrl}`);
-    return created;
+    store.ensureStoreCa(id);
+    store.writeHints({ cluster_id: id, members: { [p.replicaId]: store.hintOf(replicaRecord(p)) } });
+    return { ca: created, clusterId: id };
   });
+  // A one-member cluster; the cluster document is its first write.
+  await startMember(engine, p, clusterId, { [p.replicaId]: store.peerUrl(p.node.address) }, 'new', logger);
+  const etcd = ownMember(p);
+  try {
+    await store.whileForming(() =>
+      etcd.put(store.keys.cluster, {
+        cluster_id: clusterId,
+        created_at: new Date().toISOString(),
+        external_url: p.externalUrl,
+        replicas: { [p.replicaId]: replicaRecord(p) },
+      }),
+    );
+  } catch (error) {
+    await rollback(engine, p, logger);
+    throw new Fatal(`The metadata store of replica ${p.replicaId} did not start: ${reason(error)}`);
+  }
+  logger.info(`Created DTR cluster ${clusterId} with external URL ${p.externalUrl}`);
   await startOrRollBack(engine, p, ca.certPem, logger);
   logger.info('Installation is complete');
   logger.info(`Replica ID is set to: ${p.replicaId}`);
@@ -808,85 +912,155 @@ async function phase2Install(engine, p, logger) {
 }
 
 async function phase2Join(engine, p, logger) {
-  const ca = await meta.withLock(async () => {
-    const cluster = meta.readCluster();
-    if (!cluster) {
-      throw new Fatal(
-        `No DTR cluster metadata on the storage of volume ${names.registryVolume(p.replicaId)} (${meta.files.cluster}): ` +
-          "a joining replica's registry volume must be on the storage the existing replicas share (mount it before join)",
-      );
-    }
-    const ids = Object.keys(cluster.replicas);
-    if (!cluster.replicas[p.existingReplicaId]) {
-      throw new Fatal(
-        `Replica ${p.existingReplicaId} is not part of DTR cluster ${cluster.cluster_id} (its replicas: ${ids.join(', ') || 'none'})`,
-      );
-    }
-    if (cluster.replicas[p.replicaId]) {
-      throw new Fatal(
-        `Replica ID ${p.replicaId} is already used in DTR cluster ${cluster.cluster_id}: choose another --replica-id`,
-      );
-    }
-    const clusterCa = meta.readCa();
-    if (!p.unsafe) {
-      const health = await probe(p, p.existingReplicaId, cluster.replicas[p.existingReplicaId], logger);
-      if (health !== 'OK') {
-        throw new Fatal(
-          `The existing replica ${p.existingReplicaId} is not healthy (${health}): a replica joins through a healthy one`,
-        );
-      }
-    }
-    cluster.replicas[p.replicaId] = replicaRecord(p);
-    meta.writeCluster(cluster);
-    logger.info(
-      `Added replica ${p.replicaId} to DTR cluster ${cluster.cluster_id} through replica ${p.existingReplicaId}`,
-    );
-    return clusterCa;
+  // One membership change at a time: etcd refuses to add a member while one added before has not
+  // started (it would count against the quorum), so concurrent joins take turns, each holding the
+  // metadata lock until its member is part of the store's quorum.
+  const { clusterCa, etcd, clusterId } = await meta.withLock(() => joinStore(engine, p, logger), {
+    timeoutMs: 180000,
+    staleMs: 240000,
   });
-  await startOrRollBack(engine, p, ca.certPem, logger);
+  logger.info(
+    `Added replica ${p.replicaId} to DTR cluster ${clusterId} through replica ${p.existingReplicaId}`,
+  );
+  await startOrRollBack(engine, p, clusterCa.certPem, logger, etcd);
   logger.info('Join is complete');
   logger.info(`Replica ID is set to: ${p.replicaId}`);
 }
 
+/** Join's part under the metadata lock: the new member, started, and the replica in the cluster. */
+async function joinStore(engine, p, logger) {
+  const hints = store.readHints();
+  if (!hints) {
+    throw new Fatal(
+      `No DTR cluster on the storage of volume ${names.registryVolume(p.replicaId)} (${store.files.hints}): ` +
+        "a joining replica's registry volume must be on the storage the existing replicas share (mount it before join)",
+    );
+  }
+  const clusterCa = meta.readCa();
+  const existing = hints.members[p.existingReplicaId];
+  if (!existing) {
+    throw new Fatal(
+      `Replica ${p.existingReplicaId} is not part of DTR cluster ${hints.cluster_id} (its replicas: ${Object.keys(hints.members).join(', ') || 'none'})`,
+    );
+  }
+  // Through the existing replica's member: the cluster as its quorum has it, then the new member.
+  const etcd = store.connect([existing.client_url], { timeout: 10000 });
+  const { cluster, error: unread } = await readStoredCluster(etcd);
+  if (!p.unsafe) {
+    // The existing replica as its record in the store has it (over dtr-ol when both are on it).
+    const health = await probe(p, p.existingReplicaId, recordOf(cluster, hints, p.existingReplicaId), logger);
+    if (health !== 'OK') {
+      throw new Fatal(
+        `The existing replica ${p.existingReplicaId} is not healthy (${health}): a replica joins through a healthy one`,
+      );
+    }
+  }
+  if (unread) throw unread;
+  if (!cluster || !cluster.replicas[p.existingReplicaId]) {
+    throw new Fatal(`Replica ${p.existingReplicaId} is not part of DTR cluster ${hints.cluster_id}`);
+  }
+  if (cluster.replicas[p.replicaId]) {
+    throw new Fatal(
+      `Replica ID ${p.replicaId} is already used in DTR cluster ${cluster.cluster_id}: choose another --replica-id`,
+    );
+  }
+  // etcd counts a member active 5 s after it connected: right after another join it refuses a new
+  // member as a risk to the quorum ("unhealthy cluster") for a few seconds.
+  const added = await store.whileForming(() => etcd.addMember(store.peerUrl(p.node.address)));
+  logger.info(`Added member ${p.replicaId} to the metadata store through replica ${p.existingReplicaId}`);
+  const initialCluster = Object.fromEntries(
+    added.members.map((m) => [m.id === added.id ? p.replicaId : m.name, m.peerURLs[0]]),
+  );
+  const both = store.connect([existing.client_url, ownMemberUrl(p)]);
+  try {
+    await startMember(engine, p, cluster.cluster_id, initialCluster, 'existing', logger);
+    await store.whileForming(() =>
+      both.update(store.keys.cluster, (current) => {
+        current.replicas[p.replicaId] = replicaRecord(p);
+        return current;
+      }),
+    );
+  } catch (error) {
+    await rollback(engine, p, logger, both, { locked: true });
+    throw error;
+  }
+  hints.members[p.replicaId] = store.hintOf(replicaRecord(p));
+  store.writeHints(hints);
+  return { clusterCa, etcd: both, clusterId: cluster.cluster_id };
+}
+
 async function phase2Remove(p, logger) {
-  await meta.withLock(async () => {
-    const cluster = meta.readCluster();
-    if (!cluster) {
-      logger.warn(
-        `No DTR cluster metadata on the storage of replica ${p.storageReplicaId || p.replicaId}: removing the local replica only`,
+  const hints = store.readHints();
+  if (!hints) {
+    logger.warn(
+      `No DTR cluster on the storage of replica ${p.storageReplicaId || p.replicaId}: removing the local replica only`,
+    );
+    return;
+  }
+  const ids = Object.keys(hints.members);
+  if (!hints.members[p.existingReplicaId]) {
+    throw new Fatal(
+      `Replica ${p.existingReplicaId} is not part of DTR cluster ${hints.cluster_id} (its replicas: ${ids.join(', ') || 'none'})`,
+    );
+  }
+  if (p.existingReplicaId === p.replicaId && !p.forceRemove) {
+    throw new Fatal(
+      p.canForce
+        ? `--existing-replica-id and --replica-id are both ${p.replicaId}: removing the replica you connect through needs --force-remove`
+        : `--existing-replica-id ${p.replicaId} is a replica to remove: connect through another replica, or remove the last one with destroy`,
+    );
+  }
+  if (p.existingReplicaId !== p.replicaId) {
+    // Through the existing replica's member (then the others'): out of the replica list, then out
+    // of the store's membership, so the quorum is counted without it.
+    const others = ids.filter((id) => id !== p.replicaId && id !== p.existingReplicaId);
+    const etcd = store.connect(
+      [p.existingReplicaId, ...others].map((id) => hints.members[id].client_url),
+      { timeout: 10000 },
+    );
+    if (!p.forceRemove) {
+      // The existing replica as its record in the store has it (over dtr-ol when both are on it).
+      const { cluster } = await readStoredCluster(etcd);
+      const health = await probe(
+        p,
+        p.existingReplicaId,
+        recordOf(cluster, hints, p.existingReplicaId),
+        logger,
       );
-      return;
-    }
-    const ids = Object.keys(cluster.replicas);
-    if (!cluster.replicas[p.existingReplicaId]) {
-      throw new Fatal(
-        `Replica ${p.existingReplicaId} is not part of DTR cluster ${cluster.cluster_id} (its replicas: ${ids.join(', ') || 'none'})`,
-      );
-    }
-    if (p.existingReplicaId === p.replicaId && !p.forceRemove) {
-      throw new Fatal(
-        p.canForce
-          ? `--existing-replica-id and --replica-id are both ${p.replicaId}: removing the replica you connect through needs --force-remove`
-          : `--existing-replica-id ${p.replicaId} is a replica to remove: connect through another replica, or remove the last one with destroy`,
-      );
-    }
-    if (p.existingReplicaId !== p.replicaId && !p.forceRemove) {
-      const health = await probe(p, p.existingReplicaId, cluster.replicas[p.existingReplicaId], logger);
       if (health !== 'OK') {
         throw new Fatal(
           `The existing replica ${p.existingReplicaId} is not healthy (${health}): connect through a healthy replica, or use --force-remove`,
         );
       }
     }
-    if (cluster.replicas[p.replicaId]) {
+    let removed = false;
+    await etcd.update(store.keys.cluster, (cluster) => {
+      if (!cluster || !cluster.replicas[p.replicaId]) return undefined;
       delete cluster.replicas[p.replicaId];
-      meta.writeCluster(cluster);
-      logger.info(`Removed replica ${p.replicaId} from DTR cluster ${cluster.cluster_id}`);
-    } else {
-      logger.warn(
-        `Replica ${p.replicaId} was not in the metadata of DTR cluster ${cluster.cluster_id} any more`,
-      );
+      removed = true;
+      return cluster;
+    });
+    logger.info(
+      removed
+        ? `Removed replica ${p.replicaId} from DTR cluster ${hints.cluster_id}`
+        : `Replica ${p.replicaId} was not in the metadata of DTR cluster ${hints.cluster_id} any more`,
+    );
+    const member = (await etcd.members()).find((m) => m.name === p.replicaId);
+    if (member) {
+      // As for member add: a member that joined less than 5 s ago is not counted active yet.
+      await store.whileForming(() => etcd.removeMember(member.id), 30000);
+      logger.info(`Removed member ${p.replicaId} from the metadata store`);
     }
+  } else {
+    // The last replica, removed through itself (2.0's --force-remove): its store goes with its volume.
+    logger.info(
+      `Removing replica ${p.replicaId} through itself: DTR cluster ${hints.cluster_id} goes with it`,
+    );
+  }
+  await meta.withLock(() => {
+    const current = store.readHints() || hints;
+    delete current.members[p.replicaId];
+    store.writeHints(current);
     fs.rmSync(meta.files.health(p.replicaId), { force: true });
   });
 }
@@ -895,16 +1069,24 @@ async function phase2(logger) {
   const p = JSON.parse(Buffer.from(process.env.DTR_PHASE2 || '', 'base64').toString() || '{}');
   logger.configure({ debug: p.debug });
   const engine = new Engine();
-  if (p.command === 'install') return phase2Install(engine, p, logger);
-  if (p.command === 'join') return phase2Join(engine, p, logger);
-  if (p.command === 'remove') return phase2Remove(p, logger);
-  throw new Fatal('phase2 is run by install, join and remove, not by hand');
+  const run = { install: phase2Install, join: phase2Join, remove: (_, q, l) => phase2Remove(q, l) }[
+    p.command
+  ];
+  if (!run) throw new Fatal('phase2 is run by install, join and remove, not by hand');
+  try {
+    return await run(engine, p, logger);
+  } catch (error) {
+    // The store's refusals are the command's own failure: one fatal line, not a stack.
+    if (error instanceof store.NoQuorum || error instanceof EtcdError) throw new Fatal(error.message);
+    throw error;
+  }
 }
 
 // ---- other hidden commands -------------------------------------------------------------------------
 
-async function registry(ctx, logger) {
+async function registry(ctx, logger, line) {
   const id = ctx.values['replica-id'];
+  const cluster = await new store.Store(id, line).waitForCluster(logger);
   let secret;
   for (let attempt = 0; !(secret = meta.readHttpSecret()); attempt++) {
     if (attempt % 30 === 0)
@@ -914,7 +1096,11 @@ async function registry(ctx, logger) {
   const child = spawn('/usr/bin/docker-registry', ['serve', '/etc/dtr-standin/registry.yml'], {
     stdio: 'inherit',
     // The token flow's realm and service (the external URL's host) are known only at install.
-    env: { ...process.env, REGISTRY_HTTP_SECRET: secret, ...(await require('./token').registryEnv(id)) },
+    env: {
+      ...process.env,
+      REGISTRY_HTTP_SECRET: secret,
+      ...(await require('./token').registryEnv(id, cluster)),
+    },
   });
   for (const signal of ['SIGTERM', 'SIGINT']) process.on(signal, () => child.kill(signal));
   const code = await new Promise((resolve) => child.on('exit', (c) => resolve(c === null ? 1 : c)));
@@ -984,7 +1170,7 @@ function app(logger, contract = loadContract()) {
       name: 'registry',
       usage: 'The registry of a replica (dtr-registry-<id>)',
       flags: [hiddenReplica, debugFlag],
-      action: wrap(registry),
+      action: (ctx) => registry(ctx, logger, contract.line),
     },
     {
       name: 'release-volume',

@@ -36,6 +36,7 @@ const meta = require('./meta');
 const { names } = require('./names');
 const token = require('./token');
 const { healthUrl, probeReplica } = require('./probe');
+const { Store, NoQuorum } = require('./store');
 
 const registryPort = 5000;
 const authCacheMs = 60 * 1000;
@@ -59,10 +60,13 @@ class Front {
     this.counters = { accepted: 0, handled: 0, requests: 0, active: 0 };
     this.lastHealth = null;
     this.registryAgent = new http.Agent({ keepAlive: true, maxSockets: 64 });
+    /** The cluster metadata, in the replicated store (store.js): every write and current read with quorum. */
+    this.store = new Store(replicaId, line);
   }
 
+  /** The cluster document last read with quorum (health reads it every check). */
   cluster() {
-    return meta.readCluster();
+    return this.store.cached;
   }
 
   self() {
@@ -72,6 +76,7 @@ class Front {
 
   /** Waits until the cluster metadata names this replica, then makes its server certificate. */
   async prepare() {
+    await this.store.waitForCluster(this.logger);
     for (let attempt = 0; ; attempt++) {
       const cluster = this.cluster();
       const ca = meta.readCa();
@@ -127,12 +132,9 @@ class Front {
   async health() {
     if (this.lastHealth && Date.now() - this.lastHealth.at < 1000) return this.lastHealth.value;
     const components = {};
-    const cluster = this.cluster();
-    components.metadata = !cluster
-      ? `no cluster metadata in ${meta.metaDir}`
-      : !cluster.replicas[this.id]
-        ? `replica ${this.id} is not part of cluster ${cluster.cluster_id}`
-        : 'OK';
+    // A linearizable read: without a quorum of the store's members, this replica is unhealthy.
+    const { cluster, status } = await this.store.metadataHealth();
+    components.metadata = status;
     try {
       const file = meta.files.health(this.id);
       fs.mkdirSync(path.dirname(file), { recursive: true });
@@ -184,7 +186,7 @@ class Front {
   }
 
   async clusterStatus() {
-    const cluster = this.cluster() || { replicas: {} };
+    const cluster = (await this.store.current()) || { replicas: {} };
     const ids = Object.keys(cluster.replicas).sort();
     const results = await Promise.all(
       ids.map(async (id) => {
@@ -216,7 +218,7 @@ class Front {
   }
 
   async loadBalancerStatus() {
-    const cluster = this.cluster() || { replicas: {} };
+    const cluster = (await this.store.current()) || { replicas: {} };
     const health = await this.health();
     const servers = [
       {
@@ -348,12 +350,13 @@ class Front {
 
   // ---- repositories -------------------------------------------------------------------------------
 
-  repositoryApi(req, res, parts, body, user) {
+  async repositoryApi(req, res, parts, body, user) {
     const [namespace, repo] = parts;
-    const repositories = meta.readRepositories();
     if (namespace !== undefined && !nameComponent.test(namespace)) {
       return sendErrors(res, 400, 'INVALID_NAMESPACE', `invalid namespace "${namespace}"`);
     }
+    // Every answer is current: a quorum read (or a quorum write) of the store, refused without one.
+    const repositories = req.method === 'GET' ? await this.store.repositories() : {};
     if (repo === undefined) {
       if (req.method === 'GET') {
         const list = Object.values(repositories).filter(
@@ -386,24 +389,18 @@ class Front {
       return sendErrors(res, 400, 'INVALID_VISIBILITY', 'visibility must be "public" or "private"');
     }
     const key = `${namespace}/${name}`;
-    const created = await meta.withLock(() => {
-      const repositories = meta.readRepositories();
-      if (repositories[key]) return null;
-      const repository = {
-        id: crypto.randomUUID(),
-        namespace,
-        namespaceType: namespace === user ? 'user' : 'organization',
-        name,
-        shortDescription: typeof body.shortDescription === 'string' ? body.shortDescription : '',
-        longDescription: typeof body.longDescription === 'string' ? body.longDescription : '',
-        visibility,
-        status: 'ok',
-        createdAt: new Date().toISOString(),
-        createdBy: user,
-        createdOnReplica: this.id,
-      };
-      meta.writeRepositories({ ...repositories, [key]: repository });
-      return repository;
+    const created = await this.store.createRepository(key, {
+      id: crypto.randomUUID(),
+      namespace,
+      namespaceType: namespace === user ? 'user' : 'organization',
+      name,
+      shortDescription: typeof body.shortDescription === 'string' ? body.shortDescription : '',
+      longDescription: typeof body.longDescription === 'string' ? body.longDescription : '',
+      visibility,
+      status: 'ok',
+      createdAt: new Date().toISOString(),
+      createdBy: user,
+      createdOnReplica: this.id,
     });
     if (!created) return sendErrors(res, 400, 'REPOSITORY_EXISTS', `repository ${key} already exists`);
     this.logger.info(`created repository ${key}`);
@@ -416,27 +413,18 @@ class Front {
     if (body.visibility !== undefined && !['public', 'private'].includes(body.visibility)) {
       return sendErrors(res, 400, 'INVALID_VISIBILITY', 'visibility must be "public" or "private"');
     }
-    const updated = await meta.withLock(() => {
-      const repositories = meta.readRepositories();
-      if (!repositories[key]) return null;
-      const next = { ...repositories[key] };
+    const updated = await this.store.updateRepository(key, (current) => {
+      const next = { ...current };
       for (const field of ['shortDescription', 'longDescription', 'visibility']) {
         if (typeof body[field] === 'string') next[field] = body[field];
       }
-      meta.writeRepositories({ ...repositories, [key]: next });
       return next;
     });
     return updated ? sendJson(res, 200, updated) : noSuchRepository(res, key);
   }
 
   async deleteRepository(res, key) {
-    const deleted = await meta.withLock(() => {
-      const repositories = meta.readRepositories();
-      if (!repositories[key]) return false;
-      delete repositories[key];
-      meta.writeRepositories(repositories);
-      return true;
-    });
+    const deleted = await this.store.deleteRepository(key);
     if (!deleted) return noSuchRepository(res, key);
     // Its tags and manifest links go with it; unreferenced blobs stay until a garbage collection.
     fs.rmSync(path.join(meta.storageRoot, 'docker/registry/v2/repositories', key), {
@@ -503,7 +491,7 @@ class Front {
         (r) => r.type === 'repository' && r.name === key && (r.actions || []).length,
       );
       if (!granted) return this.proxyRegistry(req, res);
-      if (parts.length !== 2 || !meta.readRepositories()[key]) {
+      if (parts.length !== 2 || !(await this.store.repository(key))) {
         return registryError(res, 404, 'NAME_UNKNOWN', 'repository name not known to registry', {
           name: key,
         });
@@ -592,6 +580,9 @@ class Front {
     await this.prepare();
     const handler = (secure) => (req, res) =>
       this.handle(req, res, secure).catch((error) => {
+        // No quorum: refused as the release refuses writes while its database cannot reach a majority.
+        if (error instanceof NoQuorum && !res.headersSent)
+          return sendErrors(res, 503, 'UNAVAILABLE', error.message);
         this.logger.error(`${req.method} ${req.url}: ${error.stack || error}`);
         if (!res.headersSent) sendErrors(res, 500, 'INTERNAL_ERROR', reason(error));
         else res.destroy();

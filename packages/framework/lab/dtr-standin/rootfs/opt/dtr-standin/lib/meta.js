@@ -1,18 +1,18 @@
 'use strict';
-// The DTR stand-in's cluster metadata. The real DTR replicates it between replicas in RethinkDB; the
-// stand-in keeps it on the storage every replica shares: a `dtr-meta/` folder at the root of the
-// registry volume (`dtr-registry-<replica-id>`, mounted at /storage), next to the registry's own
-// `docker/` tree. With one storage behind every replica's volume (NFS, or the lab's shared volume),
-// every replica sees the same files:
-//   dtr-meta/cluster.json        cluster ID, external URL, replicas { id: { node, address, ports, ucp } }
-//   dtr-meta/repositories.json   repositories { "namespace/name": {…} }
+// What the DTR stand-in's replicas share on the storage every replica has (NFS, or the lab's shared
+// volume): a `dtr-meta/` folder at the root of the registry volume (`dtr-registry-<replica-id>`,
+// mounted at /storage), next to the registry's own `docker/` tree. Only what install makes once and
+// every replica reads is here; the metadata that must be consistent (the replica list, the external
+// URL, the repositories) is in the replicated store, etcd (store.js), under quorum.
 //   dtr-meta/http-secret         the registry HTTP secret every replica's registry uses
 //   dtr-meta/ca/ca.pem, ca-key.pem   the DTR CA; each replica's front signs its own server cert with it
 //   dtr-meta/ca/internal.pem, internal-key.pem   with a certificate given at install (--dtr-cert),
 //                                the CA of the certificates replicas show each other over dtr-ol (for
 //                                the name dtr-nginx-<id>, which a given certificate does not name)
+//   dtr-meta/ca/store-ca*.pem    the store's CA, when the DTR CA was given without its key (store.js)
 //   dtr-meta/token/signing.pem, signing-key.pem   the registry token signing key (token.js): every
 //                                replica's front signs tokens with it, every replica's registry trusts it
+//   dtr-meta/store-members.json  where the store's members are: how an installer finds one (store.js)
 //   dtr-meta/health/<id>         written by each replica's health check (storage is writable)
 // Writers take dtr-meta/.lock (an atomic mkdir, which holds across nodes on one shared filesystem).
 
@@ -24,8 +24,6 @@ const { setTimeout: delay } = require('node:timers/promises');
 const storageRoot = process.env.DTR_STORAGE_ROOT || '/storage';
 const metaDir = path.join(storageRoot, 'dtr-meta');
 const files = {
-  cluster: path.join(metaDir, 'cluster.json'),
-  repositories: path.join(metaDir, 'repositories.json'),
   httpSecret: path.join(metaDir, 'http-secret'),
   caCert: path.join(metaDir, 'ca', 'ca.pem'),
   caKey: path.join(metaDir, 'ca', 'ca-key.pem'),
@@ -37,15 +35,6 @@ const files = {
   health: (id) => path.join(metaDir, 'health', id),
 };
 
-function readJson(file) {
-  try {
-    return JSON.parse(fs.readFileSync(file, 'utf8'));
-  } catch (error) {
-    if (error.code === 'ENOENT') return null;
-    throw error;
-  }
-}
-
 /** Writes a file whole or not at all (temporary file + rename), so readers never see half of it. */
 function writeFileAtomic(file, content, mode = 0o600) {
   fs.mkdirSync(path.dirname(file), { recursive: true });
@@ -53,8 +42,6 @@ function writeFileAtomic(file, content, mode = 0o600) {
   fs.writeFileSync(tmp, content, { mode });
   fs.renameSync(tmp, file);
 }
-
-const writeJson = (file, value) => writeFileAtomic(file, `${JSON.stringify(value, null, 2)}\n`);
 
 /** Runs `fn` holding the metadata lock; a lock older than `staleMs` was left by a crash and is broken. */
 async function withLock(fn, { timeoutMs = 30000, staleMs = 60000 } = {}) {
@@ -81,11 +68,6 @@ async function withLock(fn, { timeoutMs = 30000, staleMs = 60000 } = {}) {
     fs.rmSync(files.lock, { recursive: true, force: true });
   }
 }
-
-const readCluster = () => readJson(files.cluster);
-const writeCluster = (cluster) => writeJson(files.cluster, cluster);
-const readRepositories = () => readJson(files.repositories) || {};
-const writeRepositories = (repositories) => writeJson(files.repositories, repositories);
 
 /** The cluster's CA: { certPem, keyPem } for a CA DTR made, { certPem } for one given with --dtr-ca. */
 function readCa() {
@@ -160,10 +142,6 @@ module.exports = {
   metaDir,
   files,
   withLock,
-  readCluster,
-  writeCluster,
-  readRepositories,
-  writeRepositories,
   readCa,
   writeCa,
   readServerCert,

@@ -84,12 +84,12 @@ async function ensureSigningKey(clusterId) {
 
 /**
  * What the registry launcher adds to the registry's environment: the realm and service known only at
- * install (registry.yml holds the issuer and the rootcertbundle). Makes the signing key first, so the
+ * install (registry.yml holds the issuer and the rootcertbundle), from `cluster`, the cluster document
+ * read from the metadata store. Makes the signing key first, so the
  * rootcertbundle exists when the registry starts.
  */
-async function registryEnv(id) {
-  const cluster = meta.readCluster();
-  if (!cluster) throw new Error(`no cluster metadata in ${meta.metaDir}`);
+async function registryEnv(id, cluster) {
+  if (!cluster) throw new Error('no cluster metadata');
   await ensureSigningKey(cluster.cluster_id);
   const { realm, service } = endpoints(cluster, cluster.replicas && cluster.replicas[id]);
   return { REGISTRY_AUTH_TOKEN_REALM: realm, REGISTRY_AUTH_TOKEN_SERVICE: service };
