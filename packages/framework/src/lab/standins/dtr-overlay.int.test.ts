@@ -275,19 +275,23 @@ test('the probes go over dtr-ol: a front taken off it is unreachable there, thou
   expect(back).toEqual({ [ids[0]]: 'OK', [ids[1]]: 'OK' });
 });
 
-test("destroying node 3's only replica leaves dtr-ol to the others; a new replica joins over it", async () => {
+test("removing node 3's only replica leaves dtr-ol to the others; a new replica joins over it", async () => {
+  // Removed through the other replica while both stand, as the DR pages say: with two members, the
+  // metadata store keeps its quorum only if the leaving member is taken out of it first (destroying
+  // one of two leaves the survivor without one; quorum.test.ts shows that).
   const network = await manager.getClient().getNetwork('dtr-ol').inspect();
-  succeeded(await dtr(nodes[1], commands.dtrDestroy({ ...access(), replicaId: ids[1] })), 'DTR destroy');
-  // Still there on the manager, the same network; replica 2 still on it and healthy.
-  expect((await manager.getClient().getNetwork('dtr-ol').inspect()).Id).toBe(network.Id);
-  expect(Object.keys(await networksOf(nodes[0], `dtr-nginx-${ids[0]}`))).toContain('dtr-ol');
-  const afterDestroy = await health(nodes[0]);
-  expect(afterDestroy[ids[0]]).toBe('OK');
-  expect(afterDestroy[ids[1]]).toMatch(/^unreachable: /);
   succeeded(
     await dtr(nodes[0], commands.dtrRemove({ ...access(), replicaId: ids[1], existingReplicaId: ids[0] })),
     'DTR remove',
   );
+  // Still there on the manager, the same network; replica 2 still on it and healthy, alone.
+  expect((await manager.getClient().getNetwork('dtr-ol').inspect()).Id).toBe(network.Id);
+  expect(Object.keys(await networksOf(nodes[0], `dtr-nginx-${ids[0]}`))).toContain('dtr-ol');
+  expect(await health(nodes[0])).toEqual({ [ids[0]]: 'OK' });
+  // What it left on its own node (the stand-in removes only what is on the engine it runs on) goes
+  // with destroy there, which tells the cluster nothing: it is out of it already.
+  succeeded(await dtr(nodes[1], commands.dtrDestroy({ ...access(), replicaId: ids[1] })), 'DTR destroy');
+  expect(await networksOf(nodes[1], `dtr-nginx-${ids[1]}`).catch(() => undefined)).toBeUndefined();
   expect(await health(nodes[0])).toEqual({ [ids[0]]: 'OK' });
 
   await prepareSharedRegistryVolume(nodes[1], ids[2]);
