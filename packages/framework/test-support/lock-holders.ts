@@ -1,5 +1,6 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { promises as fs } from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 
 /**
@@ -165,4 +166,21 @@ export async function readJournal(file: string): Promise<Array<{ token: string; 
       const [token, t] = line.split(' ');
       return { token, t: Number(t) };
     });
+}
+
+/**
+ * For a test file or a describe block: each test gets a fresh directory and its own Holders; after
+ * it, every holder still running is killed and the directory removed.
+ */
+export function holdersInFreshDir(name: string): { readonly dir: string; readonly holders: Holders } {
+  const current = { dir: '', holders: new Holders(os.tmpdir()) };
+  beforeEach(async () => {
+    current.dir = await fs.mkdtemp(path.join(os.tmpdir(), `dtrha-${name}-`));
+    current.holders = new Holders(current.dir);
+  });
+  afterEach(async () => {
+    await current.holders.killAll();
+    await fs.rm(current.dir, { recursive: true, force: true });
+  });
+  return current;
 }

@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process';
 import { promises as fs, readFileSync, readlinkSync, utimesSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { Holders, readJournal } from '../../test-support/lock-holders';
+import { holdersInFreshDir, readJournal, type Holders } from '../../test-support/lock-holders';
 import {
   LockLostError,
   acquireClusterLock,
@@ -25,17 +25,11 @@ const STALE_MS = 5_000;
 const linux = process.platform === 'linux';
 const onLinux = linux ? test : test.skip;
 
+const fresh = holdersInFreshDir('lock');
 let dir: string;
 let holders: Holders;
-
-beforeEach(async () => {
-  dir = await fs.mkdtemp(path.join(os.tmpdir(), 'dtrha-lock-'));
-  holders = new Holders(dir);
-});
-
-afterEach(async () => {
-  await holders.killAll();
-  await fs.rm(dir, { recursive: true, force: true });
+beforeEach(() => {
+  ({ dir, holders } = fresh);
 });
 
 /** A lock directory as a holder leaves it, naming `owner`, with a fresh mtime (not stale). */
