@@ -3,7 +3,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Faults, type Machine } from '@dtr-ha/framework';
 import {
+  LockLostError,
   buildHandoff,
+  clusterLockPath,
   handoffPath,
   loadConfig,
   newRunId,
@@ -192,6 +194,44 @@ describe('DTRHATestSuite.load', () => {
     await expect(
       DTRHATestSuite.load({ handoffPath: path.join(stateDir, 'nope.json'), env: baseEnv(), cwd: stateDir }),
     ).rejects.toThrow(/run jest with the dtr-ha preset, or set DTR_HA_HANDOFF/);
+  });
+});
+
+describe('the run lock, held by the Jest run that wrote the handoff', () => {
+  // Should setup() ever get past its lock check, it could not reach an engine.
+  const dockerHost = process.env.DOCKER_HOST;
+  beforeEach(() => {
+    process.env.DOCKER_HOST = `unix://${path.join(stateDir, 'no-engine.sock')}`;
+  });
+  afterEach(() => {
+    if (dockerHost === undefined) delete process.env.DOCKER_HOST;
+    else process.env.DOCKER_HOST = dockerHost;
+  });
+
+  test('a test file whose run no longer holds it changes nothing: setup() and teardown() stop at once', async () => {
+    // The handoff names this process as its run; the lock is held by another (as after a takeover).
+    const file = await writeFixture('machines');
+    const lockPath = clusterLockPath(stateDir, 'unit');
+    await fs.mkdir(lockPath);
+    const owner = { token: 't', pid: process.pid + 1, host: os.hostname(), since: new Date().toISOString() };
+    await fs.writeFile(
+      path.join(lockPath, 'owner.json'),
+      JSON.stringify({ ...owner, purpose: 'dtr-ha up --until dtr' }),
+    );
+    const suite = await DTRHATestSuite.load({ handoffPath: file, env: baseEnv(), cwd: stateDir });
+    await expect(suite.setup()).rejects.toThrow(
+      new RegExp(
+        `lock of cluster unit .* is no longer held by the process this one works for \\(pid ${process.pid}\\): ` +
+          'it is held by dtr-ha up --until dtr',
+      ),
+    );
+    await expect(suite.teardown()).rejects.toBeInstanceOf(LockLostError);
+    await fs.rm(lockPath, { recursive: true });
+    const free = await DTRHATestSuite.load({ handoffPath: file, env: baseEnv(), cwd: stateDir });
+    await expect(free.setup()).rejects.toThrow(
+      /no longer held by the process this one works for .*: it is free/,
+    );
+    await free.teardown().catch(() => undefined);
   });
 });
 

@@ -24,12 +24,15 @@ import {
 } from '@dtr-ha/framework';
 import {
   acquireLock,
+  clusterLockPath,
   handoffConfig,
+  lockHeldBy,
   handoffMachines,
   readHandoff,
   readHandoffSync,
   type Handoff,
   type HeldLock,
+  type LockCheck,
   type ReadHandoffOptions,
 } from '@dtr-ha/framework';
 import { defaultReporter } from './run';
@@ -95,6 +98,12 @@ export class DTRHATestSuite {
   readonly faults: Faults;
   private dtr: DtrState | undefined;
   private suiteLock: HeldLock | undefined;
+  /**
+   * That the cluster's run lock is still held by the Jest run that wrote the handoff (its main process,
+   * from globalSetup to globalTeardown): checked before each step of `setup()` and before `teardown()`
+   * removes DTR, so a file of a run that lost the lock does not change the cluster another run now has.
+   */
+  private readonly runLock: LockCheck;
   private installed = false;
   private readonly reporter: StatusReporter;
 
@@ -110,6 +119,10 @@ export class DTRHATestSuite {
     this.util = new SuiteUtil(this);
     this.faults = new Faults(machines, configuredPower(config));
     this.reporter = reporter ?? defaultReporter(config);
+    this.runLock = lockHeldBy(clusterLockPath(handoff.cluster.stateDir, handoff.cluster.prefix), {
+      pid: handoff.pid,
+      what: `cluster ${handoff.cluster.prefix}`,
+    });
     if (handoff.dtr && handoff.loadBalancer) {
       this.dtr = this.dtrState({ dtr: handoff.dtr, loadBalancer: handoff.loadBalancer });
     }
@@ -218,7 +231,11 @@ export class DTRHATestSuite {
       });
     }
     this.installed = true;
-    const result = await up(this.framework.config, { until: 'dtr', reporter: this.reporter });
+    const result = await up(this.framework.config, {
+      until: 'dtr',
+      reporter: this.reporter,
+      lock: this.runLock,
+    });
     // `up` may have replaced machines (recreated, new host keys): use its handles from now on.
     const old = this.framework.machines.splice(0, this.framework.machines.length, ...result.handles);
     old.forEach((m) => m.dispose());
@@ -254,7 +271,7 @@ export class DTRHATestSuite {
     await this.faults.undoAll().catch((error: unknown) => problems.push(error));
     try {
       if (this.installed && !this.framework.config.tests.keepDtr) {
-        await uninstallDtr(this.framework.config, { reporter: this.reporter });
+        await uninstallDtr(this.framework.config, { reporter: this.reporter, lock: this.runLock });
         this.dtr = undefined;
       }
       this.installed = false;
