@@ -40,7 +40,8 @@ const program = new Command('dtr-ha')
  * The commands that change the cluster — `up`, `down`, `fault` — run under its run lock, the one the
  * preset holds from globalSetup to globalTeardown: two of them (or one and a Jest run) never act on one
  * MACHINE_PREFIX at once; the later one waits, saying who holds the lock. `status`, `logs` and `env`
- * take none: they only read, and they are wanted most while a long `up` or a test run holds the lock.
+ * take none: they only read the cluster (`logs` writes a diagnostics folder of its own), and they are
+ * wanted most while a long `up` or a test run holds the lock.
  * Nor does `ssh`, which runs what its user asks, on purpose, at any time — as a shell on the node would.
  */
 async function underClusterLock<T>(
