@@ -55,6 +55,7 @@ describe('loadConfig: defaults', () => {
       ucpPullImages: false,
       dtrPullImages: false,
       purgeMachines: false,
+      labEngineSeed: true,
       registry: {},
       ucp: { repo: 'dtrha-lab', tag: '1.1.0-standin', image: 'dtrha-lab/ucp:1.1.0-standin' },
       dtr: { repo: 'dtrha-lab', tag: '2.0.0-standin', image: 'dtrha-lab/dtr:2.0.0-standin' },

@@ -50,6 +50,8 @@ export interface Config {
   ucpPullImages: boolean;
   dtrPullImages: boolean;
   purgeMachines: boolean;
+  /** LAB_ENGINE_SEED (the local lab only). */
+  labEngineSeed: boolean;
   /** How the Jest preset runs: DTR_HA_UNTIL, DTR_HA_KEEP_DTR, DTR_HA_QUIET. */
   tests: { until: UpTarget; keepDtr: boolean; quiet: boolean };
   registry: { username?: string; password?: string; email?: string };
@@ -390,6 +392,7 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
     ucpPullImages: ok.UCP_PULL_IMAGES,
     dtrPullImages: ok.DTR_PULL_IMAGES,
     purgeMachines: ok.PURGE_MACHINES,
+    labEngineSeed: ok.LAB_ENGINE_SEED,
     tests: {
       until: ok.DTR_HA_UNTIL as UpTarget,
       keepDtr: ok.DTR_HA_KEEP_DTR,

@@ -25,6 +25,7 @@ export const currentValue: Record<VariableName, (config: Config) => CurrentValue
   MACHINE_PREFIX: (c) => c.machinePrefix,
   GENERIC_MACHINE_LIST: (c) => (c.genericMachineList.length > 0 ? c.genericMachineList.join(',') : undefined),
   PURGE_MACHINES: (c) => onOff(c.purgeMachines),
+  LAB_ENGINE_SEED: (c) => onOff(c.labEngineSeed),
   UCP_REPO: (c) => c.ucp.repo,
   UCP_TAG: (c) => c.ucp.tag,
   DTR_REPO: (c) => c.dtr.repo,

@@ -12,6 +12,7 @@ export type VariableName =
   | 'MACHINE_PREFIX'
   | 'GENERIC_MACHINE_LIST'
   | 'PURGE_MACHINES'
+  | 'LAB_ENGINE_SEED'
   | 'UCP_REPO'
   | 'UCP_TAG'
   | 'DTR_REPO'
@@ -204,6 +205,17 @@ const table = [
     kind: 'boolean',
     default: 'off',
     description: `Remove the test machines at the end of the run instead of keeping them for reuse. ${booleanValues}`,
+    secret: false,
+    group: 'Machines',
+  },
+  {
+    name: 'LAB_ENGINE_SEED',
+    kind: 'boolean',
+    default: 'on',
+    description:
+      'With `MACHINE_DRIVER=local`: a new node’s engine starts from a copy of an engine that already holds the ' +
+      'cluster’s images (made once per set of images), instead of each node unpacking every image itself. ' +
+      `Off sends the images to the nodes as to real hosts. ${booleanValues}`,
     secret: false,
     group: 'Machines',
   },

@@ -13,6 +13,8 @@ export interface RunSpec {
   /** `host` to use the machine's own network, as the NFS check does. */
   networkMode?: string;
   labels?: Record<string, string>;
+  /** Capabilities beyond Docker's default set (copying files with their `trusted.*` attributes). */
+  capAdd?: string[];
 }
 
 export interface RunResult {
@@ -43,7 +45,7 @@ export async function runToCompletion(docker: Docker, spec: RunSpec): Promise<Ru
     Labels: spec.labels,
     AttachStdout: true,
     AttachStderr: true,
-    HostConfig: { Binds: spec.binds, NetworkMode: spec.networkMode },
+    HostConfig: { Binds: spec.binds, NetworkMode: spec.networkMode, CapAdd: spec.capAdd },
   });
   try {
     const output = collectOutput(

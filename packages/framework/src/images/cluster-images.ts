@@ -1,4 +1,7 @@
 import Docker from 'dockerode';
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { writePrivateFile } from '../state/private-files';
 import { DOCKER_HUB, registryHost, type Config } from '../config';
 import type { Machine } from '../machines/machine';
 import { providerRegistration } from '../machines/providers';
@@ -61,6 +64,7 @@ export async function prepareClusterImages(
   progress: Progress,
   hostDocker: Docker = new Docker(),
   listing: { ucp: readonly string[]; dtr: readonly string[] } = { ucp: [], dtr: [] },
+  cacheDir?: string,
 ): Promise<ClusterImages> {
   const haproxy = (
     await ensureLabImage(hostDocker, 'haproxy', { debianMirror: config.debianMirror, progress })
@@ -91,7 +95,7 @@ export async function prepareClusterImages(
     ['dtr', wanted[1]],
   ] as const) {
     if (pull) continue;
-    const listed = await listComponentImages(hostDocker, image, listing[product]);
+    const listed = await listComponentImagesOnce(hostDocker, image, listing[product], cacheDir);
     for (const component of listed) {
       if (isStandinImage(image)) {
         // The lab's stand-in starts its containers from images of these names; they are its own
@@ -112,6 +116,45 @@ export async function prepareClusterImages(
     ? (await ensureLabImage(hostDocker, 'nfs-ganesha', { debianMirror: config.debianMirror, progress })).tag
     : undefined;
   return { ucp: config.ucp.image, dtr: config.dtr.image, components, haproxy, nfs };
+}
+
+/**
+ * The images of the cluster that are sent from the engine the framework runs on (all but those the
+ * machines pull), as `prepareClusterImages` made them ready.
+ */
+export function imagesFromHost(
+  images: ClusterImages,
+  config: Pick<Config, 'ucpPullImages' | 'dtrPullImages'>,
+): string[] {
+  return [
+    ...(config.ucpPullImages ? [] : [images.ucp, ...(images.components.ucp ?? [])]),
+    ...(config.dtrPullImages ? [] : [images.dtr, ...(images.components.dtr ?? [])]),
+    images.haproxy,
+    ...(images.nfs ? [images.nfs] : []),
+  ];
+}
+
+/**
+ * `listComponentImages`, remembered in `cacheDir` by the installer's image ID: an image's content
+ * never changes under its ID, and running the installer costs a container on every `up`.
+ */
+async function listComponentImagesOnce(
+  docker: Docker,
+  image: string,
+  listing: readonly string[],
+  cacheDir: string | undefined,
+): Promise<string[]> {
+  if (!listing.length || !cacheDir) return listComponentImages(docker, image, listing);
+  const file = path.join(cacheDir, 'component-images.json');
+  const key = `${(await docker.getImage(image).inspect()).Id} ${listing.join(' ')}`;
+  const cache = await fs
+    .readFile(file, 'utf8')
+    .then((text) => JSON.parse(text) as Record<string, string[]>)
+    .catch(() => ({}) as Record<string, string[]>);
+  if (Array.isArray(cache[key])) return cache[key];
+  const listed = await listComponentImages(docker, image, listing);
+  await writePrivateFile(file, `${JSON.stringify({ ...cache, [key]: listed }, null, 2)}\n`);
+  return listed;
 }
 
 async function tagAs(docker: Docker, image: string, reference: string): Promise<void> {

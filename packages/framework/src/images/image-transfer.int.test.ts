@@ -14,7 +14,8 @@ const hostDocker = new Docker();
 
 beforeAll(async () => {
   clusters = await TempClusters.create('transfer');
-  config = clusters.config('transfer', { NUM_MACHINES: '3' });
+  // Nodes that start without images, as real hosts do (no engine seed): the transfer is what is tested.
+  config = clusters.config('transfer', { NUM_MACHINES: '3', LAB_ENGINE_SEED: 'off' });
   cluster = await up(config, { reporter: new StatusReporter(() => undefined), until: 'machines' });
 });
 

@@ -1,7 +1,9 @@
 import type Docker from 'dockerode';
+import { connect } from 'node:net';
 import { runToCompletion } from '../engine/run-to-completion';
 import type { Machine } from '../machines/machine';
 import { haproxyContainer } from '../products/dtr/names';
+import { waitFor } from '../util/wait';
 
 export interface Backend {
   /** The replica ID: the server's name in haproxy.cfg. */
@@ -151,8 +153,14 @@ export async function deployHaproxy(
     `HAProxy on ${machine.name}:${port} → ${backends.map((b) => `${b.ip}:${b.port}`).join(', ')}`,
   );
 
-  // HAProxy reports a configuration it cannot use as [ALERT] lines and exits: catch that here.
-  await new Promise((resolve) => setTimeout(resolve, 500));
+  // HAProxy reports a configuration it cannot use as [ALERT] lines and exits: catch that here, once it
+  // listens (or has stopped trying).
+  await waitFor(
+    `HAProxy on ${machine.name}:${port}`,
+    async () =>
+      (await container.inspect()).State.Running ? (await listens(machine.getIP(), port)) || undefined : true,
+    { timeoutMs: 5_000, intervalMs: 50 },
+  ).catch(() => undefined);
   const inspect = await container.inspect();
   const logs = ((await container.logs({ stdout: true, stderr: true })) as unknown as Buffer).toString('utf8');
   if (!inspect.State.Running || /\[ALERT\]/.test(logs)) {
@@ -161,4 +169,18 @@ export async function deployHaproxy(
     );
   }
   return { changed: true };
+}
+
+/** Whether something accepts TCP connections at host:port (within a second). */
+function listens(host: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host, port, timeout: 1_000 });
+    const done = (accepted: boolean) => {
+      socket.destroy();
+      resolve(accepted);
+    };
+    socket.once('connect', () => done(true));
+    socket.once('error', () => done(false));
+    socket.once('timeout', () => done(false));
+  });
 }

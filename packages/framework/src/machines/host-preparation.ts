@@ -20,7 +20,12 @@ export async function prepareHost(
   spec: MachineSpec,
   host: { ip: string; ssh: SshEndpoint; providerId: string },
   context: HostContext,
-  options: { engineGraceMs?: number; sshTimeoutMs?: number } = {},
+  options: {
+    engineGraceMs?: number;
+    sshTimeoutMs?: number;
+    /** Settles once what the engine starts from is in place (a lab node's engine seed): set up only then. */
+    engineStateWritten?: Promise<unknown>;
+  } = {},
 ): Promise<MachineRecord> {
   const endpoint = engineEndpoint(host.ip, context.tls);
   const record: MachineRecord = {
@@ -52,6 +57,7 @@ export async function prepareHost(
   const ssh = new SshSession(spec.name, host.ssh, context.knownHosts);
   try {
     await ssh.waitUntilReachable(options.sshTimeoutMs ?? 30_000);
+    await options.engineStateWritten;
     await setUpEngine({ name: spec.name, ip: host.ip, ssh }, context.tls);
   } finally {
     ssh.dispose();

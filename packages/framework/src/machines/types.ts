@@ -69,7 +69,7 @@ export interface MachinePowerSwitch {
 export interface Provider {
   readonly name: string;
   readonly capabilities: ProviderCapabilities;
-  ensure(specs: MachineSpec[], progress?: Progress): Promise<EnsureResult>;
+  ensure(specs: MachineSpec[], progress?: Progress, options?: EnsureOptions): Promise<EnsureResult>;
   list(): Promise<FoundMachine[]>;
   remove(names?: string[]): Promise<string[]>;
   collectLogs(dir: string): Promise<string[]>;
@@ -79,6 +79,16 @@ export interface Provider {
    */
   stopMachine?: MachinePowerSwitch['stopMachine'];
   startMachine?: MachinePowerSwitch['startMachine'];
+}
+
+/** What `ensure` may know of the cluster beyond its machines. */
+export interface EnsureOptions {
+  /**
+   * The images (names on the framework's engine) the cluster will send to its machines. A provider
+   * may put them on the machines it creates its own, faster way (the lab seeds new nodes' engines);
+   * they are sent afterwards all the same, to every machine that lacks them.
+   */
+  images?: readonly string[];
 }
 
 export interface EnsureResult {

@@ -2,7 +2,7 @@ import { describeUpTargets, type UpTarget } from '../../config';
 import type { LockCheck } from '../../util/lock';
 import { dtrPlanStep } from './dtr-plan';
 import { dtrStep } from './dtr';
-import { imagesStep } from './images';
+import { hostImagesStep, imagesStep } from './images';
 import { loadBalancerStep } from './load-balancer';
 import { machinesStep } from './machines';
 import { storageStep } from './storage';
@@ -14,6 +14,7 @@ export { need, type Step, type StepContext } from './step';
 
 /** The steps of `up`, in the order data flows: each may use what the steps before it made. */
 export const upSteps = [
+  hostImagesStep,
   machinesStep,
   imagesStep,
   ucpStep,

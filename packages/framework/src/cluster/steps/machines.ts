@@ -1,3 +1,4 @@
+import { imagesFromHost } from '../../images/cluster-images';
 import { machineSpecs } from '../../machines/types';
 import { toMachines } from '../cluster-context';
 import { readClusterFile } from '../cluster-file';
@@ -22,7 +23,9 @@ export const machinesStep: Step<'machines'> = {
           await context.provider.remove(extra);
           detail(`removed ${extra.join(', ')} (beyond NUM_MACHINES=${specs.length})`);
         }
-        return context.provider.ensure(specs, detail);
+        // The lab puts the images on the nodes it makes; they are checked and sent afterwards all the same.
+        const images = ctx.images && imagesFromHost(ctx.images, config);
+        return context.provider.ensure(specs, detail, { images });
       },
     );
     ctx.ensured = ensured;

@@ -69,7 +69,7 @@ async function trustAndWait(plan: DtrPlan, machines: Machine[], replicas: DtrRep
       async () => (await client.ping(), true),
       {
         timeoutMs: 90_000,
-        intervalMs: 500,
+        intervalMs: 100,
       },
     );
   }
@@ -86,6 +86,6 @@ async function trustAndWait(plan: DtrPlan, machines: Machine[], replicas: DtrRep
       const ok = replicas.every((r) => health[r.id] === 'OK');
       return ok ? true : undefined;
     },
-    { timeoutMs: 90_000, intervalMs: 500 },
+    { timeoutMs: 90_000, intervalMs: 100 },
   );
 }

@@ -104,7 +104,7 @@ async function healthy(
   );
   return waitFor(`replica ${replica.id}`, async () => (await client.ping(), true), {
     timeoutMs,
-    intervalMs: 500,
+    intervalMs: 100,
   }).catch(() => false);
 }
 

@@ -349,7 +349,7 @@ async function fetchCa(url: string): Promise<string> {
 export async function fetchTrustedCa(url: string, fingerprint: string): Promise<string> {
   const caPem = await waitFor(`UCP's CA at ${url}/ca`, () => fetchCa(url), {
     timeoutMs: 60_000,
-    intervalMs: 500,
+    intervalMs: 100,
   });
   const seen = certificateFingerprint(caPem);
   if (seen !== fingerprint) {
@@ -374,6 +374,6 @@ export async function waitForUcp(endpoint: UcpEndpoint, timeoutMs = 60_000): Pro
   await waitFor(
     `UCP at ${endpoint.url}/_ping`,
     async () => ((await client.get('/_ping')).status === 200 ? true : undefined),
-    { timeoutMs, intervalMs: 500 },
+    { timeoutMs, intervalMs: 100 },
   );
 }

@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import { prepareHost, type HostContext } from '../../host-preparation';
 import { ensureSshIdentity, type SshIdentity } from '../../../ssh/ssh-identity';
 import type {
+  EnsureOptions,
   EnsureResult,
   FoundMachine,
   MachinePowerSwitch,
@@ -19,6 +20,7 @@ import { ensureLabImage } from '../../../lab/lab-image';
 import { labSharedDir } from '../../../lab/layout';
 import { tarSingleFile } from '../../../util/tar';
 import { ignoreMissing } from '../../../engine/ignore-missing';
+import { copySeed, ensureEngineSeed } from './engine-seed';
 
 /** Labels are the lab's only state: they say which cluster, machine and role a resource belongs to. */
 export const labels = {
@@ -49,11 +51,21 @@ export function nodeAddress(subnet: string, index: number): string {
   return [24, 16, 8, 0].map((shift) => (address >>> shift) & 255).join('.');
 }
 
+/** A node container that runs: how it came to, and (a new node) when its engine's state is written. */
+interface NodeStart {
+  id: string;
+  action: 'created' | 'started' | 'reused';
+  /** Settles once the engine seed is copied into the node's engine volume. */
+  seeded?: Promise<void>;
+}
+
 export interface LocalLabOptions extends HostContext {
   prefix: string;
   hostDocker: Docker;
   identity: SshIdentity;
   debianMirror?: string;
+  /** LAB_ENGINE_SEED: new nodes' engines start with the cluster's images (engine-seed.ts). */
+  engineSeed: boolean;
 }
 
 /**
@@ -100,7 +112,11 @@ export class LocalLabProvider implements Provider {
       .sort((a, b) => a.name.localeCompare(b.name, undefined, { numeric: true }));
   }
 
-  async ensure(specs: MachineSpec[], progress: Progress = () => undefined): Promise<EnsureResult> {
+  async ensure(
+    specs: MachineSpec[],
+    progress: Progress = () => undefined,
+    options: EnsureOptions = {},
+  ): Promise<EnsureResult> {
     const found = new Map((await this.list()).map((m) => [m.name, m]));
     await this.refuseForeignContainers(specs, found);
     let image: Promise<string> | undefined;
@@ -109,7 +125,15 @@ export class LocalLabProvider implements Provider {
         debianMirror: this.options.debianMirror,
         progress,
       }).then((built) => built.tag));
-    if (specs.some((spec) => !found.has(spec.name))) await nodeImage();
+    let seed: Promise<string | undefined> | undefined;
+    const engineSeed = () =>
+      (seed ??=
+        this.options.engineSeed && options.images?.length
+          ? nodeImage().then((node) =>
+              ensureEngineSeed(this.docker, node, options.images!, nodeHostConfig, progress),
+            )
+          : Promise.resolve(undefined));
+    if (specs.some((spec) => !found.has(spec.name))) await Promise.all([nodeImage(), engineSeed()]);
     if (found.size === 0) {
       // A new cluster: a shared volume left by an earlier one of this name holds its registry data.
       await this.removeVolume(this.sharedVolumeName);
@@ -127,15 +151,14 @@ export class LocalLabProvider implements Provider {
           if (!existing) {
             record = await this.readyNode(
               spec,
-              await this.createNode(spec, await nodeImage(), subnet),
-              'created',
+              await this.createNode(spec, await nodeImage(), subnet, await engineSeed(), progress),
             );
             actions[spec.name] = 'created';
           } else {
             const action = existing.state === 'running' ? 'reused' : 'started';
             try {
               if (action === 'started') await this.docker.getContainer(existing.providerId!).start();
-              record = await this.readyNode(spec, existing.providerId!, action);
+              record = await this.readyNode(spec, { id: existing.providerId!, action });
               actions[spec.name] = action;
             } catch (error) {
               // A node left half-made by a run that died (no key yet, never started, broken
@@ -144,8 +167,7 @@ export class LocalLabProvider implements Provider {
               await this.removeNode(spec.name, existing.providerId!);
               record = await this.readyNode(
                 spec,
-                await this.createNode(spec, await nodeImage(), subnet),
-                'created',
+                await this.createNode(spec, await nodeImage(), subnet, await engineSeed(), progress),
               );
               actions[spec.name] = 'created';
             }
@@ -159,7 +181,8 @@ export class LocalLabProvider implements Provider {
   }
 
   /** SSH answers and the engine answers over TLS with this cluster's certificates. */
-  private async readyNode(spec: MachineSpec, id: string, action: 'created' | 'started' | 'reused') {
+  private async readyNode(spec: MachineSpec, node: NodeStart) {
+    const { id, action } = node;
     const ip = await this.nodeIp(id);
     return prepareHost(
       spec,
@@ -170,7 +193,7 @@ export class LocalLabProvider implements Provider {
       },
       this.options,
       // A restarted node's init starts dockerd again with the args it kept: give it a moment.
-      { engineGraceMs: action === 'started' ? 20_000 : 0 },
+      { engineGraceMs: action === 'started' ? 20_000 : 0, engineStateWritten: node.seeded },
     );
   }
 
@@ -285,7 +308,13 @@ export class LocalLabProvider implements Provider {
     }
   }
 
-  private async createNode(spec: MachineSpec, image: string, subnet: string | undefined): Promise<string> {
+  private async createNode(
+    spec: MachineSpec,
+    image: string,
+    subnet: string | undefined,
+    seed: string | undefined,
+    progress: Progress,
+  ): Promise<NodeStart> {
     await this.options.knownHosts.forget(spec.name);
     const volume = this.volumeName(spec.name);
     // A node volume without its container is a leftover (a run that died between the two, a container
@@ -296,6 +325,15 @@ export class LocalLabProvider implements Provider {
       Name: volume,
       Labels: { [labels.cluster]: this.options.prefix, [labels.machine]: spec.name },
     });
+    // The copy runs while the node boots: its dockerd starts only once the engine setup has written
+    // its arguments, and the setup waits for the copy first.
+    const seeded = seed
+      ? copySeed(this.docker, image, seed, volume).then((whole) => {
+          if (!whole) progress(`the engine seed ${seed} is not whole: ${spec.name} gets its images sent`);
+        })
+      : undefined;
+    // Until the setup waits for it, a failed copy must not count as unhandled.
+    seeded?.catch(() => undefined);
     await this.docker.createVolume({
       Name: this.sharedVolumeName,
       Labels: { [labels.cluster]: this.options.prefix },
@@ -311,31 +349,13 @@ export class LocalLabProvider implements Provider {
         [labels.index]: String(spec.index),
       },
       HostConfig: {
-        // @types/dockerode lags the Engine API: CgroupnsMode (API 1.41) is real but not typed.
-        ...({ CgroupnsMode: 'host' } as object),
-        // --privileged fails here (CAP_SYS_RESOURCE is not in the bounding set): every other
-        // capability is what a nested dockerd needs to make namespaces, mounts and iptables rules.
-        CapAdd: ['ALL'],
-        CapDrop: ['SYS_RESOURCE'],
-        // Nested containers get their own seccomp/AppArmor profiles from the inner dockerd; the
-        // outer ones would refuse the syscalls it uses to set them up.
-        SecurityOpt: ['seccomp=unconfined', 'apparmor=unconfined'],
-        // The CLI's `--security-opt systempaths=unconfined`: /proc and /sys unmasked and writable,
-        // which the inner dockerd needs to set sysctls and mount proc for its containers.
-        ...({ MaskedPaths: [], ReadonlyPaths: [] } as object),
-        // The inner runc creates device nodes for its containers. The cgroup namespace is the host's
-        // (above) because the inner dockerd manages cgroups in that hierarchy, as a host's dockerd would.
-        DeviceCgroupRules: ['a *:* rwm'],
-        Binds: [
-          '/sys/fs/cgroup:/sys/fs/cgroup:rw',
+        ...nodeHostConfig([
           // overlay2 cannot stack on the container's own overlay root: /var/lib/docker is a volume.
           `${volume}:/var/lib/docker`,
           // One volume that every node of the cluster mounts: the lab's stand-in for an NFS export
           // (no kernel NFS here), which the storage step binds under each replica's registry volume.
           `${this.sharedVolumeName}:${labSharedDir}`,
-        ],
-        // /run holds pid files and sockets that must not survive a restart, as on a host.
-        Tmpfs: { '/run': 'rw,nosuid,nodev,mode=755' },
+        ]),
         NetworkMode: this.networkName,
       },
       ...(subnet && {
@@ -354,7 +374,7 @@ export class LocalLabProvider implements Provider {
       { path: '/' },
     );
     await container.start();
-    return container.id;
+    return { id: container.id, action: 'created', seeded };
   }
 
   private async nodeIp(id: string): Promise<string> {
@@ -363,6 +383,33 @@ export class LocalLabProvider implements Provider {
     if (!ip) throw new Error(`${info.Name.replace(/^\//, '')} has no IP on ${this.networkName}`);
     return ip;
   }
+}
+
+/**
+ * What a node container needs to run a nested dockerd like a host's, with `binds` for its engine's
+ * state and the cluster's shared volume (an engine seed's builder is made the same way).
+ */
+function nodeHostConfig(binds: string[]): Docker.HostConfig {
+  return {
+    // @types/dockerode lags the Engine API: CgroupnsMode (API 1.41) is real but not typed.
+    ...({ CgroupnsMode: 'host' } as object),
+    // --privileged fails here (CAP_SYS_RESOURCE is not in the bounding set): every other
+    // capability is what a nested dockerd needs to make namespaces, mounts and iptables rules.
+    CapAdd: ['ALL'],
+    CapDrop: ['SYS_RESOURCE'],
+    // Nested containers get their own seccomp/AppArmor profiles from the inner dockerd; the
+    // outer ones would refuse the syscalls it uses to set them up.
+    SecurityOpt: ['seccomp=unconfined', 'apparmor=unconfined'],
+    // The CLI's `--security-opt systempaths=unconfined`: /proc and /sys unmasked and writable,
+    // which the inner dockerd needs to set sysctls and mount proc for its containers.
+    ...({ MaskedPaths: [], ReadonlyPaths: [] } as object),
+    // The inner runc creates device nodes for its containers. The cgroup namespace is the host's
+    // (above) because the inner dockerd manages cgroups in that hierarchy, as a host's dockerd would.
+    DeviceCgroupRules: ['a *:* rwm'],
+    Binds: ['/sys/fs/cgroup:/sys/fs/cgroup:rw', ...binds],
+    // /run holds pid files and sockets that must not survive a restart, as on a host.
+    Tmpfs: { '/run': 'rw,nosuid,nodev,mode=755' },
+  };
 }
 
 /**
@@ -390,6 +437,7 @@ export const localLab: ProviderRegistration = {
       hostDocker: context.hostDocker ?? new Docker(),
       identity: await ensureSshIdentity(context.dir, `dtr-ha ${config.machinePrefix}`),
       debianMirror: config.debianMirror,
+      engineSeed: config.labEngineSeed,
       tls: context.tls,
       knownHosts: context.knownHosts,
     }),
