@@ -6,19 +6,11 @@ import { isDtrName } from '../products/dtr/names';
 import { isUcpName } from '../products/ucp/names';
 import { ensurePrivateDir, writePrivateFile } from '../state/private-files';
 import { nfsServerContainer } from '../storage/userspace-nfs';
+import { redactor } from './redact';
 
 /** Containers worth collecting: UCP's, DTR's, the load balancer's and the lab's NFS server. */
 export function productContainer(name: string): boolean {
   return isUcpName(name) || isDtrName(name) || name.replace(/^\//, '') === nfsServerContainer;
-}
-
-/** Replaces every secret value by a mask, wherever it appears (logs, inspect output, errors). */
-export function redact(text: string, secrets: Array<string | undefined>): string {
-  let out = text;
-  for (const secret of secrets) {
-    if (secret && secret.length >= 4) out = out.split(secret).join('********');
-  }
-  return out;
 }
 
 /**
@@ -30,13 +22,14 @@ export async function collectDiagnostics(
   machines: Machine[],
   options: { dir: string; provider?: Provider; secrets: Array<string | undefined> },
 ): Promise<{ dir: string; files: string[]; problems: string[] }> {
-  const { dir, secrets } = options;
+  const { dir } = options;
+  const redact = redactor(options.secrets);
   await ensurePrivateDir(dir);
   const files: string[] = [];
   const problems: string[] = [];
   const save = async (name: string, text: string) => {
     const file = path.join(dir, name);
-    await writePrivateFile(file, redact(text, secrets));
+    await writePrivateFile(file, redact(text));
     files.push(file);
   };
 
@@ -75,7 +68,7 @@ export async function collectDiagnostics(
     const providerDir = path.join(dir, 'provider');
     try {
       for (const file of await options.provider.collectLogs(providerDir)) {
-        await fs.writeFile(file, redact(await fs.readFile(file, 'utf8'), secrets), { mode: 0o600 });
+        await fs.writeFile(file, redact(await fs.readFile(file, 'utf8')), { mode: 0o600 });
         files.push(file);
       }
     } catch (error) {
