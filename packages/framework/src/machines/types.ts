@@ -72,13 +72,23 @@ export interface Provider {
   ensure(specs: MachineSpec[], progress?: Progress): Promise<EnsureResult>;
   list(): Promise<FoundMachine[]>;
   remove(names?: string[]): Promise<string[]>;
-  collectLogs(dir: string): Promise<string[]>;
+  /**
+   * The provider's own logs of its machines, as text: the caller (diagnostics) removes the secrets
+   * before anything is written, so no raw copy ever lands on disk.
+   */
+  collectLogs(): Promise<ProviderLog[]>;
   /**
    * Powers a machine off and on again (for faults, see `providerPower`); providers that cannot leave
    * these out.
    */
   stopMachine?: MachinePowerSwitch['stopMachine'];
   startMachine?: MachinePowerSwitch['startMachine'];
+}
+
+/** One log of a provider's: a file name (one path segment) and its text. */
+export interface ProviderLog {
+  name: string;
+  text: string;
 }
 
 export interface EnsureResult {
