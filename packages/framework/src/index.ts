@@ -55,6 +55,7 @@ export {
   type MachinePower,
 } from './faults/faults';
 export { collectDiagnostics, diagnosticsDir } from './diagnostics/collect';
+export { diagnosticSecrets, type DiagnosticSecretsOptions } from './diagnostics/secrets';
 export { REDACTED, redact, redactor, type Redactor } from './diagnostics/redact';
 export * from './handoff/handoff';
 export * from './util/lock';

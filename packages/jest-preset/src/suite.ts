@@ -11,9 +11,9 @@ import {
   adminPassword,
   collectDiagnostics,
   configuredPower,
+  diagnosticSecrets,
   diagnosticsDir,
   loadConfig,
-  secretValues,
   releaseProfileOf,
   uninstallDtr,
   up,
@@ -239,7 +239,12 @@ export class DTRHATestSuite {
     const name = path.basename(currentTestPath() ?? 'suite').replace(/[^A-Za-z0-9._-]/g, '_');
     const result = await collectDiagnostics(this.framework.machines, {
       dir: diagnosticsDir(this.framework.clusterDir, name),
-      secrets: secretValues(this.framework.config, this.admin.password),
+      secrets: await diagnosticSecrets({
+        config: this.framework.config,
+        clusterDir: this.framework.clusterDir,
+        adminPassword: this.admin.password,
+        machines: this.framework.machines,
+      }),
     });
     process.stderr.write(`dtr-ha: a test failed; diagnostics of the cluster are in ${result.dir}\n`);
     return result.dir;
