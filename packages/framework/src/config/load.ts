@@ -6,6 +6,7 @@ import { parse as parseDotenv } from 'dotenv';
 import { parse as parseShell, type ParseEntry } from 'shell-quote';
 import { registryHost } from './image-ref';
 import { checkReleasePair } from './release-pair';
+import { withMaskedSecrets } from './secret-flags';
 import type { UpTarget } from './up-target';
 import {
   BOOLEAN_OFF,
@@ -42,7 +43,10 @@ export interface Config {
   testArgs: string[];
   /** `local`, `generic`, or a docker-machine driver name. */
   machineDriver: 'local' | 'generic' | (string & {});
-  /** The words of MACHINE_CREATE_FLAGS, as they are: each provider reads its own flags. */
+  /**
+   * The words of MACHINE_CREATE_FLAGS, as they are: each provider reads its own flags. Serialised or
+   * printed, the array shows its secrets masked (MaskedFlagWords).
+   */
   machineCreateFlags: string[];
   machinePrefix: string;
   /** Empty unless GENERIC_MACHINE_LIST is set. */
@@ -384,7 +388,7 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
         : ok.NUM_MACHINES,
     testArgs: ok.TEST_ARGS,
     machineDriver: ok.MACHINE_DRIVER,
-    machineCreateFlags: ok.MACHINE_CREATE_FLAGS,
+    machineCreateFlags: withMaskedSecrets(ok.MACHINE_CREATE_FLAGS),
     machinePrefix: ok.MACHINE_PREFIX,
     genericMachineList: ok.GENERIC_MACHINE_LIST ?? [],
     ucpPullImages: ok.UCP_PULL_IMAGES,
