@@ -106,6 +106,41 @@ describe('the flag mask', () => {
 });
 
 describe('create-flag secrets stay out of messages and serialised configuration', () => {
+  const secretError = (flags: string): string => {
+    try {
+      load({ MACHINE_DRIVER: 'amazonec2', MACHINE_CREATE_FLAGS: flags });
+    } catch (error) {
+      return (error as Error).message;
+    }
+    throw new Error('expected a ConfigError');
+  };
+
+  test.each([
+    ['--amazonec2-secret-key Zq7AKIA$SECRET', /the value of --amazonec2-secret-key refers to a variable/],
+    ['--amazonec2-secret-key=Zq7AKIA$SECRET', /the value of --amazonec2-secret-key refers to a variable/],
+    [
+      '--amazonec2-secret-key Zq7AKIA;SECRET',
+      /the value of --amazonec2-secret-key has an unquoted shell operator/,
+    ],
+    ['--amazonec2-secret-key Zq7AKIA*SECRET', /the value of --amazonec2-secret-key has an unquoted \* or \?/],
+    ['--amazonec2-secret-key Zq7AKIA{SECRET,x}', /the value of --amazonec2-secret-key has a brace expansion/],
+    [
+      '--amazonec2-secret-key ~SECRET/Zq7AKIA',
+      /the value of --amazonec2-secret-key starts with ~ and a name/,
+    ],
+    ['--engine-env TOKEN=Zq7AKIA$SECRET', /the value of --engine-env refers to a variable/],
+    ['--swarm-discovery token://Zq7AKIA$SECRET', /the value of --swarm-discovery refers to a variable/],
+    [
+      '--engine-registry-mirror https://ci:Zq7AKIA$SECRET@m',
+      /the value of --engine-registry-mirror refers to a variable/,
+    ],
+  ])('%s: the error names the flag, never a part of its value', (flags, message) => {
+    const error = secretError(flags);
+    expect(error).toMatch(/^MACHINE_CREATE_FLAGS: /);
+    expect(error).toMatch(message);
+    expect(error).not.toMatch(/SECRET|Zq7/);
+  });
+
   test('JSON.stringify, util.inspect and Jest’s diffs show MACHINE_CREATE_FLAGS masked; the words stay usable', () => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { inspect } = require('node:util') as typeof import('node:util');
