@@ -11,9 +11,9 @@ import {
   adminPassword,
   collectDiagnostics,
   configuredPower,
+  diagnosticSecrets,
   diagnosticsDir,
   loadConfig,
-  secretValues,
   releaseProfileOf,
   uninstallDtr,
   up,
@@ -86,7 +86,9 @@ export class DTRHATestSuite {
   readonly framework: HAFramework;
   /**
    * The UCP admin, for the DTR API and `docker login`. The password comes from the environment or the
-   * state dir (empty before UCP exists; `setup()` fills it in).
+   * state dir (empty before UCP exists; `setup()` fills it in). It reads as `suite.admin.password` but
+   * is not enumerable: the suite printed, serialised or shown in a failed test's diff never holds it
+   * (nor does `{ ...suite.admin }`).
    */
   readonly admin: { username: string; password: string };
   readonly util: SuiteUtil;
@@ -115,7 +117,7 @@ export class DTRHATestSuite {
     reporter?: StatusReporter,
   ) {
     this.framework = { machines, config, clusterDir: handoff.cluster.dir };
-    this.admin = { username: config.admin.username, password };
+    this.admin = adminAccount(config.admin.username, password);
     this.util = new SuiteUtil(this);
     this.faults = new Faults(machines, configuredPower(config));
     this.reporter = reporter ?? defaultReporter(config);
@@ -256,7 +258,12 @@ export class DTRHATestSuite {
     const name = path.basename(currentTestPath() ?? 'suite').replace(/[^A-Za-z0-9._-]/g, '_');
     const result = await collectDiagnostics(this.framework.machines, {
       dir: diagnosticsDir(this.framework.clusterDir, name),
-      secrets: secretValues(this.framework.config, this.admin.password),
+      secrets: await diagnosticSecrets({
+        config: this.framework.config,
+        clusterDir: this.framework.clusterDir,
+        adminPassword: this.admin.password,
+        machines: this.framework.machines,
+      }),
     });
     process.stderr.write(`dtr-ha: a test failed; diagnostics of the cluster are in ${result.dir}\n`);
     return result.dir;
@@ -314,6 +321,23 @@ export class DTRHATestSuite {
       lb: { host: lbInfo.host, port: lbInfo.port, url: lbInfo.url, machine: this.machine(lbInfo.machine) },
     };
   }
+}
+
+/**
+ * The admin account with a password that reads and sets like a property but is not enumerable, so
+ * JSON.stringify, util.inspect and Jest's diffs (which print enumerable keys only) leave it out.
+ */
+function adminAccount(username: string, password: string): { username: string; password: string } {
+  let current = password;
+  const admin = { username } as { username: string; password: string };
+  Object.defineProperty(admin, 'password', {
+    get: () => current,
+    set: (value: string) => {
+      current = value;
+    },
+    enumerable: false,
+  });
+  return admin;
 }
 
 /**

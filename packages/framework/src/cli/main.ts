@@ -8,7 +8,6 @@ import {
   UP_TARGETS,
   describeEnvironment,
   loadConfig,
-  secretValues,
   type Config,
   type UpTarget,
 } from '../config';
@@ -18,6 +17,7 @@ import { providerRegistration } from '../machines/providers';
 import { openCluster, toMachines } from '../cluster/cluster-context';
 import { adminPassword } from '../cluster/admin-password';
 import { collectDiagnostics, diagnosticsDir } from '../diagnostics/collect';
+import { diagnosticSecrets } from '../diagnostics/secrets';
 import { Faults, providerPower } from '../faults/faults';
 import { findReplicas } from '../products/dtr/dtr';
 import { readMachinesFile } from '../cluster/cluster-file';
@@ -179,7 +179,12 @@ program
       const result = await collectDiagnostics(machines, {
         dir: diagnosticsDir(context.dir),
         provider: context.provider,
-        secrets: secretValues(config, await adminPassword(config, context.dir)),
+        secrets: await diagnosticSecrets({
+          config,
+          clusterDir: context.dir,
+          adminPassword: await adminPassword(config, context.dir),
+          machines,
+        }),
       });
       for (const problem of result.problems) process.stderr.write(`warning: ${problem}\n`);
       process.stdout.write(`${result.dir}\n`);
