@@ -4,7 +4,6 @@
 // each into Jest's own option. Flags Jest has no use for are said and dropped; anything else passes on.
 const { spawnSync } = require('node:child_process');
 const path = require('node:path');
-const { loadConfig, ConfigError } = require('../packages/framework/dist');
 
 /** Ginkgo flag → Jest arguments (a function receives the flag's value). */
 const ginkgo = {
@@ -46,6 +45,8 @@ function toJestArgs(words) {
 module.exports = { toJestArgs };
 
 if (require.main === module) {
+  // Only here: toJestArgs (and its unit test) must not need a build of the framework.
+  const { loadConfig, ConfigError } = require('../packages/framework/dist');
   let config;
   try {
     config = loadConfig();

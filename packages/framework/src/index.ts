@@ -54,6 +54,8 @@ export {
   type ReplicaRef,
   type MachinePower,
 } from './faults/faults';
-export { collectDiagnostics, diagnosticsDir, redact } from './diagnostics/collect';
+export { collectDiagnostics, diagnosticsDir } from './diagnostics/collect';
+export { diagnosticSecrets, type DiagnosticSecretsOptions } from './diagnostics/secrets';
+export { REDACTED, redact, redactor, type Redactor } from './diagnostics/redact';
 export * from './handoff/handoff';
 export * from './util/lock';

@@ -126,8 +126,11 @@ export async function setup(options: SetupOptions = {}): Promise<SetupResult> {
     onWait: (message) => reporter.info(` … ${message}`),
   });
   try {
-    const result = await up(config, { until, reporter });
+    // The lock is checked before every step of `up` and before the handoff is written: a run that
+    // lost it (stopped past its stale time, taken over) stops instead of acting beside the new holder.
+    const result = await up(config, { until, reporter, lock });
     result.handles.forEach((m) => m.dispose());
+    lock.assertHeld();
     const runId = newRunId();
     const file = handoffPath(result.context.dir, runId);
     // Holding the run lock, no other run of this cluster is going: older handoffs are leftovers.
@@ -142,7 +145,7 @@ export async function setup(options: SetupOptions = {}): Promise<SetupResult> {
     await writeHandoff(file, handoff);
     process.env[HANDOFF_ENV] = file;
     // Should the process end without globalTeardown (Ctrl-C in watch mode), the handoff goes with it;
-    // the lock is released by proper-lockfile's own exit hook.
+    // the lock is released by its own exit hook.
     const exitHook = () => removeHandoffSync(file);
     process.once('exit', exitHook);
     setRunState({ config, handoffPath: file, handoff, lock, reporter, exitHook });
@@ -174,7 +177,7 @@ export async function teardown(options: TeardownOptions = {}): Promise<{ purged:
     await removeHandoff(state.handoffPath);
     if (process.env[HANDOFF_ENV] === state.handoffPath) delete process.env[HANDOFF_ENV];
     const purge = options.purge ?? state.config.purgeMachines;
-    return { purged: purge ? await down(state.config, { reporter }) : [] };
+    return { purged: purge ? await down(state.config, { reporter, lock: state.lock }) : [] };
   } finally {
     await state.lock.release();
   }

@@ -3,7 +3,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Faults, type Machine } from '@dtr-ha/framework';
 import {
+  LockLostError,
   buildHandoff,
+  clusterLockPath,
   handoffPath,
   loadConfig,
   newRunId,
@@ -92,7 +94,8 @@ describe('DTRHATestSuite.load', () => {
     expect(suite.framework.clusterDir).toBe(clusterDir);
     expect(suite.framework.machines.map((m) => m.name)).toEqual(['unit-1', 'unit-2', 'unit-3']);
     expect(suite.controller.name).toBe('unit-1');
-    expect(suite.admin).toEqual({ username: 'admin', password: 'from-the-env-1' });
+    expect(suite.admin.username).toBe('admin');
+    expect(suite.admin.password).toBe('from-the-env-1');
     expect(suite.hasDtr).toBe(false);
     expect(suite.faults).toBeInstanceOf(Faults);
     expect(() => suite.api).toThrow(/call `await suite.setup\(\)` in beforeAll .*until "machines"/);
@@ -115,7 +118,8 @@ describe('DTRHATestSuite.load', () => {
     const suite = DTRHATestSuite.loadSync({ handoffPath: file, env: baseEnv(), cwd: stateDir });
     expect(Number(process.hrtime.bigint() - started) / 1e6).toBeLessThan(100);
     expect(suite.framework.machines).toHaveLength(3);
-    expect(suite.admin).toEqual({ username: 'admin', password: '' });
+    expect(suite.admin.username).toBe('admin');
+    expect(suite.admin.password).toBe('');
     // Reading never creates the password file: that is up()'s job when it builds UCP.
     await expect(fs.stat(path.join(clusterDir, 'admin-password'))).rejects.toMatchObject({ code: 'ENOENT' });
     expect(() =>
@@ -142,9 +146,47 @@ describe('DTRHATestSuite.load', () => {
     expect(suite.replica('bbbbbbbbbbbb').machine.name).toBe('unit-3');
     expect(suite.replica(suite.machine('unit-2')).id).toBe('aaaaaaaaaaaa');
     expect(suite.dtrCaPem).toBe('DTR CA PEM\n');
-    expect(suite.api.axios.defaults.auth).toEqual({ username: 'admin', password: 'from-the-env-1' });
+    // Every request of the API client carries the admin's credentials (answered here by a stub).
+    const sent = await suite.api.axios.get('/api/v0/meta/settings', {
+      adapter: async (config) => ({ data: config.auth, status: 200, statusText: 'OK', headers: {}, config }),
+    });
+    expect(sent.data).toEqual({ username: 'admin', password: 'from-the-env-1' });
     expect(suite.util.registry).toBe('10.0.0.1');
     expect(suite.util.imageRef('app', 'v1')).toBe('10.0.0.1/admin/app:v1');
+    await suite.teardown();
+  });
+
+  test('the admin password is nowhere in the suite printed, serialised or diffed by Jest', async () => {
+    const password = 'Zq7-suite-secret';
+    const file = await writeFixture('dtr');
+    const suite = await DTRHATestSuite.load({
+      handoffPath: file,
+      env: { ...baseEnv(), UCP_ADMIN_PASSWORD: password },
+      cwd: stateDir,
+    });
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { inspect } = require('node:util') as typeof import('node:util');
+    let diff = '';
+    try {
+      expect(suite).toEqual({ admin: {} });
+    } catch (error) {
+      diff = (error as Error).message;
+    }
+    expect(diff).toContain('"username": "admin"');
+    // (JSON.stringify(suite) itself throws: suite.util points back at the suite.)
+    for (const text of [
+      JSON.stringify(suite.admin),
+      JSON.stringify({ ...suite.admin }),
+      inspect(suite, { depth: 12 }),
+      inspect(suite.admin),
+      diff,
+    ]) {
+      expect(text).not.toContain(password);
+    }
+    // Still there to read, and to set (setup() sets it once UCP has one).
+    expect(suite.admin.password).toBe(password);
+    suite.admin.password = 'changed-by-setup';
+    expect(suite.admin.password).toBe('changed-by-setup');
     await suite.teardown();
   });
 
@@ -192,6 +234,44 @@ describe('DTRHATestSuite.load', () => {
     await expect(
       DTRHATestSuite.load({ handoffPath: path.join(stateDir, 'nope.json'), env: baseEnv(), cwd: stateDir }),
     ).rejects.toThrow(/run jest with the dtr-ha preset, or set DTR_HA_HANDOFF/);
+  });
+});
+
+describe('the run lock, held by the Jest run that wrote the handoff', () => {
+  // Should setup() ever get past its lock check, it could not reach an engine.
+  const dockerHost = process.env.DOCKER_HOST;
+  beforeEach(() => {
+    process.env.DOCKER_HOST = `unix://${path.join(stateDir, 'no-engine.sock')}`;
+  });
+  afterEach(() => {
+    if (dockerHost === undefined) delete process.env.DOCKER_HOST;
+    else process.env.DOCKER_HOST = dockerHost;
+  });
+
+  test('a test file whose run no longer holds it changes nothing: setup() and teardown() stop at once', async () => {
+    // The handoff names this process as its run; the lock is held by another (as after a takeover).
+    const file = await writeFixture('machines');
+    const lockPath = clusterLockPath(stateDir, 'unit');
+    await fs.mkdir(lockPath);
+    const owner = { token: 't', pid: process.pid + 1, host: os.hostname(), since: new Date().toISOString() };
+    await fs.writeFile(
+      path.join(lockPath, 'owner.json'),
+      JSON.stringify({ ...owner, purpose: 'dtr-ha up --until dtr' }),
+    );
+    const suite = await DTRHATestSuite.load({ handoffPath: file, env: baseEnv(), cwd: stateDir });
+    await expect(suite.setup()).rejects.toThrow(
+      new RegExp(
+        `lock of cluster unit .* is no longer held by the process this one works for \\(pid ${process.pid}\\): ` +
+          'it is held by dtr-ha up --until dtr',
+      ),
+    );
+    await expect(suite.teardown()).rejects.toBeInstanceOf(LockLostError);
+    await fs.rm(lockPath, { recursive: true });
+    const free = await DTRHATestSuite.load({ handoffPath: file, env: baseEnv(), cwd: stateDir });
+    await expect(free.setup()).rejects.toThrow(
+      /no longer held by the process this one works for .*: it is free/,
+    );
+    await free.teardown().catch(() => undefined);
   });
 });
 

@@ -11,9 +11,9 @@ import {
   adminPassword,
   collectDiagnostics,
   configuredPower,
+  diagnosticSecrets,
   diagnosticsDir,
   loadConfig,
-  secretValues,
   releaseProfileOf,
   uninstallDtr,
   up,
@@ -24,12 +24,15 @@ import {
 } from '@dtr-ha/framework';
 import {
   acquireLock,
+  clusterLockPath,
   handoffConfig,
+  lockHeldBy,
   handoffMachines,
   readHandoff,
   readHandoffSync,
   type Handoff,
   type HeldLock,
+  type LockCheck,
   type ReadHandoffOptions,
 } from '@dtr-ha/framework';
 import { defaultReporter } from './run';
@@ -83,7 +86,9 @@ export class DTRHATestSuite {
   readonly framework: HAFramework;
   /**
    * The UCP admin, for the DTR API and `docker login`. The password comes from the environment or the
-   * state dir (empty before UCP exists; `setup()` fills it in).
+   * state dir (empty before UCP exists; `setup()` fills it in). It reads as `suite.admin.password` but
+   * is not enumerable: the suite printed, serialised or shown in a failed test's diff never holds it
+   * (nor does `{ ...suite.admin }`).
    */
   readonly admin: { username: string; password: string };
   readonly util: SuiteUtil;
@@ -95,6 +100,12 @@ export class DTRHATestSuite {
   readonly faults: Faults;
   private dtr: DtrState | undefined;
   private suiteLock: HeldLock | undefined;
+  /**
+   * That the cluster's run lock is still held by the Jest run that wrote the handoff (its main process,
+   * from globalSetup to globalTeardown): checked before each step of `setup()` and before `teardown()`
+   * removes DTR, so a file of a run that lost the lock does not change the cluster another run now has.
+   */
+  private readonly runLock: LockCheck;
   private installed = false;
   private readonly reporter: StatusReporter;
 
@@ -106,10 +117,14 @@ export class DTRHATestSuite {
     reporter?: StatusReporter,
   ) {
     this.framework = { machines, config, clusterDir: handoff.cluster.dir };
-    this.admin = { username: config.admin.username, password };
+    this.admin = adminAccount(config.admin.username, password);
     this.util = new SuiteUtil(this);
     this.faults = new Faults(machines, configuredPower(config));
     this.reporter = reporter ?? defaultReporter(config);
+    this.runLock = lockHeldBy(clusterLockPath(handoff.cluster.stateDir, handoff.cluster.prefix), {
+      pid: handoff.pid,
+      what: `cluster ${handoff.cluster.prefix}`,
+    });
     if (handoff.dtr && handoff.loadBalancer) {
       this.dtr = this.dtrState({ dtr: handoff.dtr, loadBalancer: handoff.loadBalancer });
     }
@@ -218,7 +233,11 @@ export class DTRHATestSuite {
       });
     }
     this.installed = true;
-    const result = await up(this.framework.config, { until: 'dtr', reporter: this.reporter });
+    const result = await up(this.framework.config, {
+      until: 'dtr',
+      reporter: this.reporter,
+      lock: this.runLock,
+    });
     // `up` may have replaced machines (recreated, new host keys): use its handles from now on.
     const old = this.framework.machines.splice(0, this.framework.machines.length, ...result.handles);
     old.forEach((m) => m.dispose());
@@ -239,7 +258,12 @@ export class DTRHATestSuite {
     const name = path.basename(currentTestPath() ?? 'suite').replace(/[^A-Za-z0-9._-]/g, '_');
     const result = await collectDiagnostics(this.framework.machines, {
       dir: diagnosticsDir(this.framework.clusterDir, name),
-      secrets: secretValues(this.framework.config, this.admin.password),
+      secrets: await diagnosticSecrets({
+        config: this.framework.config,
+        clusterDir: this.framework.clusterDir,
+        adminPassword: this.admin.password,
+        machines: this.framework.machines,
+      }),
     });
     process.stderr.write(`dtr-ha: a test failed; diagnostics of the cluster are in ${result.dir}\n`);
     return result.dir;
@@ -254,7 +278,7 @@ export class DTRHATestSuite {
     await this.faults.undoAll().catch((error: unknown) => problems.push(error));
     try {
       if (this.installed && !this.framework.config.tests.keepDtr) {
-        await uninstallDtr(this.framework.config, { reporter: this.reporter });
+        await uninstallDtr(this.framework.config, { reporter: this.reporter, lock: this.runLock });
         this.dtr = undefined;
       }
       this.installed = false;
@@ -297,6 +321,23 @@ export class DTRHATestSuite {
       lb: { host: lbInfo.host, port: lbInfo.port, url: lbInfo.url, machine: this.machine(lbInfo.machine) },
     };
   }
+}
+
+/**
+ * The admin account with a password that reads and sets like a property but is not enumerable, so
+ * JSON.stringify, util.inspect and Jest's diffs (which print enumerable keys only) leave it out.
+ */
+function adminAccount(username: string, password: string): { username: string; password: string } {
+  let current = password;
+  const admin = { username } as { username: string; password: string };
+  Object.defineProperty(admin, 'password', {
+    get: () => current,
+    set: (value: string) => {
+      current = value;
+    },
+    enumerable: false,
+  });
+  return admin;
 }
 
 /**

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { Command, Option } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import {
@@ -8,7 +8,6 @@ import {
   UP_TARGETS,
   describeEnvironment,
   loadConfig,
-  secretValues,
   type Config,
   type UpTarget,
 } from '../config';
@@ -18,11 +17,13 @@ import { providerRegistration } from '../machines/providers';
 import { openCluster, toMachines } from '../cluster/cluster-context';
 import { adminPassword } from '../cluster/admin-password';
 import { collectDiagnostics, diagnosticsDir } from '../diagnostics/collect';
+import { diagnosticSecrets } from '../diagnostics/secrets';
 import { Faults, providerPower } from '../faults/faults';
 import { findReplicas } from '../products/dtr/dtr';
 import { readMachinesFile } from '../cluster/cluster-file';
 import { up } from '../cluster/up';
 import { down } from '../cluster/teardown';
+import { acquireClusterLock, type HeldLock } from '../util/lock';
 
 // The framework package's own manifest, two levels up from both src/cli/main.ts and dist/cli/main.js,
 // so the version is the installed package's, not the one this file was built with.
@@ -35,14 +36,60 @@ const program = new Command('dtr-ha')
   .version(version)
   .showHelpAfterError();
 
+/**
+ * The commands that change the cluster — `up`, `down`, `fault` — run under its run lock, the one the
+ * preset holds from globalSetup to globalTeardown: two of them (or one and a Jest run) never act on one
+ * MACHINE_PREFIX at once; the later one waits, saying who holds the lock. `status`, `logs` and `env`
+ * take none: they only read the cluster (`logs` writes a diagnostics folder of its own), and they are
+ * wanted most while a long `up` or a test run holds the lock.
+ * Nor does `ssh`, which runs what its user asks, on purpose, at any time — as a shell on the node would.
+ */
+async function underClusterLock<T>(
+  config: Config,
+  command: string,
+  options: { lockTimeout: number },
+  work: (lock: HeldLock) => Promise<T>,
+): Promise<T> {
+  const lock = await acquireClusterLock(config.stateDir, config.machinePrefix, {
+    purpose: command,
+    timeoutMs: options.lockTimeout * 1000,
+    waitLonger: 'give --lock-timeout <seconds> (0: no limit)',
+    onWait: (message) => process.stderr.write(`dtr-ha: ${message}\n`),
+    // The error that stops the command says the rest.
+    onLost: () => process.stderr.write(`dtr-ha: ${command} lost the lock of its cluster: stopping\n`),
+  });
+  try {
+    return await work(lock);
+  } finally {
+    await lock.release();
+  }
+}
+
+const lockTimeoutOption = () =>
+  new Option(
+    '--lock-timeout <seconds>',
+    'how long to wait for a command or test run of this cluster that holds its lock (0: no limit)',
+  )
+    .argParser((value) => {
+      const seconds = Number(value);
+      if (!Number.isFinite(seconds) || seconds < 0)
+        throw new InvalidArgumentError('a number of seconds, 0 or more');
+      return seconds;
+    })
+    .default(30 * 60);
+
 program
   .command('up')
   .description('create or reuse the whole cluster: machines, images, UCP, shared storage, DTR, HAProxy')
   .addOption(
     new Option('--until <step>', 'stop after this step').choices(UP_TARGETS).default(CLI_UNTIL_DEFAULT),
   )
-  .action(async (options: { until: UpTarget }) => {
-    const result = await up(loadConfig(), { until: options.until });
+  .addOption(lockTimeoutOption())
+  .action(async (options: { until: UpTarget; lockTimeout: number }) => {
+    const config = loadConfig();
+    const result = await underClusterLock(config, `dtr-ha up --until ${options.until}`, options, (lock) =>
+      up(config, { until: options.until, lock }),
+    );
     result.handles.forEach((m) => m.dispose());
     for (const m of result.machines) {
       process.stdout.write(`${m.name}\t${m.role}\t${m.ip}\t${result.actions[m.name]}\n`);
@@ -57,8 +104,10 @@ program
 program
   .command('down')
   .description('remove every machine of the cluster (MACHINE_PREFIX)')
-  .action(async () => {
-    await down(loadConfig());
+  .addOption(lockTimeoutOption())
+  .action(async (options: { lockTimeout: number }) => {
+    const config = loadConfig();
+    await underClusterLock(config, 'dtr-ha down', options, (lock) => down(config, { lock }));
   });
 
 program
@@ -130,7 +179,12 @@ program
       const result = await collectDiagnostics(machines, {
         dir: diagnosticsDir(context.dir),
         provider: context.provider,
-        secrets: secretValues(config, await adminPassword(config, context.dir)),
+        secrets: await diagnosticSecrets({
+          config,
+          clusterDir: context.dir,
+          adminPassword: await adminPassword(config, context.dir),
+          machines,
+        }),
       });
       for (const problem of result.problems) process.stderr.write(`warning: ${problem}\n`);
       process.stdout.write(`${result.dir}\n`);
@@ -161,44 +215,52 @@ program
         .join('\n') +
       '\n<target> is a replica ID (replica actions) or a machine name',
   )
-  .action(async (action: string, target: string) => {
+  .addOption(lockTimeoutOption())
+  .action(async (action: string, target: string, options: { lockTimeout: number }) => {
     if (!(action in faultActions)) {
       throw new Error(`unknown fault ${action}: one of ${Object.keys(faultActions).join(', ')}`);
     }
     const config = loadConfig();
-    const context = await openCluster(config);
-    const records = (await readMachinesFile(context.dir)) ?? [];
-    const machines = toMachines(context, records);
-    try {
-      const faults = new Faults(machines, providerPower(context.provider));
-      const replica = async () => {
-        const found = (await findReplicas(machines)).find((r) => r.id === target);
-        if (!found) throw new Error(`no DTR replica ${target} on the machines of ${config.machinePrefix}`);
-        return found;
-      };
-      const machine = () => {
-        const found = machines.find((m) => m.name === target);
-        if (!found) throw new Error(`no machine named ${target} in cluster ${config.machinePrefix}`);
-        return found;
-      };
-      const runs: Record<keyof typeof faultActions, () => Promise<void>> = {
-        'kill-replica': async () => faults.killReplica(await replica()),
-        'stop-replica': async () => faults.stopReplica(await replica()),
-        'start-replica': async () => faults.startReplicaNow(await replica()),
-        'pause-replica': async () => faults.pauseReplica(await replica()),
-        'unpause-replica': async () => faults.unpauseReplica(await replica()),
-        'restart-replica': async () => faults.restartReplica(await replica()),
-        'stop-machine': () => faults.stopMachine(machine()),
-        'start-machine': () => faults.startMachine(machine()),
-        partition: () => faults.partition(machine()),
-        heal: () => faults.heal(machine()),
-      };
-      await runs[action as keyof typeof faultActions]();
-      process.stderr.write(`${action} ${target}: done\n`);
-    } finally {
-      machines.forEach((m) => m.dispose());
-    }
+    await underClusterLock(config, `dtr-ha fault ${action} ${target}`, options, (lock) =>
+      fault(config, action as keyof typeof faultActions, target, lock),
+    );
+    process.stderr.write(`${action} ${target}: done\n`);
   });
+
+async function fault(config: Config, action: keyof typeof faultActions, target: string, lock: HeldLock) {
+  const context = await openCluster(config);
+  const records = (await readMachinesFile(context.dir)) ?? [];
+  const machines = toMachines(context, records);
+  try {
+    const faults = new Faults(machines, providerPower(context.provider));
+    const replica = async () => {
+      const found = (await findReplicas(machines)).find((r) => r.id === target);
+      if (!found) throw new Error(`no DTR replica ${target} on the machines of ${config.machinePrefix}`);
+      return found;
+    };
+    const machine = () => {
+      const found = machines.find((m) => m.name === target);
+      if (!found) throw new Error(`no machine named ${target} in cluster ${config.machinePrefix}`);
+      return found;
+    };
+    const runs: Record<keyof typeof faultActions, () => Promise<void>> = {
+      'kill-replica': async () => faults.killReplica(await replica()),
+      'stop-replica': async () => faults.stopReplica(await replica()),
+      'start-replica': async () => faults.startReplicaNow(await replica()),
+      'pause-replica': async () => faults.pauseReplica(await replica()),
+      'unpause-replica': async () => faults.unpauseReplica(await replica()),
+      'restart-replica': async () => faults.restartReplica(await replica()),
+      'stop-machine': () => faults.stopMachine(machine()),
+      'start-machine': () => faults.startMachine(machine()),
+      partition: () => faults.partition(machine()),
+      heal: () => faults.heal(machine()),
+    };
+    lock.assertHeld();
+    await runs[action]();
+  } finally {
+    machines.forEach((m) => m.dispose());
+  }
+}
 
 export async function main(argv: string[]): Promise<void> {
   try {

@@ -10,6 +10,18 @@ import { openCluster, toMachines } from './cluster-context';
 import { clusterFilePath, readClusterFile, writeClusterFile } from './cluster-file';
 import { StatusReporter } from './status';
 import { releaseProfileOf } from '../releases';
+import type { LockCheck } from '../util/lock';
+
+/**
+ * What `uninstallDtr` and `down` are given. `lock`: the cluster's run lock the caller holds (they take
+ * none: a test file's teardown runs under the lock of Jest's main process), checked before each
+ * action, so a run that lost its lock does not take apart a cluster another run now works on.
+ */
+export interface TeardownOptions {
+  reporter?: StatusReporter;
+  hostDocker?: Docker;
+  lock?: LockCheck;
+}
 
 /**
  * Removes DTR: every replica destroyed on its machine, its registry volume released (unmounted
@@ -42,11 +54,9 @@ export async function removeDtr(
  * Removes DTR from a cluster that `up` built (the per-suite teardown, and `dtr-ha down --dtr`): the
  * machines and UCP stay for the next suite.
  */
-export async function uninstallDtr(
-  config: Config,
-  options: { reporter?: StatusReporter; hostDocker?: Docker } = {},
-): Promise<string[]> {
+export async function uninstallDtr(config: Config, options: TeardownOptions = {}): Promise<string[]> {
   const reporter = options.reporter ?? new StatusReporter();
+  options.lock?.assertHeld();
   const context = await openCluster(config, { hostDocker: options.hostDocker });
   const info = await readClusterFile(context.dir);
   if (!info?.ucp) return [];
@@ -62,6 +72,7 @@ export async function uninstallDtr(
       };
       const removed = await removeDtr(access, machines, detail);
       detail(removed.length ? `destroyed replicas ${removed.join(', ')}` : 'no DTR replica found');
+      options.lock?.assertHeld();
       await writeClusterFile(context.dir, {
         machines: info.machines,
         ucp: info.ucp,
@@ -75,14 +86,16 @@ export async function uninstallDtr(
 }
 
 /** `dtr-ha down`: removes every machine of the cluster and the records of them. */
-export async function down(config: Config, options: { reporter?: StatusReporter; hostDocker?: Docker } = {}) {
+export async function down(config: Config, options: TeardownOptions = {}) {
   const reporter = options.reporter ?? new StatusReporter();
+  options.lock?.assertHeld();
   const context = await openCluster(config, { hostDocker: options.hostDocker });
   const removed = await reporter.step(`Removing the machines of ${config.machinePrefix}`, async (detail) => {
     const names = await context.provider.remove();
     detail(names.length ? `removed ${names.join(', ')}` : 'no machines found');
     return names;
   });
+  options.lock?.assertHeld();
   await fs.rm(clusterFilePath(context.dir), { force: true });
   await context.knownHosts.flush();
   return removed;

@@ -7,7 +7,8 @@ import { openCluster, type ClusterContext } from './cluster-context';
 import { writeClusterFile } from './cluster-file';
 import { StatusReporter } from './status';
 import { releaseProfileOf } from '../releases';
-import { need, stepsUntil, type StepContext } from './steps';
+import type { LockCheck } from '../util/lock';
+import { need, runSteps, stepsUntil, type StepContext } from './steps';
 
 // `down` moved to ./teardown; the provider and stand-in integration tests import it from here with `up`.
 export { down } from './teardown';
@@ -20,6 +21,12 @@ export interface UpOptions {
    * machines only, UCP too, or the whole cluster (the CLI and the preset have theirs, in config).
    */
   until: UpTarget;
+  /**
+   * The cluster's run lock, which the caller holds (`up` does not take it: a Jest worker runs it under
+   * the lock of Jest's main process). Checked before every step: once it is lost, `up` stops there
+   * with a LockLostError, and leaves cluster.json to the new holder.
+   */
+  lock?: LockCheck;
 }
 
 export interface UpResult extends EnsureResult {
@@ -37,26 +44,37 @@ export interface UpResult extends EnsureResult {
  */
 export async function up(config: Config, options: UpOptions): Promise<UpResult> {
   const reporter = options.reporter ?? new StatusReporter();
-  const { until } = options;
+  const { until, lock } = options;
   // Checked again here (loadConfig did): a Config built by hand must be a supported pair too.
   const profile = releaseProfileOf(config);
   const hostDocker = options.hostDocker ?? new Docker();
+  lock?.assertHeld();
   const context = await reporter.step(`Preparing cluster state for ${config.machinePrefix}`, () =>
     openCluster(config, { hostDocker }),
   );
   const ctx: StepContext = { config, context, reporter, hostDocker, profile };
   try {
-    for (const step of stepsUntil(until)) await step.run(ctx);
+    await runSteps(stepsUntil(until), ctx, lock);
   } catch (error) {
     ctx.handles?.forEach((m) => m.dispose());
     throw error;
   } finally {
     // Once the machines step has ended well, cluster.json records this run however far it got: what
-    // a later step had not finished keeps the older run's `madeFor`.
-    if (ctx.info) {
+    // a later step had not finished keeps the older run's `madeFor`. A run that lost its lock leaves
+    // the record to the run that holds it now.
+    if (ctx.info && stillHeld(lock)) {
       await writeClusterFile(context.dir, ctx.info);
       await context.knownHosts.flush();
     }
   }
   return { ...need(ctx, 'ensured'), context, info: need(ctx, 'info'), handles: need(ctx, 'handles') };
+}
+
+function stillHeld(lock: LockCheck | undefined): boolean {
+  try {
+    lock?.assertHeld();
+    return true;
+  } catch {
+    return false;
+  }
 }

@@ -31,6 +31,7 @@ export {
   type ImageConfig,
   type LoadConfigOptions,
   type ShellWords,
+  type ShellWordsOptions,
   type ValueSource,
 } from './load';
 export {

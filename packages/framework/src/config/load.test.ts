@@ -1,3 +1,4 @@
+import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -495,6 +496,70 @@ describe('splitShellWords', () => {
     const result = splitShellWords(text);
     expect(result.ok).toBe(false);
     if (!result.ok) expect(result.errors.join('\n')).toMatch(pattern);
+  });
+});
+
+describe('splitShellWords: ~ and braces as a shell reads them', () => {
+  test.each([
+    ['--generic-ssh-key ~/.ssh/id_rsa', ['--generic-ssh-key', '/home/u/.ssh/id_rsa']],
+    ['~', ['/home/u']],
+    // Quoted, or not at the start of a word, a ~ is a ~ (`--key=~/x` too: bash leaves it).
+    [`'~/x' "~/x" \\~/x x~ --key=~/x a:~/x`, ['~/x', '~/x', '~/x', 'x~', '--key=~/x', 'a:~/x']],
+    // Braces a shell leaves alone, and quoted ones.
+    [`{} {a} '{a,b}' "{1..3}" \\{a,b\\} {a','b}`, ['{}', '{a}', '{a,b}', '{1..3}', '{a,b}', '{a,b}']],
+  ])('%s', (text, words) => {
+    expect(splitShellWords(text, { home: '/home/u' })).toEqual({ ok: true, words });
+  });
+
+  test.each([
+    ['--amazonec2-tags {a,b}', /^word "\{a,b\}" has a brace expansion/],
+    ['x{1..3}', /^word "x\{1..3\}" has a brace expansion/],
+    ['--dir {a,{b,c}}/x', /^word "\{a,\{b,c\}\}\/x" has a brace expansion/],
+    ['--key ~root/.ssh/id_rsa', /^word "~root\/.ssh\/id_rsa" starts with "~root", a user's home directory/],
+    ['~+/x', /^word "~\+\/x" starts with "~\+"/],
+    ['--engine-env KEYS=~/k', /^word "KEYS=~\/k" has a ~ after "=" or ":" in a NAME=value word/],
+    ['PATH=/bin:~/bin', /^word "PATH=\/bin:~\/bin" has a ~ after "=" or ":"/],
+  ])('%s is refused, naming the word', (text, pattern) => {
+    const result = splitShellWords(text, { home: '/home/u' });
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.errors.join('\n')).toMatch(pattern);
+  });
+
+  test('wherever it accepts a text, its words are the words bash makes of it', () => {
+    // Bounded: 400 random texts of the characters that quoting, ~ and braces turn on.
+    const pieces = ['a', 'b', ' ', "'", '"', '\\', '~', '{', '}', ',', '..', '/', '=', '-', ':', '#', 'x'];
+    let seed = 20240601;
+    const next = (n: number) => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) % n;
+    let compared = 0;
+    for (let k = 0; k < 400; k++) {
+      let text = '';
+      for (let i = 1 + next(9); i > 0; i--) text += pieces[next(pieces.length)];
+      const split = splitShellWords(text, { home: '/h' });
+      if (!split.ok) continue;
+      const bash = spawnSync('bash', ['-c', `set -f; printf '%s\\0' ${text}`], {
+        env: { HOME: '/h', PATH: process.env.PATH },
+        encoding: 'utf8',
+      });
+      if (bash.status !== 0) continue;
+      // printf prints one empty word when it is given none.
+      const words = bash.stdout.split('\0').slice(0, -1);
+      expect({ text, words: split.words.length ? split.words : [''] }).toEqual({ text, words });
+      compared++;
+    }
+    expect(compared).toBeGreaterThan(100);
+  });
+
+  test('MACHINE_CREATE_FLAGS with a brace expansion is a configuration error naming the variable and the word', () => {
+    expect(
+      linesAbout(
+        configError({ MACHINE_CREATE_FLAGS: '--amazonec2-tags env,{ci,dev}' }),
+        'MACHINE_CREATE_FLAGS',
+      ),
+    ).toEqual([expect.stringMatching(/^MACHINE_CREATE_FLAGS: word "env,\{ci,dev\}" has a brace expansion/)]);
+    expect(load({ MACHINE_CREATE_FLAGS: '--generic-ssh-key ~/.ssh/id_rsa' }).machineCreateFlags).toEqual([
+      '--generic-ssh-key',
+      path.join(home, '.ssh', 'id_rsa'),
+    ]);
   });
 });
 

@@ -6,6 +6,7 @@ import { parse as parseDotenv } from 'dotenv';
 import { parse as parseShell, type ParseEntry } from 'shell-quote';
 import { registryHost } from './image-ref';
 import { checkReleasePair } from './release-pair';
+import { secretWordNames, withMaskedSecrets } from './secret-flags';
 import type { UpTarget } from './up-target';
 import {
   BOOLEAN_OFF,
@@ -42,7 +43,10 @@ export interface Config {
   testArgs: string[];
   /** `local`, `generic`, or a docker-machine driver name. */
   machineDriver: 'local' | 'generic' | (string & {});
-  /** The words of MACHINE_CREATE_FLAGS, as they are: each provider reads its own flags. */
+  /**
+   * The words of MACHINE_CREATE_FLAGS, as they are: each provider reads its own flags. Serialised or
+   * printed, the array shows its secrets masked (MaskedFlagWords).
+   */
   machineCreateFlags: string[];
   machinePrefix: string;
   /** Empty unless GENERIC_MACHINE_LIST is set. */
@@ -166,8 +170,8 @@ const parsers: { [K in VariableKind]: Parser<K> } = {
     );
     return broken ? bad(broken.message) : text;
   },
-  'shell-words': (text, _spec, bad) => {
-    const split = splitShellWords(text);
+  'shell-words': (text, spec, bad, { home }) => {
+    const split = splitShellWords(text, { home, secretFlags: spec.secretFlags });
     return split.ok ? split.words : reportAll(split.errors, bad);
   },
   'host-list': (text, _spec, bad) => {
@@ -386,7 +390,7 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
         : ok.NUM_MACHINES,
     testArgs: ok.TEST_ARGS,
     machineDriver: ok.MACHINE_DRIVER,
-    machineCreateFlags: ok.MACHINE_CREATE_FLAGS,
+    machineCreateFlags: withMaskedSecrets(ok.MACHINE_CREATE_FLAGS),
     machinePrefix: ok.MACHINE_PREFIX,
     genericMachineList: ok.GENERIC_MACHINE_LIST ?? [],
     ucpPullImages: ok.UCP_PULL_IMAGES,
@@ -471,71 +475,218 @@ function isHttpUrl(text: string): boolean {
 
 export type ShellWords = { ok: true; words: string[] } | { ok: false; errors: string[] };
 
-/**
- * Splits a shell-quoted string into words, the way a shell would for one simple command, and refuses
- * whatever a shell would do more with: operators, redirects, globs, comments, variables, line breaks.
- */
-export function splitShellWords(text: string): ShellWords {
-  const quoting = checkQuoting(text);
-  if ('error' in quoting) return { ok: false, errors: [quoting.error] };
-  const variablesSeen: string[] = [];
-  let entries: ParseEntry[];
-  try {
-    entries = parseShell<string>(quoting.text, (key: string) => {
-      if (key === '') return undefined; // a lone `$` stays literal
-      variablesSeen.push(key);
-      return '';
-    });
-  } catch (err) {
-    return { ok: false, errors: [`cannot be parsed: ${(err as Error).message}`] };
-  }
-  const errors: string[] = [];
-  const words: string[] = [];
-  for (const entry of entries) {
-    if (typeof entry === 'string') words.push(entry);
-    else if ('comment' in entry) {
-      errors.push('contains "#", which starts a shell comment: quote it if it is part of a value');
-    } else if (entry.op === 'glob') {
-      errors.push(
-        'contains an unquoted * or ?, a glob: quote it, nothing is expanded (no shell is involved)',
-      );
-    } else {
-      errors.push(
-        `contains the shell operator ${JSON.stringify(entry.op)}: only arguments are allowed ` +
-          '(no shell is involved); quote it if it is part of a value',
-      );
-    }
-  }
-  for (const name of new Set(variablesSeen)) {
-    errors.push(
-      `refers to the variable $${name}: variables are not expanded; write the value itself, ` +
-        'or quote the $ with single quotes or a backslash',
-    );
-  }
-  return errors.length > 0 ? { ok: false, errors: [...new Set(errors)] } : { ok: true, words };
+export interface ShellWordsOptions {
+  /** What a leading `~` stands for, as a shell expands it. Default: the user's home directory. */
+  home?: string;
+  /**
+   * The words are flags whose secrets (config/secret-flags.ts) a problem must never quote, not even
+   * in part: it says what the word is instead ("the value of --amazonec2-secret-key refers to a
+   * variable", not "refers to the variable $SECRET" of `Zq7AKIA$SECRET`).
+   */
+  secretFlags?: boolean;
+}
+
+/** What is wrong with one word. */
+type WordProblem =
+  | { kind: 'parse'; message: string }
+  | { kind: 'comment' | 'glob' | 'brace' | 'tilde-user' | 'tilde-assignment' }
+  | { kind: 'operator'; op: string }
+  | { kind: 'variable'; name: string };
+
+/** One word of the text as the scan found it. */
+interface ScannedWord {
+  /** As written. */
+  source: string;
+  /** As shell-quote gets it (see scanWords). */
+  text: string;
+  /** `home`: starts with an unquoted `~` or `~/`; `user`: with an unquoted `~name`. */
+  tilde?: 'home' | 'user';
+  /** Has an unquoted brace expansion: `{a,b}`, `{1..3}`. */
+  brace: boolean;
+  /** Is `NAME=…` with an unquoted `~` after the `=` or a `:`, which bash expands and other shells do not. */
+  assignmentTilde: boolean;
 }
 
 /**
- * shell-quote silently drops an unterminated quote, so scan the quoting first, as a POSIX shell does
- * (plus bash's `$'...'`). Also escapes an unquoted `#` inside a word, which a shell keeps literal but
- * shell-quote would read as a comment, and single-quotes an escaped `*` or `?`. Returns the text to parse, or the problem.
+ * Splits a shell-quoted string into words, the way a shell would for one simple command, and refuses
+ * whatever a shell would do more with or otherwise: operators, redirects, globs, comments, variables,
+ * line breaks, brace expansion (bash's `{a,b}` is two words, dash's one), `~name`, and a `~` after the
+ * `=` or a `:` of `NAME=value` (bash expands it, dash does not). A `~` or `~/…` starting a word is the
+ * home directory, as in every shell; quoted, or anywhere else, it stays a `~`.
  */
-function checkQuoting(text: string): { text: string } | { error: string } {
+export function splitShellWords(text: string, options: ShellWordsOptions = {}): ShellWords {
+  const scanned = scanWords(text);
+  if ('error' in scanned) return { ok: false, errors: [scanned.error] };
+  const home = options.home ?? os.homedir();
+  const words: string[] = [];
+  const problems: { word: number; problem: WordProblem }[] = [];
+  scanned.words.forEach((word, index) => {
+    const parsed = parseWord(word.text);
+    const found = [...parsed.problems];
+    if (word.tilde === 'user') found.push({ kind: 'tilde-user' });
+    if (word.brace) found.push({ kind: 'brace' });
+    if (word.assignmentTilde) found.push({ kind: 'tilde-assignment' });
+    found.forEach((problem) => problems.push({ word: index, problem }));
+    words.push(word.tilde === 'home' ? home + parsed.value.slice(1) : parsed.value);
+  });
+  if (problems.length === 0) return { ok: true, words };
+  const secrets = options.secretFlags ? secretWordNames(words) : [];
+  const errors = problems.map(({ word, problem }) => {
+    const secret = secrets[word];
+    return secret === undefined
+      ? describeProblem(problem, scanned.words[word].source)
+      : describeSecretProblem(problem, secret);
+  });
+  return { ok: false, errors: [...new Set(errors)] };
+}
+
+/** One word through shell-quote: its text, and whatever a shell would do more with. */
+function parseWord(text: string): { value: string; problems: WordProblem[] } {
+  const problems: WordProblem[] = [];
+  const variablesSeen = new Set<string>();
+  let entries: ParseEntry[];
+  try {
+    entries = parseShell<string>(text, (key: string) => {
+      if (key === '') return undefined; // a lone `$` stays literal
+      variablesSeen.add(key);
+      return '';
+    });
+  } catch (err) {
+    return { value: '', problems: [{ kind: 'parse', message: (err as Error).message }] };
+  }
+  let value = '';
+  for (const entry of entries) {
+    if (typeof entry === 'string') value += entry;
+    else if ('comment' in entry) problems.push({ kind: 'comment' });
+    else if (entry.op === 'glob') problems.push({ kind: 'glob' });
+    else problems.push({ kind: 'operator', op: entry.op });
+  }
+  for (const name of variablesSeen) problems.push({ kind: 'variable', name });
+  return { value, problems };
+}
+
+const NOT_EXPANDED =
+  'variables are not expanded; write the value itself, or quote the $ with single quotes or a backslash';
+
+/** A problem of a word that may be shown. */
+function describeProblem(problem: WordProblem, word: string): string {
+  switch (problem.kind) {
+    case 'parse':
+      return `cannot be parsed: ${problem.message}`;
+    case 'comment':
+      return 'contains "#", which starts a shell comment: quote it if it is part of a value';
+    case 'glob':
+      return 'contains an unquoted * or ?, a glob: quote it, nothing is expanded (no shell is involved)';
+    case 'operator':
+      return (
+        `contains the shell operator ${JSON.stringify(problem.op)}: only arguments are allowed ` +
+        '(no shell is involved); quote it if it is part of a value'
+      );
+    case 'variable':
+      return `refers to the variable $${problem.name}: ${NOT_EXPANDED}`;
+    case 'tilde-user':
+      return (
+        `word ${JSON.stringify(word)} starts with ${JSON.stringify(word.split('/')[0])}, a user's home directory ` +
+        'in a shell, which is not looked up here: write the path itself, or quote the ~'
+      );
+    case 'tilde-assignment':
+      return (
+        `word ${JSON.stringify(word)} has a ~ after "=" or ":" in a NAME=value word, which bash expands ` +
+        'and other shells do not: write the path itself, or quote the ~'
+      );
+    case 'brace':
+      return (
+        `word ${JSON.stringify(word)} has a brace expansion, which a shell turns into several words ` +
+        '({a,b} into a b, {1..3} into 1 2 3) and nothing here does: write the words, or quote the braces'
+      );
+  }
+}
+
+/** A problem of a word that carries a secret: what kind of problem, and no character of the word. */
+function describeSecretProblem(problem: WordProblem, secret: string): string {
+  switch (problem.kind) {
+    case 'parse':
+      return `${secret} cannot be parsed as shell words`;
+    case 'comment':
+      return `${secret} starts a shell comment (an unquoted # at the start of a word): quote it`;
+    case 'glob':
+      return `${secret} has an unquoted * or ?, a glob: quote it, nothing is expanded`;
+    case 'operator':
+      return `${secret} has an unquoted shell operator (one of ; & | < > ( )): quote it, no shell is involved`;
+    case 'variable':
+      return `${secret} refers to a variable (an unquoted $): ${NOT_EXPANDED}`;
+    case 'tilde-user':
+      return `${secret} starts with ~ and a name, a user's home directory in a shell: quote the ~`;
+    case 'tilde-assignment':
+      return `${secret} has a ~ after "=" or ":" in a NAME=value word, which bash expands: quote the ~`;
+    case 'brace':
+      return `${secret} has a brace expansion ({a,b}, {1..3}), which a shell turns into several words: quote the braces`;
+  }
+}
+
+/**
+ * What a `~` starting a word is, from the word's shape (quoted characters as \0): up to the first
+ * `/`, a lone `~` is the home directory, `~name` a user's; with a quoted character in it, bash leaves
+ * it as it is, as shell-quote does.
+ */
+function leadingTilde(shape: string): ScannedWord['tilde'] {
+  const prefix = shape.split('/')[0];
+  if (!prefix.startsWith('~') || prefix.includes('\0')) return undefined;
+  return prefix === '~' ? 'home' : 'user';
+}
+
+/** Unquoted blanks separate words, as in a shell (and in shell-quote). */
+const BLANK = /[ \t]/;
+/** Brace expansion in a word's unquoted characters (quoted ones are \0 there). */
+const BRACE_EXPANSION = /\{[^{}]*(?:,|\.\.)[^{}]*\}/;
+/** A `NAME=value` word with an unquoted `~` after the `=` or a `:` (bash's tilde expansion of assignments). */
+const ASSIGNMENT_TILDE = /^[A-Za-z_][A-Za-z0-9_]*=(?:[\s\S]*:)?~/;
+
+/**
+ * Cuts the text into words at unquoted blanks, scanning the quoting as a POSIX shell does (plus
+ * bash's `$'...'`), since shell-quote silently drops an unterminated quote. Each word's text for
+ * shell-quote has an unquoted `#` inside it escaped (a shell keeps it literal, shell-quote would
+ * read a comment) and an escaped `*` or `?` single-quoted (shell-quote takes `\*` for a glob). What
+ * is left unquoted tells a leading `~` and brace expansion apart from their quoted, literal forms.
+ */
+function scanWords(text: string): { words: ScannedWord[] } | { error: string } {
+  const words: ScannedWord[] = [];
+  let source = '';
   let out = '';
+  /** The word's characters, each quoted one as \0. */
+  let shape = '';
+  const endWord = () => {
+    if (source === '') return;
+    const tilde = leadingTilde(shape);
+    words.push({
+      source,
+      text: out,
+      brace: BRACE_EXPANSION.test(shape),
+      assignmentTilde: ASSIGNMENT_TILDE.test(shape),
+      ...(tilde ? { tilde } : {}),
+    });
+    [source, out, shape] = ['', '', ''];
+  };
   let i = 0;
   while (i < text.length) {
     const c = text[i];
     const start = i;
+    if (BLANK.test(c)) {
+      endWord();
+      i += 1;
+      continue;
+    }
     if (c === '\\') {
       if (i + 1 >= text.length) return { error: 'ends with a lone backslash' };
-      if (text[i + 1] === '*' || text[i + 1] === '?') {
-        // shell-quote takes an escaped * or ? for a glob; single quotes mean the same and it gets them right.
-        out += `'${text[i + 1]}'`;
-        i += 2;
-        continue;
-      }
       i += 2;
-    } else if (c === '$' && text[i + 1] === "'") {
+      source += text.slice(start, i);
+      shape += '\0';
+      // shell-quote takes an escaped * or ? for a glob; single quotes mean the same and it gets them right.
+      out +=
+        text[start + 1] === '*' || text[start + 1] === '?' ? `'${text[start + 1]}'` : text.slice(start, i);
+      continue;
+    }
+    if (c === '$' && text[i + 1] === "'") {
       let j = i + 2;
       while (j < text.length && text[j] !== "'") j += text[j] === '\\' ? 2 : 1;
       if (j >= text.length)
@@ -553,16 +704,20 @@ function checkQuoting(text: string): { text: string } | { error: string } {
       i = j + 1;
     } else if (c === '\n' || c === '\r') {
       return { error: 'contains a line break outside quotes, which a shell reads as the end of a command' };
-    } else if (c === '#' && i > 0 && !/\s/.test(text[i - 1])) {
-      out += '\\#';
-      i += 1;
-      continue;
     } else {
+      // One unquoted character; a `#` inside a word is literal to a shell.
       i += 1;
+      out += c === '#' && source !== '' ? '\\#' : c;
+      source += c;
+      shape += c;
+      continue;
     }
+    source += text.slice(start, i);
     out += text.slice(start, i);
+    shape += '\0'.repeat(i - start);
   }
-  return { text: out };
+  endWord();
+  return { words };
 }
 
 const HOST_LABEL = '[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?';

@@ -9,7 +9,7 @@ const UNSET = '(unset)';
 const EMPTY = '(empty)';
 
 function shellWords(words: readonly string[]): string {
-  return words.map((word) => (word === MASK || word.endsWith(`=${MASK}`) ? word : quote([word]))).join(' ');
+  return words.map((word) => (word.includes(MASK) ? word : quote([word]))).join(' ');
 }
 
 const onOff = (value: boolean): string => (value ? 'on' : 'off');

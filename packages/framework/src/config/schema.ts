@@ -160,11 +160,17 @@ const table = [
     kind: 'shell-words',
     default: '',
     description:
-      'Extra flags for `docker-machine create`, shell-quoted (quotes and backslashes work as in a shell; ' +
-      'operators such as `;`, `|`, `&&`, redirects, globs and `$VARIABLES` are rejected: nothing goes through a ' +
-      'shell). With `MACHINE_DRIVER=generic` the framework reads `--generic-ssh-user` (default `root`), ' +
-      '`--generic-ssh-key` (default `~/.ssh/id_rsa`, must exist and be readable) and `--generic-ssh-port` ' +
-      '(default 22) from them. `dtr-ha env` masks the values of flags named like secrets.',
+      'Extra flags for `docker-machine create`, shell-quoted (quotes and backslashes work as in a shell, and ' +
+      'a `~` or `~/` starting a word is the home directory; operators such as `;`, `|`, `&&`, redirects, globs, ' +
+      'brace expansion such as `{a,b}` (bash and dash differ), `~name`, a `~` after the `=` or a `:` of ' +
+      '`NAME=value` (bash expands it, dash does not) and `$VARIABLES` are rejected, naming the word: nothing ' +
+      'goes through a shell). With `MACHINE_DRIVER=generic` the framework reads `--generic-ssh-user` (default ' +
+      '`root`), `--generic-ssh-key` (default `~/.ssh/id_rsa`, must exist and be readable) and ' +
+      '`--generic-ssh-port` (default 22) from them. Secrets are masked wherever the flags are shown ' +
+      '(`dtr-ha env`, a failed command, the configuration serialised) and never quoted in an error: the ' +
+      'values of flags named like secrets (`--amazonec2-secret-key`, `--linode-root-pass`, ' +
+      '`--google-auth-encoded-json`, …), the `V` of `--engine-env K=V`, the token of ' +
+      '`--swarm-discovery token://…` and the password of any URL.',
     secret: false,
     group: 'Machines',
     example: '--generic-ssh-user ubuntu --generic-ssh-key ~/.ssh/id_rsa',

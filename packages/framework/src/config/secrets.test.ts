@@ -1,5 +1,5 @@
 import { loadConfig } from './load';
-import { maskSecretFlags, secretFlagValues } from './render';
+import { MASK, maskSecretFlags, secretFlagValues } from './render';
 import { secretValues } from './secrets';
 
 function load(env: Record<string, string> = {}) {
@@ -42,4 +42,135 @@ test('secretFlagValues are exactly what maskSecretFlags masks', () => {
     '********',
     '--last-secret',
   ]);
+});
+
+describe('the flag mask', () => {
+  test.each([
+    [
+      ['--google-auth-encoded-json', '{"private_key":"k"}'],
+      ['--google-auth-encoded-json', MASK],
+    ],
+    [['--google-auth-encoded-json={"k":1}'], [`--google-auth-encoded-json=${MASK}`]],
+    [
+      ['--engine-env', 'HTTP_PROXY=http://u:p@proxy:3128'],
+      ['--engine-env', `HTTP_PROXY=${MASK}`],
+    ],
+    [['--engine-env=TOKEN=abc'], [`--engine-env=TOKEN=${MASK}`]],
+    [
+      ['--swarm-discovery', 'token://0ac50ef75c9739f5bfeeaf00503d4e6e'],
+      ['--swarm-discovery', `token://${MASK}`],
+    ],
+    [['--swarm-discovery=token://0ac50ef7'], [`--swarm-discovery=token://${MASK}`]],
+    [
+      ['--generic-ssh-passphrase', 'pp'],
+      ['--generic-ssh-passphrase', MASK],
+    ],
+    [['--passphrase=pp'], [`--passphrase=${MASK}`]],
+    [
+      ['--linode-root-pass', 'rp'],
+      ['--linode-root-pass', MASK],
+    ],
+    [
+      ['--ovh-application-key', 'ak', '--ovh-consumer-key=ck'],
+      ['--ovh-application-key', MASK, `--ovh-consumer-key=${MASK}`],
+    ],
+    [
+      ['--azure-client-secret', 's', '-digitalocean-access-token', 't'],
+      ['--azure-client-secret', MASK, '-digitalocean-access-token', MASK],
+    ],
+    [
+      ['--engine-registry-mirror', 'https://ci:mirror-pw@mirror.example.com/v2'],
+      ['--engine-registry-mirror', `https://ci:${MASK}@mirror.example.com/v2`],
+    ],
+  ])('%j is shown as %j', (words, masked) => {
+    expect(maskSecretFlags(words)).toEqual(masked);
+    expect(secretFlagValues(words).length).toBeGreaterThan(0);
+  });
+
+  test('what carries no secret is shown as it is', () => {
+    const words = [
+      '--generic-ssh-key',
+      '~/.ssh/id_rsa',
+      '--engine-env',
+      'DEBUG',
+      '--swarm-discovery',
+      'consul://10.0.0.1:8500',
+      '--engine-opt',
+      'dns=8.8.8.8',
+      '--amazonec2-ssh-keypath',
+      '/k',
+    ];
+    expect(maskSecretFlags(words)).toEqual(words);
+    expect(secretFlagValues(words)).toEqual([]);
+  });
+});
+
+describe('create-flag secrets stay out of messages and serialised configuration', () => {
+  const secretError = (flags: string): string => {
+    try {
+      load({ MACHINE_DRIVER: 'amazonec2', MACHINE_CREATE_FLAGS: flags });
+    } catch (error) {
+      return (error as Error).message;
+    }
+    throw new Error('expected a ConfigError');
+  };
+
+  test.each([
+    ['--amazonec2-secret-key Zq7AKIA$SECRET', /the value of --amazonec2-secret-key refers to a variable/],
+    ['--amazonec2-secret-key=Zq7AKIA$SECRET', /the value of --amazonec2-secret-key refers to a variable/],
+    [
+      '--amazonec2-secret-key Zq7AKIA;SECRET',
+      /the value of --amazonec2-secret-key has an unquoted shell operator/,
+    ],
+    ['--amazonec2-secret-key Zq7AKIA*SECRET', /the value of --amazonec2-secret-key has an unquoted \* or \?/],
+    ['--amazonec2-secret-key Zq7AKIA{SECRET,x}', /the value of --amazonec2-secret-key has a brace expansion/],
+    [
+      '--amazonec2-secret-key ~SECRET/Zq7AKIA',
+      /the value of --amazonec2-secret-key starts with ~ and a name/,
+    ],
+    ['--engine-env TOKEN=Zq7AKIA$SECRET', /the value of --engine-env refers to a variable/],
+    ['--swarm-discovery token://Zq7AKIA$SECRET', /the value of --swarm-discovery refers to a variable/],
+    [
+      '--engine-registry-mirror https://ci:Zq7AKIA$SECRET@m',
+      /the value of --engine-registry-mirror refers to a variable/,
+    ],
+  ])('%s: the error names the flag, never a part of its value', (flags, message) => {
+    const error = secretError(flags);
+    expect(error).toMatch(/^MACHINE_CREATE_FLAGS: /);
+    expect(error).toMatch(message);
+    expect(error).not.toMatch(/SECRET|Zq7/);
+  });
+
+  test('JSON.stringify, util.inspect and Jest’s diffs show MACHINE_CREATE_FLAGS masked; the words stay usable', () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { inspect } = require('node:util') as typeof import('node:util');
+    const flags =
+      '--amazonec2-secret-key aws-secret-1 --engine-env=TOKEN=engine-token-2 --amazonec2-region us-west-2';
+    const config = load({ MACHINE_DRIVER: 'amazonec2', MACHINE_CREATE_FLAGS: flags });
+    expect([...config.machineCreateFlags]).toEqual([
+      '--amazonec2-secret-key',
+      'aws-secret-1',
+      '--engine-env=TOKEN=engine-token-2',
+      '--amazonec2-region',
+      'us-west-2',
+    ]);
+    let diff = '';
+    try {
+      expect(config).toEqual({});
+    } catch (error) {
+      diff = (error as Error).message;
+    }
+    for (const text of [JSON.stringify(config), inspect(config, { depth: 5 }), diff]) {
+      expect(text).toContain('--amazonec2-region');
+      expect(text).not.toContain('aws-secret-1');
+      expect(text).not.toContain('engine-token-2');
+    }
+    expect(JSON.parse(JSON.stringify(config)).machineCreateFlags).toEqual([
+      '--amazonec2-secret-key',
+      MASK,
+      `--engine-env=TOKEN=${MASK}`,
+      '--amazonec2-region',
+      'us-west-2',
+    ]);
+  });
 });

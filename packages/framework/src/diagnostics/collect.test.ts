@@ -1,23 +1,9 @@
-import { demux, productContainer, redact } from './collect';
-
-test('redact masks every occurrence of each secret and ignores unset or tiny ones', () => {
-  const text = 'login admin:s3cret-pw ok; again s3cret-pw; token=abc';
-  expect(redact(text, ['s3cret-pw', undefined, 'ab'])).toBe(
-    'login admin:******** ok; again ********; token=abc',
-  );
-});
-
-test('demux strips Docker stream headers; plain text passes through', () => {
-  const frame = (stream: number, text: string) => {
-    const body = Buffer.from(text);
-    const header = Buffer.alloc(8);
-    header[0] = stream;
-    header.writeUInt32BE(body.length, 4);
-    return Buffer.concat([header, body]);
-  };
-  expect(demux(Buffer.concat([frame(1, 'out line\n'), frame(2, 'err line\n')]))).toBe('out line\nerr line\n');
-  expect(demux(Buffer.from('already plain\n'))).toBe('already plain\n');
-});
+import { promises as fs } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { Provider } from '../machines/types';
+import { collectDiagnostics, productContainer } from './collect';
+import { REDACTED } from './redact';
 
 test("containers collected: UCP's, DTR's, the load balancer's and the lab's NFS server, no others", () => {
   const collected = [
@@ -30,4 +16,26 @@ test("containers collected: UCP's, DTR's, the load balancer's and the lab's NFS 
   const others = ['/ucp', '/nfs-ganesha-2', '/my-dtr-nginx', '/node-exporter'];
   expect(collected.filter(productContainer)).toEqual(collected);
   expect(others.filter(productContainer)).toEqual([]);
+});
+
+test("the provider's logs are written only redacted, 0600 in 0700 folders", async () => {
+  const dir = path.join(await fs.mkdtemp(path.join(os.tmpdir(), 'dtrha-diag-')), 'diagnostics', 'run');
+  const secret = 'provider-log-secret-1';
+  const provider = {
+    collectLogs: async () => [{ name: 'dtrha-1.log', text: `dockerd: login with ${secret}\n` }],
+  } as unknown as Provider;
+  const previous = process.umask(0o022);
+  try {
+    const result = await collectDiagnostics([], { dir, provider, secrets: [secret] });
+    const file = path.join(dir, 'provider', 'dtrha-1.log');
+    expect(result.files).toEqual([file]);
+    expect(await fs.readFile(file, 'utf8')).toBe(`dockerd: login with ${REDACTED}\n`);
+    expect((await fs.stat(file)).mode & 0o777).toBe(0o600);
+    for (const folder of [dir, path.dirname(file)]) expect((await fs.stat(folder)).mode & 0o777).toBe(0o700);
+    // Nothing else was written: no raw copy, no temporary file.
+    expect(await fs.readdir(path.dirname(file))).toEqual(['dtrha-1.log']);
+  } finally {
+    process.umask(previous);
+    await fs.rm(path.dirname(path.dirname(dir)), { recursive: true, force: true });
+  }
 });

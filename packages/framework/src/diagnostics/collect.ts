@@ -1,42 +1,36 @@
-import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
+import { demux } from '../engine/log-frames';
 import type { Machine } from '../machines/machine';
 import type { Provider } from '../machines/types';
 import { isDtrName } from '../products/dtr/names';
 import { isUcpName } from '../products/ucp/names';
 import { ensurePrivateDir, writePrivateFile } from '../state/private-files';
 import { nfsServerContainer } from '../storage/userspace-nfs';
+import { redactor } from './redact';
 
 /** Containers worth collecting: UCP's, DTR's, the load balancer's and the lab's NFS server. */
 export function productContainer(name: string): boolean {
   return isUcpName(name) || isDtrName(name) || name.replace(/^\//, '') === nfsServerContainer;
 }
 
-/** Replaces every secret value by a mask, wherever it appears (logs, inspect output, errors). */
-export function redact(text: string, secrets: Array<string | undefined>): string {
-  let out = text;
-  for (const secret of secrets) {
-    if (secret && secret.length >= 4) out = out.split(secret).join('********');
-  }
-  return out;
-}
-
 /**
  * Gathers what explains a failure into one folder: every machine's dockerd log, the logs and
- * `inspect` of every UCP, DTR and HAProxy container, and the provider's own logs. Secret values are
- * removed from everything written. Returns the folder.
+ * `inspect` of every UCP, DTR and HAProxy container, and the provider's own logs (in `provider/`).
+ * Secret values are removed from everything before it is written, 0600 in 0700 folders. Returns the
+ * folder.
  */
 export async function collectDiagnostics(
   machines: Machine[],
   options: { dir: string; provider?: Provider; secrets: Array<string | undefined> },
 ): Promise<{ dir: string; files: string[]; problems: string[] }> {
-  const { dir, secrets } = options;
+  const { dir } = options;
+  const redact = redactor(options.secrets);
   await ensurePrivateDir(dir);
   const files: string[] = [];
   const problems: string[] = [];
   const save = async (name: string, text: string) => {
     const file = path.join(dir, name);
-    await writePrivateFile(file, redact(text, secrets));
+    await writePrivateFile(file, redact(text));
     files.push(file);
   };
 
@@ -72,11 +66,10 @@ export async function collectDiagnostics(
     }),
   );
   if (options.provider) {
-    const providerDir = path.join(dir, 'provider');
+    // The provider hands over text, never a file: only the redacted text is ever written.
     try {
-      for (const file of await options.provider.collectLogs(providerDir)) {
-        await fs.writeFile(file, redact(await fs.readFile(file, 'utf8'), secrets), { mode: 0o600 });
-        files.push(file);
+      for (const log of await options.provider.collectLogs()) {
+        await save(path.join('provider', path.basename(log.name)), log.text);
       }
     } catch (error) {
       problems.push(`provider logs: ${(error as Error).message}`);
@@ -84,22 +77,6 @@ export async function collectDiagnostics(
   }
   if (problems.length) await save('problems.txt', `${problems.join('\n')}\n`);
   return { dir, files, problems };
-}
-
-/** Docker multiplexes stdout/stderr frames (8-byte headers) for non-TTY containers: strip them. */
-export function demux(buffer: Buffer): string {
-  const chunks: Buffer[] = [];
-  let offset = 0;
-  while (
-    offset + 8 <= buffer.length &&
-    (buffer[offset] === 1 || buffer[offset] === 2) &&
-    buffer.readUIntBE(offset + 1, 3) === 0
-  ) {
-    const size = buffer.readUInt32BE(offset + 4);
-    chunks.push(buffer.subarray(offset + 8, offset + 8 + size));
-    offset += 8 + size;
-  }
-  return offset === 0 ? buffer.toString('utf8') : Buffer.concat(chunks).toString('utf8');
 }
 
 export function diagnosticsDir(clusterDir: string, label = 'logs'): string {

@@ -72,7 +72,11 @@ export interface Provider {
   ensure(specs: MachineSpec[], progress?: Progress, options?: EnsureOptions): Promise<EnsureResult>;
   list(): Promise<FoundMachine[]>;
   remove(names?: string[]): Promise<string[]>;
-  collectLogs(dir: string): Promise<string[]>;
+  /**
+   * The provider's own logs of its machines, as text: the caller (diagnostics) removes the secrets
+   * before anything is written, so no raw copy ever lands on disk.
+   */
+  collectLogs(): Promise<ProviderLog[]>;
   /**
    * Powers a machine off and on again (for faults, see `providerPower`); providers that cannot leave
    * these out.
@@ -89,6 +93,12 @@ export interface EnsureOptions {
    * they are sent afterwards all the same, to every machine that lacks them.
    */
   images?: readonly string[];
+}
+
+/** One log of a provider's: a file name (one path segment) and its text. */
+export interface ProviderLog {
+  name: string;
+  text: string;
 }
 
 export interface EnsureResult {

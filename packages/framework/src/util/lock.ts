@@ -1,110 +1,189 @@
 /**
- * Cross-process locks on the local file system (proper-lockfile: an atomic `mkdir`, kept fresh by its
- * holder; a lock whose holder stopped refreshing it — killed, crashed, machine slept — is stale and is
- * taken over). Used so that two Jest runs of one MACHINE_PREFIX wait for each other, while runs of
- * other prefixes go on side by side.
+ * Cross-process locks on the local file system. Every entry point that changes a cluster holds its
+ * cluster's run lock (`dtr-ha up`, `down`, `fault`; the preset from globalSetup to globalTeardown), so
+ * two of them never act on one MACHINE_PREFIX at once, while other prefixes go on side by side.
+ *
+ * A lock is a directory made with an atomic `mkdir` and kept fresh by its holder (proper-lockfile
+ * touches the directory's mtime, and notices when the directory is no longer the one it touched). In
+ * it, `owner.json` names the holder: a token unique to this taking of the lock, pid, host, command and
+ * since when, and on Linux the process's start time, boot id and pid namespace — so that a new process
+ * that was given a dead holder's pid (as in a restarted container) is not taken for the holder.
+ *
+ * A lock whose holder is gone is taken over: it was not refreshed for `staleMs` (killed, crashed,
+ * machine slept), or its holder is a process of this machine that no longer runs (its pid is free or
+ * belongs to a process that started at another time). Takeovers are judged and done under a second,
+ * short lock (`<lock>.takeover`), so two waiters never both remove a lock and both think they got it.
+ *
+ * A holder can still lose its lock: stopped (SIGSTOP, a suspended VM) for longer than the stale time,
+ * taken over, then resumed. It learns so — `signal` aborts, `assertHeld()` throws LockLostError — and
+ * long work calls `assertHeld()` before each action, so that it stops instead of acting beside the
+ * new holder.
  */
-import { promises as fs, rmSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import * as fsCallback from 'node:fs';
+import { promises as fs, readFileSync, readlinkSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as lockfile from 'proper-lockfile';
-import { clusterStateDir, ensurePrivateDir, readTextIfExists } from '../state/private-files';
+import { clusterStateDir, ensurePrivateDir } from '../state/private-files';
 
+/** Who holds a lock: `<lock>/owner.json`. */
 export interface LockOwner {
+  /** Random, unique to one taking of the lock: a holder knows its lock by it. */
+  token: string;
   pid: number;
   host: string;
   /** ISO 8601. */
   since: string;
-  /** What the holder is doing, e.g. "jest run". */
+  /** The command holding it, e.g. "dtr-ha up --until dtr" or "jest run (ucp)". */
   purpose: string;
+  /** Linux: the process's start time in clock ticks after boot (field 22 of /proc/<pid>/stat). */
+  startTime?: number;
+  /** Linux: /proc/sys/kernel/random/boot_id. A start time means something only within one boot. */
+  bootId?: string;
+  /** Linux: the pid namespace (`pid:[…]`). A pid means something only within one namespace. */
+  pidNamespace?: string;
 }
 
-export interface HeldLock {
+/** What long work checks before each action: that the lock it runs under is still held. */
+export interface LockCheck {
+  /** Throws LockLostError when the lock is no longer held; otherwise does nothing. Synchronous and cheap. */
+  assertHeld(): void;
+}
+
+/** Why a lock was taken over: its holder stopped refreshing it, or is a process that no longer runs. */
+export interface Takeover {
+  reason: 'stale' | 'dead';
+  /** The holder it was taken from, when it had said who it was. */
+  from?: LockOwner;
+}
+
+export interface HeldLock extends LockCheck {
   /** The lock directory (`…/run.lock`). */
   readonly path: string;
-  /** Whether the lock was taken over from a holder that had stopped refreshing it. */
-  readonly tookOverStale: boolean;
-  /** Releases the lock; calling it again does nothing. */
+  /** This holder, as `owner.json` names it. */
+  readonly owner: LockOwner;
+  /** Set when the lock was taken over from a holder that was gone. */
+  readonly tookOver?: Takeover;
+  /** Aborts (with a LockLostError) as soon as the lock is found lost; never on release. */
+  readonly signal: AbortSignal;
+  /** Releases the lock; calling it again does nothing. A lost lock is left to whoever holds it now. */
   release(): Promise<void>;
 }
 
 export interface LockOptions {
   /** Named in messages ("cluster dtrha"). */
   what: string;
-  /** Written beside the lock for whoever waits. */
+  /** The command taking the lock, written in `owner.json` for whoever waits. */
   purpose?: string;
-  /** A lock not refreshed for this long is stale and taken over. Default 10 s (proper-lockfile's minimum is 5 s). */
+  /** A lock not refreshed for this long is stale and taken over. Default 10 s, at least 5 s. */
   staleMs?: number;
   /** How long to wait for the holder before failing. Default 30 min; 0 = forever. */
   timeoutMs?: number;
   /** How often to try again while waiting. Default 250 ms. */
   pollMs?: number;
+  /** Added to the timeout error: how the caller waits longer (e.g. "use --lock-timeout <seconds>"). */
+  waitLonger?: string;
   /** Told once when the lock is held by someone else (and every 30 s after), with who holds it. */
   onWait?: (message: string) => void;
-  /** Told if the lock is lost while held (its directory removed or its refresh failed). */
-  onCompromised?: (error: Error) => void;
+  /** Told once when the lock is found lost while held (default: a line on stderr). */
+  onLost?: (error: LockLostError) => void;
 }
 
-const DEFAULT_STALE_MS = 10_000;
+/** The lock this process held was taken over or removed: whatever it was doing must stop. */
+export class LockLostError extends Error {
+  constructor(
+    message: string,
+    readonly lockPath: string,
+  ) {
+    super(message);
+    this.name = 'LockLostError';
+  }
+}
+
+export const DEFAULT_LOCK_STALE_MS = 10_000;
+const MIN_STALE_MS = 5_000;
 const DEFAULT_TIMEOUT_MS = 30 * 60_000;
+const OWNER_FILE = 'owner.json';
+// The stale judgement is ours (under the takeover lock), so proper-lockfile must never make its own:
+// its unguarded remove-then-mkdir lets two waiters of one stale lock both believe they hold it.
+const NEVER_STALE_MS = 2 ** 31;
 
 /**
- * Takes the lock at `lockPath` (a directory that proper-lockfile creates), waiting while another
- * process holds it. Its holder is recorded in `<lockPath>.owner.json` so waiters can say whom they wait for.
+ * Takes the lock at `lockPath` (a directory), waiting while another live process holds it, taking it
+ * over from a holder that is gone (see the top of this file).
  */
 export async function acquireLock(lockPath: string, options: LockOptions): Promise<HeldLock> {
-  const staleMs = Math.max(5_000, options.staleMs ?? DEFAULT_STALE_MS);
+  const staleMs = Math.max(MIN_STALE_MS, options.staleMs ?? DEFAULT_LOCK_STALE_MS);
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const pollMs = options.pollMs ?? 250;
-  const ownerPath = `${lockPath}.owner.json`;
   await ensurePrivateDir(path.dirname(lockPath));
+  const owner: LockOwner = {
+    token: randomBytes(12).toString('hex'),
+    pid: process.pid,
+    host: os.hostname(),
+    since: '',
+    purpose: options.purpose ?? 'dtr-ha',
+    ...thisProcess(),
+  };
+  const ours = () => readOwnerSync(lockPath)?.token === owner.token;
+  const controller = new AbortController();
+  let released = false;
+  let lost: LockLostError | undefined;
+  const lose = (why: string): LockLostError => {
+    if (!lost) {
+      lost = new LockLostError(
+        `the lock of ${options.what} (${lockPath}) was lost: ${why}. This process was probably stopped ` +
+          `or blocked for longer than the lock's stale time (${Math.round(staleMs / 1000)} s); it stops ` +
+          'here so that two runs do not change the cluster at once. Run it again once the other has ended.',
+        lockPath,
+      );
+      controller.abort(lost);
+      if (options.onLost) options.onLost(lost);
+      else process.stderr.write(`dtr-ha: ${lost.message}\n`);
+    }
+    return lost;
+  };
+  const whyLost = () => {
+    const now = readOwnerSync(lockPath);
+    return now ? `it is held by ${describeOwner(now)} now` : 'its lock directory was removed';
+  };
+
   const started = Date.now();
   let lastTold = 0;
-  let sawHolder = false;
-  let tookOverStale = false;
+  let tookOver: Takeover | undefined;
   for (;;) {
-    // A holder that stopped refreshing makes the lock stale; proper-lockfile then removes it and locks.
-    const heldBefore = await lockMtime(lockPath);
     try {
       const release = await lockfile.lock(lockPath, {
         lockfilePath: lockPath,
         realpath: false,
-        stale: staleMs,
+        stale: NEVER_STALE_MS,
         update: Math.max(1_000, Math.floor(staleMs / 3)),
         retries: 0,
-        onCompromised: (error) => {
-          if (options.onCompromised) options.onCompromised(error);
-          else process.stderr.write(`dtr-ha: the lock of ${options.what} was lost: ${error.message}\n`);
+        fs: ownedLockFs(() => {
+          owner.since = new Date().toISOString();
+          return `${JSON.stringify(owner)}\n`;
+        }, ours),
+        onCompromised: () => {
+          if (!released) lose(whyLost());
         },
       });
-      tookOverStale = heldBefore !== undefined && Date.now() - heldBefore > staleMs;
-      const owner: LockOwner = {
-        pid: process.pid,
-        host: os.hostname(),
-        since: new Date().toISOString(),
-        purpose: options.purpose ?? 'dtr-ha',
-      };
-      await fs.writeFile(ownerPath, `${JSON.stringify(owner)}\n`, { mode: 0o600 }).catch(() => undefined);
-      // proper-lockfile removes the lock itself when the process exits; the owner note goes with it.
-      const removeOwnerAtExit = () => {
-        try {
-          rmSync(ownerPath, { force: true });
-        } catch {
-          // best effort at exit
-        }
-      };
-      process.once('exit', removeOwnerAtExit);
-      let released = false;
       return {
         path: lockPath,
-        tookOverStale,
+        owner,
+        tookOver,
+        signal: controller.signal,
+        assertHeld: () => {
+          if (released) throw new LockLostError(`the lock of ${options.what} was already released`, lockPath);
+          if (lost) throw lost;
+          if (!ours()) throw lose(whyLost());
+        },
         release: async () => {
           if (released) return;
           released = true;
-          process.removeListener('exit', removeOwnerAtExit);
-          await fs.rm(ownerPath, { force: true }).catch(() => undefined);
+          // ownedLockFs removes the directory only while it is still ours.
           await release().catch((error: NodeJS.ErrnoException) => {
-            // Already gone (compromised, or removed by hand): nothing left to release.
+            // Already gone (lost, or removed by hand): nothing left to release.
             if (error.code !== 'ERELEASED' && error.code !== 'ENOENT') throw error;
           });
         },
@@ -112,29 +191,34 @@ export async function acquireLock(lockPath: string, options: LockOptions): Promi
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ELOCKED') throw error;
     }
+    tookOver = undefined;
+    const holder = readOwnerSync(lockPath);
     // Held by this very process (a holder that never released it): waiting would never end.
-    const holder = await readOwner(ownerPath);
-    if (holder && holder.pid === process.pid && holder.host === os.hostname()) {
+    if (holder && isThisProcess(holder)) {
       throw new Error(
         `${options.what} is already locked by this process (${holder.purpose}, since ${holder.since}) and ` +
           'was never released: release the lock first (e.g. call suite.teardown() in afterAll).',
       );
     }
+    const takeover = await takeOverIfAbandoned(lockPath, staleMs);
+    if (takeover) {
+      tookOver = takeover;
+      continue;
+    }
     const waited = Date.now() - started;
     if (timeoutMs > 0 && waited >= timeoutMs) {
       throw new Error(
         `timed out after ${Math.round(waited / 1000)} s waiting for the lock of ${options.what} ` +
-          `(${lockPath}), held by ${describeOwner(await readOwner(ownerPath))}. If no such process runs any ` +
-          `more, the lock becomes stale ${Math.round(staleMs / 1000)} s after it stopped and is taken over.`,
+          `(${lockPath}), held by ${describeOwner(readOwnerSync(lockPath))}. Let that command finish ` +
+          'and try again, or stop it if it hangs: the lock of a process that has ended is taken over ' +
+          `at once on its machine, elsewhere once it has not been refreshed for ${Math.round(staleMs / 1000)} s.` +
+          (options.waitLonger ? ` To wait longer, ${options.waitLonger}.` : ''),
       );
     }
-    if (options.onWait && (!sawHolder || Date.now() - lastTold >= 30_000)) {
-      options.onWait(
-        `waiting for ${options.what}: locked by ${describeOwner(await readOwner(ownerPath))} (${lockPath})`,
-      );
+    if (options.onWait && (!lastTold || Date.now() - lastTold >= 30_000)) {
+      options.onWait(`waiting for ${options.what}: locked by ${describeOwner(holder)} (${lockPath})`);
       lastTold = Date.now();
     }
-    sawHolder = true;
     await new Promise((resolve) => setTimeout(resolve, pollMs));
   }
 }
@@ -153,27 +237,196 @@ export function acquireClusterLock(
   return acquireLock(clusterLockPath(stateDir, prefix), { what: `cluster ${prefix}`, ...options });
 }
 
-/** Whether the lock at `lockPath` is held and fresh (not stale). */
-export async function isLocked(lockPath: string, staleMs = DEFAULT_STALE_MS): Promise<boolean> {
-  return lockfile.check(lockPath, {
-    lockfilePath: lockPath,
-    realpath: false,
-    stale: Math.max(5_000, staleMs),
-  });
+/**
+ * A check, for a process that works under a lock another process holds for it (a Jest worker under
+ * the run lock of Jest's main process), that the lock is still held by that process.
+ */
+export function lockHeldBy(lockPath: string, holder: { pid: number; what: string }): LockCheck {
+  return {
+    assertHeld: () => {
+      const now = readOwnerSync(lockPath);
+      if (now && now.pid === holder.pid && now.host === os.hostname()) return;
+      throw new LockLostError(
+        `the lock of ${holder.what} (${lockPath}) is no longer held by the process this one works for ` +
+          `(pid ${holder.pid}): ${now ? `it is held by ${describeOwner(now)}` : 'it is free'}. Stopping ` +
+          'here so that two runs do not change the cluster at once.',
+        lockPath,
+      );
+    },
+  };
 }
 
-export async function readOwner(ownerPath: string): Promise<LockOwner | undefined> {
+/** Whether the lock at `lockPath` is held by a live holder (neither stale nor left by a dead process). */
+export async function isLocked(lockPath: string, staleMs = DEFAULT_LOCK_STALE_MS): Promise<boolean> {
+  const mtime = await lockMtime(lockPath);
+  return mtime !== undefined && !abandoned(mtime, readOwnerSync(lockPath), Math.max(MIN_STALE_MS, staleMs));
+}
+
+/** The holder of the lock at `lockPath`, as its `owner.json` says; undefined while there is none. */
+export function readOwnerSync(lockPath: string): LockOwner | undefined {
   try {
-    const text = await readTextIfExists(ownerPath);
-    return text ? (JSON.parse(text) as LockOwner) : undefined;
+    const owner = JSON.parse(readFileSync(path.join(lockPath, OWNER_FILE), 'utf8')) as LockOwner;
+    return typeof owner.token === 'string' && typeof owner.pid === 'number' ? owner : undefined;
   } catch {
+    // No lock, a lock made an instant ago (its owner.json not there yet), or a torn write.
     return undefined;
   }
 }
 
+/**
+ * The start time of process `pid` (clock ticks after boot, field 22 of /proc/<pid>/stat); `null` when
+ * there is no such process; undefined where this cannot be told (no /proc: not Linux).
+ */
+export function processStartTime(pid: number): number | null | undefined {
+  let stat: string;
+  try {
+    stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    return code === 'ENOENT' || code === 'ESRCH' ? (procExists() ? null : undefined) : undefined;
+  }
+  // "pid (comm) state ppid …": comm may hold spaces and parentheses, so count fields after the last ')'.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const startTime = Number(fields[22 - 3]);
+  return Number.isInteger(startTime) ? startTime : undefined;
+}
+
+type ProcessIdentity = Pick<LockOwner, 'startTime' | 'bootId' | 'pidNamespace'>;
+let identity: ProcessIdentity | undefined;
+
+/** What identifies this process beyond its pid, where the system tells it (Linux); read once. */
+function thisProcess(): ProcessIdentity {
+  if (identity) return identity;
+  const startTime = processStartTime(process.pid) ?? undefined;
+  return (identity = {
+    ...(startTime !== undefined && { startTime }),
+    ...dropEmpty('bootId', () => readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim()),
+    ...dropEmpty('pidNamespace', () => readlinkSync('/proc/self/ns/pid')),
+  });
+}
+
+function dropEmpty<K extends string>(key: K, read: () => string): Partial<Record<K, string>> {
+  try {
+    const value = read();
+    return value ? ({ [key]: value } as Record<K, string>) : {};
+  } catch {
+    return {};
+  }
+}
+
+function procExists(): boolean {
+  try {
+    readFileSync('/proc/self/stat');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Whether `owner` is this very process (not merely a process that was given the same pid). */
+function isThisProcess(owner: LockOwner): boolean {
+  if (owner.pid !== process.pid || owner.host !== os.hostname()) return false;
+  const self = thisProcess();
+  return (
+    owner.startTime === self.startTime &&
+    owner.bootId === self.bootId &&
+    owner.pidNamespace === self.pidNamespace
+  );
+}
+
+/**
+ * Whether `owner` is a process that no longer runs. Told only where its pid means the same here: the
+ * same host, boot and pid namespace (another container may share the state directory and a host name,
+ * not its pids), with a start time recorded. Anywhere else this says no, and staleness alone decides.
+ */
+function holderIsDead(owner: LockOwner): boolean {
+  const self = thisProcess();
+  if (owner.host !== os.hostname() || owner.startTime === undefined) return false;
+  if (!self.bootId || owner.bootId !== self.bootId) return false;
+  if (!self.pidNamespace || owner.pidNamespace !== self.pidNamespace) return false;
+  const startTime = processStartTime(owner.pid);
+  // null: no such process; another number: a later process that was given the same pid.
+  return startTime !== undefined && startTime !== owner.startTime;
+}
+
+function abandoned(
+  mtimeMs: number,
+  owner: LockOwner | undefined,
+  staleMs: number,
+): Takeover['reason'] | undefined {
+  if (Date.now() - mtimeMs > staleMs) return 'stale';
+  return owner && holderIsDead(owner) ? 'dead' : undefined;
+}
+
+/**
+ * Removes the lock at `lockPath` if its holder is gone, judged and done under `<lock>.takeover` (an
+ * atomic mkdir of its own), so that of two waiters only one removes it: the other then finds the lock
+ * free or held by the first. Undefined when the lock is held by a live holder, or the judgement is
+ * someone else's right now.
+ */
+async function takeOverIfAbandoned(lockPath: string, staleMs: number): Promise<Takeover | undefined> {
+  const guard = `${lockPath}.takeover`;
+  try {
+    await fs.mkdir(guard, { mode: 0o700 });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    // A judgement takes milliseconds: a guard this old was left by a process killed while judging.
+    const since = await lockMtime(guard);
+    if (since !== undefined && Date.now() - since > staleMs) await fs.rmdir(guard).catch(() => undefined);
+    return undefined;
+  }
+  try {
+    const mtime = await lockMtime(lockPath);
+    if (mtime === undefined) return undefined;
+    const from = readOwnerSync(lockPath);
+    const reason = abandoned(mtime, from, staleMs);
+    if (!reason) return undefined;
+    await fs.rm(lockPath, { recursive: true, force: true });
+    return { reason, ...(from && { from }) };
+  } finally {
+    await fs.rmdir(guard).catch(() => undefined);
+  }
+}
+
+/**
+ * The file system proper-lockfile works through, for one lock: its `mkdir` writes `owner.json` into
+ * the new directory before anything else sees it as held (before the mtime it will keep fresh is set),
+ * and its removals — of a lock just made whose probe failed, on release, at exit — take the directory
+ * only while it is still ours, never the lock of whoever took it over from us.
+ */
+function ownedLockFs(ownerText: () => string, ours: () => boolean) {
+  type Done = (error?: NodeJS.ErrnoException | null) => void;
+  return {
+    mkdir: (dir: string, done: Done) =>
+      fsCallback.mkdir(dir, { mode: 0o700 }, (error) => {
+        if (error) return done(error);
+        fsCallback.writeFile(
+          path.join(dir, OWNER_FILE),
+          ownerText(),
+          { mode: 0o600, flag: 'wx' },
+          (writeError) => {
+            if (!writeError) return done(null);
+            fsCallback.rm(dir, { recursive: true, force: true }, () => done(writeError));
+          },
+        );
+      }),
+    stat: fsCallback.stat,
+    utimes: fsCallback.utimes,
+    rmdir: (dir: string, done: Done) => {
+      if (!ours()) return done(null);
+      fsCallback.rm(dir, { recursive: true, force: true }, done);
+    },
+    rmdirSync: (dir: string) => {
+      if (ours()) rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
 function describeOwner(owner: LockOwner | undefined): string {
   if (!owner) return 'another process';
-  return `${owner.purpose} (pid ${owner.pid} on ${owner.host}, since ${owner.since})`;
+  const minutes = Math.floor((Date.now() - Date.parse(owner.since)) / 60_000);
+  const ago = Number.isFinite(minutes) ? (minutes < 1 ? ', under a minute ago' : `, ${minutes} min ago`) : '';
+  return `${owner.purpose} (pid ${owner.pid} on ${owner.host}, since ${owner.since}${ago})`;
 }
 
 async function lockMtime(lockPath: string): Promise<number | undefined> {

@@ -10,10 +10,14 @@ export interface CommandResult {
 export async function runCommand(
   file: string,
   args: string[],
-  options: { input?: string; env?: NodeJS.ProcessEnv; allowFailure?: boolean } = {},
+  options: { input?: string; env?: NodeJS.ProcessEnv; cwd?: string; allowFailure?: boolean } = {},
 ): Promise<CommandResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(file, args, { env: options.env ?? process.env, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(file, args, {
+      env: options.env ?? process.env,
+      cwd: options.cwd,
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk) => (stdout += chunk));

@@ -1,11 +1,12 @@
 import { describeUpTargets, type UpTarget } from '../../config';
+import type { LockCheck } from '../../util/lock';
 import { dtrPlanStep } from './dtr-plan';
 import { dtrStep } from './dtr';
 import { hostImagesStep, imagesStep } from './images';
 import { loadBalancerStep } from './load-balancer';
 import { machinesStep } from './machines';
 import { storageStep } from './storage';
-import type { Step } from './step';
+import type { Step, StepContext } from './step';
 import { trustStep } from './trust';
 import { ucpStep } from './ucp';
 
@@ -42,4 +43,17 @@ export function stepsUntil(until: UpTarget): Step[] {
   // Only a caller from JavaScript gets here with another value.
   if (last < 0) throw new Error(`up: until must be ${describeUpTargets()}, not ${JSON.stringify(until)}`);
   return upSteps.slice(0, last + 1);
+}
+
+/**
+ * Runs `steps` in their order over `ctx`. Before each, `lock.assertHeld()`: a run whose cluster lock
+ * was lost while it worked (it was stopped for longer than the lock's stale time and another run took
+ * the cluster over) throws LockLostError there, instead of acting beside the new holder. A step that
+ * is under way when the lock is lost ends first; the next one is not started.
+ */
+export async function runSteps(steps: readonly Step[], ctx: StepContext, lock?: LockCheck): Promise<void> {
+  for (const step of steps) {
+    lock?.assertHeld();
+    await step.run(ctx);
+  }
 }

@@ -65,13 +65,19 @@ export class DtrApiClient {
   ) {
     this.healthPath = options.healthPath ?? '/_ping';
     this.agent = new https.Agent({ ca: caPem, keepAlive: options.keepAlive ?? false });
-    this.credentials = auth;
+    // Not enumerable, and not in the instance's defaults: a client printed, serialised or shown in a
+    // failed test's diff (through the suite that holds it) never shows the password.
+    Object.defineProperty(this, 'credentials', { value: auth, enumerable: false });
     this.axios = axios.create({
       baseURL,
-      auth,
       timeout: options.timeoutMs ?? 10_000,
       httpsAgent: this.agent,
       validateStatus: () => true,
+    });
+    // Each request gets the credentials as it is made, unless it brings its own.
+    this.axios.interceptors.request.use((config) => {
+      if (auth && config.auth === undefined) config.auth = auth;
+      return config;
     });
   }
 

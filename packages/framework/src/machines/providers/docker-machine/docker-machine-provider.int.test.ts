@@ -170,10 +170,9 @@ test('machines are created, reused, started again and removed through the docker
   }
 
   // Logs over docker-machine ssh.
-  const logDir = path.join(store, 'logs');
-  const logs = await machines.collectLogs(logDir);
-  expect(logs.map((file) => path.basename(file))).toEqual([`${prefix}-1.log`, `${prefix}-2.log`]);
-  expect(await fs.readFile(logs[0], 'utf8')).toMatch(/API listen on .*2376/);
+  const logs = await machines.collectLogs();
+  expect(logs.map((log) => log.name)).toEqual([`${prefix}-1.log`, `${prefix}-2.log`]);
+  expect(logs[0].text).toMatch(/API listen on .*2376/);
 
   expect(await machines.remove()).toEqual([`${prefix}-1`, `${prefix}-2`]);
   expect(await machines.list()).toEqual([]);

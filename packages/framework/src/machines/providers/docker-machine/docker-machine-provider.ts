@@ -17,6 +17,7 @@ import type {
   Progress,
   Provider,
   ProviderCapabilities,
+  ProviderLog,
 } from '../../types';
 import type { ProviderRegistration } from '../registration';
 import { exposedFlagWarning, splitCreateFlags, type CreateFlagsSplit } from './driver-secret-env';
@@ -154,22 +155,18 @@ export class DockerMachineProvider implements Provider {
     return ip === '' ? ip : checkedMachineIp(name, ip);
   }
 
-  async collectLogs(dir: string): Promise<string[]> {
+  async collectLogs(): Promise<ProviderLog[]> {
     const running = (await this.list()).filter((m) => m.state === 'running');
-    if (running.length === 0) return [];
-    await fs.mkdir(dir, { recursive: true });
-    const written: string[] = [];
+    const logs: ProviderLog[] = [];
     for (const machine of running) {
       const result = await this.run(['ssh', machine.name, logCommand], { allowFailure: true });
-      const file = path.join(dir, `${machine.name}.log`);
       const failure =
         result.code === 0
           ? ''
           : `\n# docker-machine ssh ${machine.name} exited with ${result.code}:\n${result.stderr}`;
-      await fs.writeFile(file, result.stdout + failure);
-      written.push(file);
+      logs.push({ name: `${machine.name}.log`, text: result.stdout + failure });
     }
-    return written;
+    return logs;
   }
 
   /** Makes one machine exist and run; says what it took. */

@@ -8,6 +8,7 @@ import type {
   Progress,
   Provider,
   ProviderCapabilities,
+  ProviderLog,
 } from '../../types';
 import type { ProviderRegistration } from '../registration';
 import { genericSshSettings, type GenericDriverConfig } from './generic-flags';
@@ -99,7 +100,7 @@ export class GenericProvider implements Provider {
     return removed;
   }
 
-  async collectLogs(): Promise<string[]> {
+  async collectLogs(): Promise<ProviderLog[]> {
     return [];
   }
 }

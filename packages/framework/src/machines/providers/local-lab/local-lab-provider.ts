@@ -1,7 +1,5 @@
 import Docker from 'dockerode';
 import pLimit from 'p-limit';
-import { promises as fs } from 'node:fs';
-import * as path from 'node:path';
 import { prepareHost, type HostContext } from '../../host-preparation';
 import { ensureSshIdentity, type SshIdentity } from '../../../ssh/ssh-identity';
 import type {
@@ -14,6 +12,7 @@ import type {
   Progress,
   Provider,
   ProviderCapabilities,
+  ProviderLog,
 } from '../../types';
 import type { ProviderRegistration } from '../registration';
 import { ensureLabImage } from '../../../lab/lab-image';
@@ -21,6 +20,7 @@ import { labSharedDir } from '../../../lab/layout';
 import { tarSingleFile } from '../../../util/tar';
 import { ignoreMissing } from '../../../engine/ignore-missing';
 import { copySeed, ensureEngineSeed } from './engine-seed';
+import { demux } from '../../../engine/log-frames';
 
 /** Labels are the lab's only state: they say which cluster, machine and role a resource belongs to. */
 export const labels = {
@@ -214,21 +214,18 @@ export class LocalLabProvider implements Provider {
     return doomed.map((m) => m.name);
   }
 
-  async collectLogs(dir: string): Promise<string[]> {
-    const written: string[] = [];
+  async collectLogs(): Promise<ProviderLog[]> {
+    const logs: ProviderLog[] = [];
     for (const machine of await this.list()) {
       const container = this.docker.getContainer(machine.providerId!);
-      const file = path.join(dir, `${machine.name}.log`);
-      const logs = (await container.logs({
+      const buffer = (await container.logs({
         stdout: true,
         stderr: true,
         timestamps: true,
       })) as unknown as Buffer;
-      await fs.mkdir(dir, { recursive: true });
-      await fs.writeFile(file, logs);
-      written.push(file);
+      logs.push({ name: `${machine.name}.log`, text: demux(buffer) });
     }
-    return written;
+    return logs;
   }
 
   get sharedVolumeName(): string {
