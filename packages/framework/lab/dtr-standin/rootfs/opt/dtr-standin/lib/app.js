@@ -698,27 +698,26 @@ async function startReplica(engine, p, caPem, logger) {
   const registry = names.registry(p.replicaId);
   const nginx = names.nginx(p.replicaId);
   for (const name of [registry, nginx]) await engine.removeContainer(name);
-  logger.info(`Starting ${registry}`);
-  await engine.createContainer(registry, container('registry', 'registry'));
-  await engine.startContainer(registry);
-  logger.info(`Starting ${nginx} (HTTPS ${p.httpsPort}, HTTP ${p.httpPort})`);
-  await engine.createContainer(
-    nginx,
-    container('nginx', 'front', {
-      ExposedPorts: { '443/tcp': {}, '80/tcp': {} },
-      HostConfig: {
-        PortBindings: {
-          '443/tcp': [{ HostPort: String(p.httpsPort) }],
-          '80/tcp': [{ HostPort: String(p.httpPort) }],
+  // Side by side: the front waits for its registry by itself (its health says so until it answers).
+  logger.info(`Starting ${registry} and ${nginx} (HTTPS ${p.httpsPort}, HTTP ${p.httpPort})`);
+  const started = (name, spec) => engine.createContainer(name, spec).then(() => engine.startContainer(name));
+  await Promise.all([
+    started(registry, container('registry', 'registry')),
+    started(
+      nginx,
+      container('nginx', 'front', {
+        ExposedPorts: { '443/tcp': {}, '80/tcp': {} },
+        HostConfig: {
+          PortBindings: {
+            '443/tcp': [{ HostPort: String(p.httpsPort) }],
+            '80/tcp': [{ HostPort: String(p.httpPort) }],
+          },
         },
-      },
+      }),
+    ).catch((error) => {
+      throw new Fatal(`Unable to start ${nginx}: ${reason(error)}`);
     }),
-  );
-  try {
-    await engine.startContainer(nginx);
-  } catch (error) {
-    throw new Fatal(`Unable to start ${nginx}: ${reason(error)}`);
-  }
+  ]);
   if (p.overlay) await attachToOverlay(engine, p, nginx, logger);
   const deadline = Date.now() + 60000;
   let last = 'no answer yet';
