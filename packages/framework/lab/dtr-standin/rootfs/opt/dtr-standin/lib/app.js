@@ -1088,9 +1088,9 @@ async function registry(ctx, logger, line) {
   const cluster = await new store.Store(id, line).waitForCluster(logger);
   let secret;
   for (let attempt = 0; !(secret = meta.readHttpSecret()); attempt++) {
-    if (attempt % 30 === 0)
+    if (attempt % 150 === 0)
       logger.warn(`replica ${id}: waiting for the registry HTTP secret in ${meta.metaDir}`);
-    await delay(1000);
+    await delay(200);
   }
   const child = spawn('/usr/bin/docker-registry', ['serve', '/etc/dtr-standin/registry.yml'], {
     stdio: 'inherit',

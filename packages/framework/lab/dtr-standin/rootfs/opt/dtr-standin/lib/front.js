@@ -119,10 +119,10 @@ class Front {
         this.logger.info(`replica ${this.id}: certificate for ${[...new Set(dnsNames)].join(', ')}`);
         return;
       }
-      if (attempt % 30 === 0) {
+      if (attempt % 150 === 0) {
         this.logger.warn(`replica ${this.id}: waiting for the cluster metadata in ${meta.metaDir}`);
       }
-      await delay(1000);
+      await delay(200);
     }
   }
 

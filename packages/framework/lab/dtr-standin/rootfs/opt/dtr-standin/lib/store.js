@@ -198,7 +198,7 @@ async function whileForming(fn, ms = 60000) {
       return await fn();
     } catch (error) {
       if (!(error instanceof NoQuorum) || Date.now() > deadline) throw error;
-      await delay(500);
+      await delay(200);
     }
   }
 }
@@ -246,12 +246,13 @@ class Store {
       try {
         const cluster = await this.readCluster();
         if (cluster && cluster.replicas && cluster.replicas[this.id]) return cluster;
-        if (attempt % 30 === 0) logger.warn(`replica ${this.id}: not in the cluster metadata yet`);
+        if (attempt % 150 === 0) logger.warn(`replica ${this.id}: not in the cluster metadata yet`);
       } catch (error) {
-        if (attempt % 30 === 0)
+        if (attempt % 150 === 0)
           logger.warn(`replica ${this.id}: waiting for the metadata store: ${error.message}`);
       }
-      await delay(1000);
+      // Short: a replica's containers start while its install or join is still writing the metadata.
+      await delay(200);
     }
   }
 
