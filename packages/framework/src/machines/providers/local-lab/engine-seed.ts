@@ -112,13 +112,15 @@ export async function ensureEngineSeed(
     progress(`engine seed ${volume} made in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     return volume;
   } catch (error) {
+    // The builder first: a volume cannot be removed while a container holds it.
+    await builder.remove({ force: true }).catch(() => undefined);
     await docker
       .getVolume(volume)
       .remove()
       .catch(() => undefined);
     throw new Error(`making the lab's engine seed ${volume} failed: ${(error as Error).message}`);
   } finally {
-    await builder.remove({ force: true, v: false }).catch(() => undefined);
+    await builder.remove({ force: true }).catch(() => undefined);
   }
 }
 
