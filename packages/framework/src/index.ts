@@ -54,6 +54,7 @@ export {
   type ReplicaRef,
   type MachinePower,
 } from './faults/faults';
+export { FaultJournal, type FaultEntry, type FaultKind } from './faults/fault-journal';
 export { collectDiagnostics, diagnosticsDir } from './diagnostics/collect';
 export { diagnosticSecrets, type DiagnosticSecretsOptions } from './diagnostics/secrets';
 export { REDACTED, redact, redactor, type Redactor } from './diagnostics/redact';

@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import {
   DtrApiClient,
+  FaultJournal,
   Faults,
   adminPassword,
   collectDiagnostics,
@@ -119,7 +120,7 @@ export class DTRHATestSuite {
     this.framework = { machines, config, clusterDir: handoff.cluster.dir };
     this.admin = adminAccount(config.admin.username, password);
     this.util = new SuiteUtil(this);
-    this.faults = new Faults(machines, configuredPower(config));
+    this.faults = new Faults(machines, configuredPower(config), new FaultJournal(handoff.cluster.dir));
     this.reporter = reporter ?? defaultReporter(config);
     this.runLock = lockHeldBy(clusterLockPath(handoff.cluster.stateDir, handoff.cluster.prefix), {
       pid: handoff.pid,

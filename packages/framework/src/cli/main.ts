@@ -19,6 +19,7 @@ import { adminPassword } from '../cluster/admin-password';
 import { collectDiagnostics, diagnosticsDir } from '../diagnostics/collect';
 import { diagnosticSecrets } from '../diagnostics/secrets';
 import { Faults, providerPower } from '../faults/faults';
+import { FaultJournal } from '../faults/fault-journal';
 import { findReplicas } from '../products/dtr/dtr';
 import { readMachinesFile } from '../cluster/cluster-file';
 import { up } from '../cluster/up';
@@ -232,7 +233,7 @@ async function fault(config: Config, action: keyof typeof faultActions, target: 
   const records = (await readMachinesFile(context.dir)) ?? [];
   const machines = toMachines(context, records);
   try {
-    const faults = new Faults(machines, providerPower(context.provider));
+    const faults = new Faults(machines, providerPower(context.provider), new FaultJournal(context.dir));
     const replica = async () => {
       const found = (await findReplicas(machines)).find((r) => r.id === target);
       if (!found) throw new Error(`no DTR replica ${target} on the machines of ${config.machinePrefix}`);

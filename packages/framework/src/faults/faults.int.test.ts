@@ -1,8 +1,11 @@
+import * as path from 'node:path';
 import type { Config } from '../config';
 import { TempClusters } from '../../test-support/temp-cluster';
 import { up, type UpResult } from '../cluster/up';
 import { silentWriter, StatusReporter } from '../cluster/status';
 import { engineAnswers } from '../engine/engine-client';
+import { runCommand } from '../util/run-command';
+import { FaultJournal } from './fault-journal';
 import { Faults, providerPower } from './faults';
 
 // Faults on real lab nodes: iptables in each node's own network namespace, over SSH.
@@ -66,4 +69,55 @@ test('a stopped machine is unreachable until started again; its engine then answ
   await faults.undoAll();
   await expect(c.getClient().ping()).resolves.toBeTruthy();
   expect((await c.ssh('hostname')).stdout).toBe(c.name);
+});
+
+test('a partition whose process ended without healing it (dtr-ha fault) is healed by the next up, which says so', async () => {
+  const [a, b] = cluster.handles;
+  const repoRoot = path.resolve(__dirname, '../../../..');
+  const made = await runCommand(
+    process.execPath,
+    [
+      '-r',
+      'ts-node/register/transpile-only',
+      path.join(__dirname, '../cli/main.ts'),
+      'fault',
+      'partition',
+      b.name,
+    ],
+    {
+      allowFailure: true,
+      env: {
+        ...clusters.env('faults', { NUM_MACHINES: '3' }),
+        TS_NODE_PROJECT: path.join(repoRoot, 'packages/framework/tsconfig.json'),
+      },
+    },
+  );
+  expect(made.stderr).toContain(`partition ${b.name}: done`);
+  // The process is gone; its fault is still there, and written down.
+  expect(await reaches(a, b.getIP())).toBe(false);
+  const journal = new FaultJournal(cluster.context.dir);
+  expect(await journal.orphans()).toEqual([expect.objectContaining({ kind: 'partition', machine: b.name })]);
+
+  const lines: string[] = [];
+  const again = await up(config, {
+    reporter: new StatusReporter((line) => lines.push(line)),
+    until: 'machines',
+  });
+  again.handles.forEach((m) => m.dispose());
+  expect(lines.join('\n')).toMatch(new RegExp(`healed partition ${b.name} \\(left by process \\d+`));
+  expect(await reaches(a, b.getIP())).toBe(true);
+  expect((await b.ssh('iptables -t raw -S | grep -c dtr-ha-partition || true')).stdout).toBe('0');
+  expect(await journal.entries()).toEqual([]);
+});
+
+test('faults of a suite are written down before they act and struck out once undone', async () => {
+  const [, b] = cluster.handles;
+  const journal = new FaultJournal(cluster.context.dir);
+  const faults = new Faults(cluster.handles, undefined, journal);
+  await faults.partition(b);
+  // This process lives: its fault is its own to undo, not an orphan to heal.
+  expect(await journal.entries()).toEqual([expect.objectContaining({ kind: 'partition', pid: process.pid })]);
+  expect(await journal.orphans()).toEqual([]);
+  await faults.undoAll();
+  expect(await journal.entries()).toEqual([]);
 });

@@ -6,6 +6,7 @@ import { providerRegistration } from '../machines/providers';
 import type { MachinePowerSwitch } from '../machines/types';
 import { replicaContainerPattern } from '../products/dtr/names';
 import { waitFor } from '../util/wait';
+import type { FaultEntry, FaultJournal } from './fault-journal';
 
 export interface ReplicaRef {
   id: string;
@@ -57,11 +58,16 @@ const partitionTag = 'dtr-ha-partition';
  * lab nodes.
  */
 export class Faults {
-  private readonly undo: Array<{ what: string; run: () => Promise<void> }> = [];
+  private readonly undo: Array<{ what: string; run: () => Promise<void>; entry?: string }> = [];
 
+  /**
+   * `journal`: where each fault is written down before it is caused (the cluster's state directory),
+   * so that one this process never undoes (it died) is healed by the next `up` or suite setup.
+   */
   constructor(
     private readonly machines: Machine[],
     private readonly power?: MachinePower,
+    private readonly journal?: FaultJournal,
   ) {}
 
   private async replicaContainers(replica: ReplicaRef, all = true) {
@@ -73,8 +79,17 @@ export class Faults {
     return mine.map((c) => replica.machine.getClient().getContainer(c.Id));
   }
 
-  private remember(what: string, run: () => Promise<void>): void {
-    this.undo.push({ what, run });
+  /**
+   * Records the fault's undo, in memory and in the journal, before the fault is caused: a fault that
+   * fails half way (some rules inserted) is undone all the same.
+   */
+  private async remember(
+    what: string,
+    fault: Pick<FaultEntry, 'kind' | 'machine' | 'replicaId'>,
+    run: () => Promise<void>,
+  ): Promise<void> {
+    const entry = await this.journal?.add(fault);
+    this.undo.push({ what, run, entry });
   }
 
   private async startReplica(replica: ReplicaRef): Promise<void> {
@@ -88,31 +103,38 @@ export class Faults {
   /** SIGKILL every container of the replica (a crash). Undo: start them again. */
   async killReplica(replica: ReplicaRef): Promise<void> {
     const containers = await this.replicaContainers(replica, false);
+    await this.remember(`kill ${replica.id}`, replicaFault('kill-replica', replica), () =>
+      this.startReplica(replica),
+    );
     await Promise.all(containers.map((c) => c.kill()));
-    this.remember(`kill ${replica.id}`, () => this.startReplica(replica));
   }
 
   /** Stops the replica's containers (a clean shutdown). */
   async stopReplica(replica: ReplicaRef): Promise<void> {
     const containers = await this.replicaContainers(replica, false);
+    await this.remember(`stop ${replica.id}`, replicaFault('stop-replica', replica), () =>
+      this.startReplica(replica),
+    );
     await Promise.all(containers.map((c) => c.stop({ t: 2 })));
-    this.remember(`stop ${replica.id}`, () => this.startReplica(replica));
   }
 
   /** Starts a stopped or killed replica again now (and forgets the pending undo). */
   async startReplicaNow(replica: ReplicaRef): Promise<void> {
     await this.startReplica(replica);
+    await this.journal?.removeWhere((e) => e.replicaId === replica.id);
   }
 
   /** Freezes the replica's processes: it keeps its connections but answers nothing. */
   async pauseReplica(replica: ReplicaRef): Promise<void> {
     const containers = await this.replicaContainers(replica, false);
+    await this.remember(`pause ${replica.id}`, replicaFault('pause-replica', replica), () =>
+      this.startReplica(replica),
+    );
     await Promise.all(containers.map((c) => c.pause()));
-    this.remember(`pause ${replica.id}`, () => this.startReplica(replica));
   }
 
   async unpauseReplica(replica: ReplicaRef): Promise<void> {
-    await this.startReplica(replica);
+    await this.startReplicaNow(replica);
   }
 
   async restartReplica(replica: ReplicaRef): Promise<void> {
@@ -123,13 +145,16 @@ export class Faults {
   /** Powers a whole machine off (the lab stops its node container; docker-machine stops the machine). */
   async stopMachine(machine: Machine): Promise<void> {
     if (!this.power) throw new Error(`this provider cannot stop and start machines (${machine.name})`);
+    await this.remember(`stop ${machine.name}`, { kind: 'stop-machine', machine: machine.name }, () =>
+      this.power!.start(machine),
+    );
     await this.power.stop(machine);
-    this.remember(`stop ${machine.name}`, () => this.power!.start(machine));
   }
 
   async startMachine(machine: Machine): Promise<void> {
     if (!this.power) throw new Error(`this provider cannot stop and start machines (${machine.name})`);
     await this.power.start(machine);
+    await this.journal?.removeWhere((e) => e.kind === 'stop-machine' && e.machine === machine.name);
   }
 
   /**
@@ -142,23 +167,70 @@ export class Faults {
     from: Machine[] = this.machines.filter((m) => m !== machine),
   ): Promise<void> {
     const rules = from.flatMap((peer) => partitionRules(peer.getIP()));
-    await machine.shell.check(rules.map((rule) => `iptables -t raw -I ${rule}`).join(' && '));
-    this.remember(`partition ${machine.name}`, () => this.heal(machine));
+    await this.remember(`partition ${machine.name}`, { kind: 'partition', machine: machine.name }, () =>
+      this.heal(machine),
+    );
+    // -w: wait for the xtables lock (Docker's own rule changes hold it) instead of failing.
+    await machine.shell.check(rules.map((rule) => `iptables -w -t raw -I ${rule}`).join(' && '));
   }
 
   /** Removes every partition rule from `machine`. */
   async heal(machine: Machine): Promise<void> {
     await machine.shell.check(healScript());
+    await this.journal?.removeWhere((e) => e.kind === 'partition' && e.machine === machine.name);
   }
 
-  /** Undoes every fault still in place, newest first; reports all failures together. */
+  /**
+   * Undoes every fault still in place, newest first; reports all failures together. What was undone
+   * is struck from the journal; what failed stays there for the next heal.
+   */
   async undoAll(): Promise<void> {
     const failures: string[] = [];
+    const undone: string[] = [];
     while (this.undo.length) {
       const step = this.undo.pop()!;
-      await step.run().catch((error: Error) => failures.push(`${step.what}: ${error.message}`));
+      await step.run().then(
+        () => step.entry && undone.push(step.entry),
+        (error: Error) => failures.push(`${step.what}: ${error.message}`),
+      );
     }
+    await this.journal?.remove(undone);
     if (failures.length) throw new Error(`could not undo every fault:\n${failures.join('\n')}`);
+  }
+
+  /**
+   * Heals the faults of the journal that no running process will undo (theirs died), each as its own
+   * undo would; throws, naming each, for those that cannot be healed (they stay in the journal).
+   * Returns what was healed.
+   */
+  async healOrphans(): Promise<string[]> {
+    if (!this.journal) return [];
+    const healed: string[] = [];
+    const done: string[] = [];
+    const failures: string[] = [];
+    for (const entry of (await this.journal.orphans()).reverse()) {
+      const what = `${entry.kind} ${entry.replicaId ?? entry.machine} (left by process ${entry.pid} at ${entry.at})`;
+      try {
+        const machine = this.machines.find((m) => m.name === entry.machine);
+        if (!machine) throw new Error(`no machine ${entry.machine} in this cluster any more`);
+        if (entry.kind === 'partition') await this.heal(machine);
+        else if (entry.kind === 'stop-machine') {
+          if (!this.power) throw new Error(`this provider cannot start machines (${machine.name})`);
+          await this.power.start(machine);
+        } else await this.startReplica({ id: entry.replicaId!, machine });
+        healed.push(what);
+        done.push(entry.id);
+      } catch (error) {
+        failures.push(`${what}: ${(error as Error).message}`);
+      }
+    }
+    await this.journal.remove(done);
+    if (failures.length) {
+      throw new Error(
+        `could not heal every fault a dead run left (they stay in ${this.journal.file}):\n${failures.join('\n')}`,
+      );
+    }
+    return healed;
   }
 }
 
@@ -171,7 +243,24 @@ export function partitionRules(peerIp: string): string[] {
   ];
 }
 
-/** Deletes our rules by their comment, leaving every other rule of the machine alone. */
+/**
+ * Deletes our rules by their comment, leaving every other rule of the machine alone. Fails when the
+ * rules cannot be listed or deleted, or when any is still there after.
+ */
 export function healScript(): string {
-  return `iptables -t raw -S | grep -- '--comment ${partitionTag}' | sed 's/^-A /-D /' | while read -r rule; do eval iptables -t raw "$rule"; done`;
+  const ours = `grep -- '--comment ${partitionTag}'`;
+  return [
+    'set -e',
+    'rules=$(iptables -w -t raw -S)',
+    `printf '%s\\n' "$rules" | { ${ours} || true; } | sed 's/^-A /-D /' | while read -r rule; do eval iptables -w -t raw "$rule"; done`,
+    `left=$(iptables -w -t raw -S | { ${ours} || true; })`,
+    `if [ -n "$left" ]; then echo "partition rules still in place: $left" >&2; exit 1; fi`,
+  ].join('\n');
+}
+
+function replicaFault(
+  kind: 'kill-replica' | 'stop-replica' | 'pause-replica',
+  replica: ReplicaRef,
+): Pick<FaultEntry, 'kind' | 'machine' | 'replicaId'> {
+  return { kind, machine: replica.machine.name, replicaId: replica.id };
 }

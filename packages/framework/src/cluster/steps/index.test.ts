@@ -8,8 +8,8 @@ const names = (until: UpTarget) => stepsUntil(until).map((step) => step.name);
 
 test('each until runs the list from its start up to and with its last step', () => {
   // The images are made ready on this host first: one that is missing is refused before any machine exists.
-  expect(names('machines')).toEqual(['host-images', 'machines']);
-  expect(names('ucp')).toEqual(['host-images', 'machines', 'images', 'ucp']);
+  expect(names('machines')).toEqual(['host-images', 'machines', 'heal-faults']);
+  expect(names('ucp')).toEqual(['host-images', 'machines', 'heal-faults', 'images', 'ucp']);
   expect(names('dtr')).toEqual(upSteps.map((step) => step.name));
 });
 

@@ -2,6 +2,7 @@ import { describeUpTargets, type UpTarget } from '../../config';
 import type { LockCheck } from '../../util/lock';
 import { dtrPlanStep } from './dtr-plan';
 import { dtrStep } from './dtr';
+import { healFaultsStep } from './faults';
 import { hostImagesStep, imagesStep } from './images';
 import { loadBalancerStep } from './load-balancer';
 import { machinesStep } from './machines';
@@ -16,6 +17,7 @@ export { need, type Step, type StepContext } from './step';
 export const upSteps = [
   hostImagesStep,
   machinesStep,
+  healFaultsStep,
   imagesStep,
   ucpStep,
   dtrPlanStep,
@@ -32,7 +34,7 @@ export type StepName = (typeof upSteps)[number]['name'];
  * step of the list; `dtr` is the whole cluster, through the last step.
  */
 const lastStepOf = {
-  machines: 'machines',
+  machines: 'heal-faults',
   ucp: 'ucp',
   dtr: 'trust',
 } as const satisfies Record<UpTarget, StepName>;
