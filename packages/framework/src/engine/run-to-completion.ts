@@ -15,6 +15,11 @@ export interface RunSpec {
   labels?: Record<string, string>;
   /** Capabilities beyond Docker's default set (copying files with their `trusted.*` attributes). */
   capAdd?: string[];
+  /**
+   * A label (`key=value`) the container carries for a task that runs once at a time on an engine (a
+   * configuration check, a probe): containers with it that a killed run left behind are removed first.
+   */
+  task?: string;
 }
 
 export interface RunResult {
@@ -36,13 +41,27 @@ export async function runToCompletion(docker: Docker, spec: RunSpec): Promise<Ru
       .remove({ force: true })
       .catch(() => undefined);
   }
+  const labels = { ...spec.labels };
+  if (spec.task) {
+    const [key, value] = spec.task.split('=');
+    labels[key] = value;
+    const left = await docker.listContainers({ all: true, filters: { label: [spec.task] } });
+    await Promise.all(
+      left.map((c) =>
+        docker
+          .getContainer(c.Id)
+          .remove({ force: true })
+          .catch(() => undefined),
+      ),
+    );
+  }
   const container = await docker.createContainer({
     name: spec.name,
     Image: spec.image,
     Cmd: spec.cmd,
     Entrypoint: spec.entrypoint,
     Env: spec.env,
-    Labels: spec.labels,
+    Labels: labels,
     AttachStdout: true,
     AttachStderr: true,
     HostConfig: { Binds: spec.binds, NetworkMode: spec.networkMode, CapAdd: spec.capAdd },

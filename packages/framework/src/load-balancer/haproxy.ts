@@ -124,6 +124,7 @@ export async function deployHaproxy(
     image,
     cmd: ['haproxy', '-c', '-f', `${inContainer}/haproxy.cfg`],
     binds: [`${staging}:${inContainer}:ro`],
+    task: 'dtr-ha.task=haproxy-check',
   });
   if (check.code !== 0) {
     throw new Error(

@@ -64,6 +64,7 @@ export async function verifyUserspaceNfs(controller: Machine, client: Machine, i
       cmd: ['-c', `printf '%s' "${client.name}" > /tmp/probe && nfs-cp /tmp/probe '${url}'`],
       entrypoint: ['sh'],
       networkMode: 'host',
+      task: 'dtr-ha.task=nfs-probe',
     });
     if (result.code === 0) {
       const seen = await controller.ssh(`cat ${exportedDir}/${probe} && rm -f ${exportedDir}/${probe}`);
