@@ -9,6 +9,7 @@ import {
   isPhase2Container,
   parseReplicaContainer,
   replicaContainer,
+  parseReplicaVolume,
   replicaOfRegistryVolume,
 } from '../products/dtr/names';
 import { installerContainer } from '../products/ucp/names';
@@ -103,19 +104,23 @@ test('up killed while creating machines, installing UCP and installing DTR, then
     expect(volumes).toHaveLength(5);
     expect(await hostDocker.listNetworks({ filters: label })).toHaveLength(1);
 
-    // Nothing left over on the nodes: no installer containers, DTR containers and registry volumes
-    // only of the replicas that exist.
+    // Nothing left over on the nodes: no installer containers, DTR containers and volumes (the
+    // registry's, the metadata store's) only of the replicas that exist.
     for (const machine of result.handles) {
       const docker = machine.getClient();
       const names = (await docker.listContainers({ all: true })).flatMap((c) => c.Names);
       expect(names.filter((n) => n === `/${installerContainer}` || isPhase2Container(n))).toEqual([]);
       const dtrIds = new Set(names.flatMap((n) => parseReplicaContainer(n)?.id ?? []));
+      const volumeIds = new Set(
+        ((await docker.listVolumes()).Volumes ?? []).flatMap((v) => parseReplicaVolume(v.Name)?.id ?? []),
+      );
       const registryIds = ((await docker.listVolumes()).Volumes ?? []).flatMap(
         (v) => replicaOfRegistryVolume(v.Name) ?? [],
       );
       const mine = result.info.dtr!.replicas.filter((r) => r.machine === machine.name).map((r) => r.id);
       expect([...dtrIds].sort()).toEqual(mine);
       expect(registryIds.sort()).toEqual(mine);
+      expect([...volumeIds].sort()).toEqual(mine);
     }
   } finally {
     result.handles.forEach((m) => m.dispose());

@@ -10,6 +10,7 @@ import {
   replicaContainerPattern,
   replicaIdPattern,
   replicaOfNginx,
+  parseReplicaVolume,
   replicaOfRegistryVolume,
 } from './names';
 
@@ -39,6 +40,8 @@ test('the recognisers find what the builders make, as named or as the Engine API
   });
   expect(isPhase2Container(`/${replicaContainer('phase2', id)}`)).toBe(true);
   expect(replicaOfRegistryVolume(registryVolume(id))).toBe(id);
+  expect(parseReplicaVolume(`dtr-etcd-${id}`)).toEqual({ part: 'etcd', id });
+  expect(parseReplicaVolume(registryVolume(id))).toEqual({ part: 'registry', id });
   expect(isDtrName(registryVolume(id))).toBe(true);
   expect(isDtrName(`/${haproxyContainer}`)).toBe(true);
 });

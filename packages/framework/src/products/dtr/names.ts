@@ -61,6 +61,14 @@ export function isPhase2Container(name: string): boolean {
   return parseReplicaContainer(name)?.part === 'phase2';
 }
 
+/**
+ * The part and replica ID a volume name stands for: DTR names a replica's volumes as it names its
+ * containers, `dtr-<part>-<id>` (dtr-ca-…, dtr-etcd-…, dtr-registry-…, dtr-rethink-…).
+ */
+export function parseReplicaVolume(name: string): { part: string; id: string } | undefined {
+  return parseReplicaContainer(name);
+}
+
 /** The replica ID of a `dtr-registry-<id>` volume name, or undefined. */
 export function replicaOfRegistryVolume(name: string): string | undefined {
   return new RegExp(`^dtr-registry-(${replicaId})$`).exec(name)?.[1];

@@ -20,10 +20,10 @@ import { DtrApiClient, fetchServedCa } from './dtr-client';
 import {
   isPhase2Container,
   parseReplicaContainer,
+  parseReplicaVolume,
   replicaContainerPattern,
   replicaOfNginx,
   registryVolume,
-  replicaOfRegistryVolume,
 } from './names';
 
 export interface ReplicaPlan {
@@ -38,7 +38,7 @@ export interface ReplicaPlan {
 }
 
 /**
- * Containers and registry volumes of replicas that have no front container: what an install or join
+ * Containers and volumes of replicas that have no front container: what an install or join
  * that died half-way leaves. They belong to no replica, so they go (volumes unmounted first).
  */
 export async function reapOrphans(machine: Machine, detail: (message: string) => void): Promise<string[]> {
@@ -72,9 +72,9 @@ export async function reapOrphans(machine: Machine, detail: (message: string) =>
     }
   }
   for (const volume of (await docker.listVolumes()).Volumes ?? []) {
-    const id = replicaOfRegistryVolume(volume.Name);
+    const id = parseReplicaVolume(volume.Name)?.id;
     if (id && !fronts.has(id)) {
-      await releaseSharedVolume(machine, registryVolume(id));
+      await removeReplicaVolume(machine, volume.Name, id);
       reaped.add(id);
     }
   }
@@ -209,8 +209,8 @@ export function decideReplicas<M>(
 }
 
 /**
- * What a replica taken out of the cluster left on its machine: its containers (`dtr-<part>-<id>`)
- * and its registry volume (unmounted from the shared storage first). DTR's own remove deletes them
+ * What a replica taken out of the cluster left on its machine: its containers and volumes
+ * (`dtr-<part>-<id>`; the registry volume unmounted from the shared storage first). DTR's own remove deletes them
  * where it can reach the node; the lab's stand-in only reaches the engine it runs on.
  */
 export async function reapReplica(machine: Machine, id: string): Promise<string[]> {
@@ -220,13 +220,20 @@ export async function reapReplica(machine: Machine, id: string): Promise<string[
     c.Names.some((n) => pattern.test(n)),
   );
   for (const c of containers) await removeContainer(docker, c.Id);
-  const volume = registryVolume(id);
-  const volumes = (await docker.listVolumes()).Volumes ?? [];
-  await releaseSharedVolume(machine, volume);
-  return [
-    ...containers.map((c) => c.Names[0].replace(/^\//, '')),
-    ...volumes.filter((v) => v.Name === volume).map((v) => `volume ${v.Name}`),
-  ];
+  const volumes = ((await docker.listVolumes()).Volumes ?? []).filter(
+    (v) => parseReplicaVolume(v.Name)?.id === id,
+  );
+  for (const v of volumes) await removeReplicaVolume(machine, v.Name, id);
+  // The registry volume is unmounted from the shared storage even when the engine lists no volume.
+  if (!volumes.some((v) => v.Name === registryVolume(id)))
+    await releaseSharedVolume(machine, registryVolume(id));
+  return [...containers.map((c) => c.Names[0].replace(/^\//, '')), ...volumes.map((v) => `volume ${v.Name}`)];
+}
+
+/** One of a replica's volumes: the registry's is unmounted from the shared storage first. */
+async function removeReplicaVolume(machine: Machine, volume: string, id: string): Promise<void> {
+  if (volume === registryVolume(id)) await releaseSharedVolume(machine, volume);
+  else await machine.getClient().getVolume(volume).remove().catch(ignoreMissing);
 }
 
 /**
