@@ -1,3 +1,6 @@
+import { spawnSync } from 'node:child_process';
+import { promises as fs } from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Config } from '../config';
 import { TempClusters } from '../../test-support/temp-cluster';
@@ -119,5 +122,30 @@ test('faults of a suite are written down before they act and struck out once und
   expect(await journal.entries()).toEqual([expect.objectContaining({ kind: 'partition', pid: process.pid })]);
   expect(await journal.orphans()).toEqual([]);
   await faults.undoAll();
+  expect(await journal.entries()).toEqual([]);
+});
+
+test('a machine that a dead run powered off is back after up, and its fault is struck out', async () => {
+  const c = cluster.handles[2];
+  const power = providerPower(cluster.context.provider)!;
+  const journal = new FaultJournal(cluster.context.dir);
+  await power.stop(c);
+  // As a test process that died after stopping it would have left it.
+  const dead = spawnSync('true').pid!;
+  const entry = {
+    id: 'dead0001',
+    kind: 'stop-machine',
+    machine: c.name,
+    pid: dead,
+    host: os.hostname(),
+    at: new Date().toISOString(),
+  };
+  await fs.writeFile(journal.file, JSON.stringify([entry]), { mode: 0o600 });
+  expect(await journal.orphans()).toHaveLength(1);
+
+  const again = await up(config, { reporter: quiet(), until: 'machines' });
+  again.handles.forEach((m) => m.dispose());
+  expect(again.actions[c.name]).toBe('started');
+  expect(await engineAnswers(c.record.engine, 5_000)).toBe(true);
   expect(await journal.entries()).toEqual([]);
 });

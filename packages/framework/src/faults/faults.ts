@@ -215,8 +215,11 @@ export class Faults {
         if (!machine) throw new Error(`no machine ${entry.machine} in this cluster any more`);
         if (entry.kind === 'partition') await this.heal(machine);
         else if (entry.kind === 'stop-machine') {
-          if (!this.power) throw new Error(`this provider cannot start machines (${machine.name})`);
-          await this.power.start(machine);
+          // `up` has started a stopped machine already by the time it heals: then there is nothing to do.
+          if (!(await engineAnswers(machine.record.engine, 2_000))) {
+            if (!this.power) throw new Error(`this provider cannot start machines (${machine.name})`);
+            await this.power.start(machine);
+          }
         } else await this.startReplica({ id: entry.replicaId!, machine });
         healed.push(what);
         done.push(entry.id);
