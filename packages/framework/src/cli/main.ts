@@ -210,7 +210,8 @@ const faultActions = {
 program
   .command('fault <action> <target>')
   .description(
-    'cause a fault by hand, as suite.faults does in tests; undo it with its opposite action. Actions:\n' +
+    'cause a fault by hand, as suite.faults does in tests; undo it with its opposite action (the next ' +
+      '`dtr-ha up`, or a suite setup, heals whatever is still in place). Actions:\n' +
       Object.entries(faultActions)
         .map(([name, what]) => `  ${name.padEnd(16)}${what}`)
         .join('\n') +
