@@ -1,7 +1,6 @@
 import Docker from 'dockerode';
 import { X509Certificate } from 'node:crypto';
 import { promises as fs } from 'node:fs';
-import * as https from 'node:https';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { quote } from 'shell-quote';
@@ -9,6 +8,7 @@ import { loadConfig, type Config } from '../../config';
 import { down, up } from '../../cluster/up';
 import { toMachines } from '../../cluster/cluster-context';
 import { silentWriter, StatusReporter } from '../../cluster/status';
+import { call as httpsCall, type Answer } from '../../../test-support/https-call';
 import { deliverStandin } from '../../../test-support/standin-delivery';
 import type { Machine } from '../../machines/machine';
 import type { CommandLine } from '../../releases/profile';
@@ -73,58 +73,17 @@ const access = (): DtrUcpAccess => ({
   ucpPassword: adminPassword,
 });
 
-interface Answer {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  text: string;
-  json: any; // eslint-disable-line @typescript-eslint/no-explicit-any
-}
-
+/** The shared HTTPS call, with the two ways this test authenticates and a JSON body. */
 function call(
   url: string,
   options: { method?: string; ca?: string; basic?: string; bearer?: string; body?: string } = {},
 ): Promise<Answer> {
-  const target = new URL(url);
-  const headers: Record<string, string | number> = {};
-  if (options.basic) headers.Authorization = `Basic ${Buffer.from(options.basic).toString('base64')}`;
-  if (options.bearer) headers.Authorization = `Bearer ${options.bearer}`;
-  if (options.body !== undefined) {
-    headers['Content-Length'] = Buffer.byteLength(options.body);
-    headers['Content-Type'] = 'application/json';
-  }
-  return new Promise((resolve, reject) => {
-    const req = https.request(
-      {
-        method: options.method ?? 'GET',
-        hostname: target.hostname,
-        port: target.port || 443,
-        path: target.pathname + target.search,
-        headers,
-        ca: options.ca,
-        rejectUnauthorized: options.ca !== undefined,
-        agent: false,
-        timeout: 15_000,
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => {
-          const text = Buffer.concat(chunks).toString();
-          let json: unknown;
-          try {
-            json = JSON.parse(text);
-          } catch {
-            json = undefined;
-          }
-          resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json });
-        });
-      },
-    );
-    req.on('timeout', () => req.destroy(new Error(`${url}: timeout`)));
-    req.on('error', reject);
-    if (options.body !== undefined) req.write(options.body);
-    req.end();
-  });
+  const { basic, bearer, ...rest } = options;
+  const headers: Record<string, string> = {};
+  if (bearer) headers.Authorization = `Bearer ${bearer}`;
+  if (options.body !== undefined) headers['Content-Type'] = 'application/json';
+  // A bearer token wins over Basic credentials, as before.
+  return httpsCall(url, { ...rest, auth: bearer ? undefined : basic, headers });
 }
 
 const url = (i: number) => `https://${replicaNodes[i].getIP()}`;
