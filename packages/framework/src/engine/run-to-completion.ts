@@ -45,15 +45,7 @@ export async function runToCompletion(docker: Docker, spec: RunSpec): Promise<Ru
   if (spec.task) {
     const [key, value] = spec.task.split('=');
     labels[key] = value;
-    const left = await docker.listContainers({ all: true, filters: { label: [spec.task] } });
-    await Promise.all(
-      left.map((c) =>
-        docker
-          .getContainer(c.Id)
-          .remove({ force: true })
-          .catch(() => undefined),
-      ),
-    );
+    await removeLabelledContainers(docker, spec.task);
   }
   const container = await docker.createContainer({
     name: spec.name,
@@ -79,6 +71,29 @@ export async function runToCompletion(docker: Docker, spec: RunSpec): Promise<Ru
   } finally {
     await container.remove({ force: true }).catch(() => undefined);
   }
+}
+
+/**
+ * Removes (forcibly) every container with `label` (`key=value`), only those in `status` when given:
+ * what a killed run left of a task. One already gone meanwhile is no failure.
+ */
+export async function removeLabelledContainers(
+  docker: Docker,
+  label: string,
+  status?: string[],
+): Promise<void> {
+  const left = await docker.listContainers({
+    all: true,
+    filters: { label: [label], ...(status && { status }) },
+  });
+  await Promise.all(
+    left.map((c) =>
+      docker
+        .getContainer(c.Id)
+        .remove({ force: true })
+        .catch(() => undefined),
+    ),
+  );
 }
 
 /**

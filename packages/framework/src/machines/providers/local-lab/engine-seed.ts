@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import * as path from 'node:path';
 import { execInContainer } from '../../../engine/exec-in-container';
 import { ignoreMissing } from '../../../engine/ignore-missing';
-import { runToCompletion } from '../../../engine/run-to-completion';
+import { removeLabelledContainers, runToCompletion } from '../../../engine/run-to-completion';
 import { tarSingleFile } from '../../../util/tar';
 import { waitFor } from '../../../util/wait';
 import type { Progress } from '../../types';
@@ -263,18 +263,7 @@ function volumesRoot(name: string, mountpoint: string): string | undefined {
 
 /** Copies a killed run left behind: they remove themselves when they end, unless the run died first. */
 async function removeLeftoverCopies(docker: Docker): Promise<void> {
-  const copies = await docker.listContainers({
-    all: true,
-    filters: { label: [`${seedLabels.builder}=copy`], status: ['exited', 'dead', 'created'] },
-  });
-  await Promise.all(
-    copies.map((c) =>
-      docker
-        .getContainer(c.Id)
-        .remove({ force: true })
-        .catch(() => undefined),
-    ),
-  );
+  await removeLabelledContainers(docker, `${seedLabels.builder}=copy`, ['exited', 'dead', 'created']);
 }
 
 /**
