@@ -111,12 +111,9 @@ test('up killed while creating machines, installing UCP and installing DTR, then
       const names = (await docker.listContainers({ all: true })).flatMap((c) => c.Names);
       expect(names.filter((n) => n === `/${installerContainer}` || isPhase2Container(n))).toEqual([]);
       const dtrIds = new Set(names.flatMap((n) => parseReplicaContainer(n)?.id ?? []));
-      const volumeIds = new Set(
-        ((await docker.listVolumes()).Volumes ?? []).flatMap((v) => parseReplicaVolume(v.Name)?.id ?? []),
-      );
-      const registryIds = ((await docker.listVolumes()).Volumes ?? []).flatMap(
-        (v) => replicaOfRegistryVolume(v.Name) ?? [],
-      );
+      const volumes = (await docker.listVolumes()).Volumes ?? [];
+      const volumeIds = new Set(volumes.flatMap((v) => parseReplicaVolume(v.Name)?.id ?? []));
+      const registryIds = volumes.flatMap((v) => replicaOfRegistryVolume(v.Name) ?? []);
       const mine = result.info.dtr!.replicas.filter((r) => r.machine === machine.name).map((r) => r.id);
       expect([...dtrIds].sort()).toEqual(mine);
       expect(registryIds.sort()).toEqual(mine);
