@@ -44,6 +44,8 @@ interface ImageManifest {
 
 /** The label every lab image carries with the name of the recipe it was built from. */
 export const recipeNameLabel = 'dtr-ha.recipe-name';
+/** The tag an image was built as (`<repository>:<recipe hash>`): what tells a build from an alias. */
+export const recipeLabel = 'dtr-ha.recipe';
 
 /**
  * The label with the recipes folder an image was built from: a second checkout of the repository
@@ -295,7 +297,7 @@ function builderTempDir(name: string): Promise<string> {
 function imageSettings(tag: string, manifest: ImageManifest, recipe: string): string[] {
   // The recipe's name tells its builds apart from other recipes' in the same repository.
   const settings = [
-    `LABEL dtr-ha.recipe=${tag} ${recipeNameLabel}=${recipe} ${recipesDirLabel}=${JSON.stringify(labRecipesDir)}`,
+    `LABEL ${recipeLabel}=${tag} ${recipeNameLabel}=${recipe} ${recipesDirLabel}=${JSON.stringify(labRecipesDir)}`,
   ];
   if (manifest.entrypoint) settings.push(`ENTRYPOINT ${JSON.stringify(manifest.entrypoint)}`);
   if (manifest.cmd) settings.push(`CMD ${JSON.stringify(manifest.cmd)}`);
@@ -327,15 +329,19 @@ function processAlive(pid: number): boolean {
 /**
  * Earlier builds of the same recipe (`<repository>:<older hash>`) are of no use once a new one exists;
  * each is a few hundred MB. One still used by a container stays (the engine refuses to remove it).
+ * Only a build's own tag goes: an image built on this one may carry another tag in its repository
+ * (the release's installer name, `dtrha-lab/dtr:2.0.0-standin`, on a DTR 2.0 stand-in), which a
+ * cluster being set up beside this build is using.
  */
-async function removeOlderBuilds(docker: Docker, repository: string, current: string): Promise<void> {
+export async function removeOlderBuilds(docker: Docker, repository: string, current: string): Promise<void> {
   const images = await docker.listImages({ filters: { reference: [`${repository}:*`] } });
   for (const image of images) {
     // Builds without the label predate it and come from this checkout or an older one of it.
     const from = image.Labels?.[recipesDirLabel];
     if (from !== undefined && from !== labRecipesDir) continue;
+    const builtAs = image.Labels?.[recipeLabel];
     for (const ref of image.RepoTags ?? []) {
-      if (ref !== current && ref.startsWith(`${repository}:`)) {
+      if (ref !== current && ref.startsWith(`${repository}:`) && (builtAs === undefined || builtAs === ref)) {
         await docker
           .getImage(ref)
           .remove()
