@@ -494,6 +494,34 @@ describe('DTR 2.0', () => {
     expect(await leftovers(controller, fresh)).toEqual([]);
   });
 
+  test("a healthy replica is not removed while another one's store member is down", async () => {
+    // Removing b with c's member down would leave a alone of a and c: no quorum. etcd refuses that
+    // under --strict-reconfig-check; the members run without it, and the installer checks instead.
+    const member = replicaNodes[2].getClient().getContainer(`dtr-etcd-${ids[2]}`);
+    await member.stop({ t: 1 });
+    try {
+      const refused = await dtr(
+        replicaNodes[0],
+        commands.dtrRemove({ ...access(), replicaId: ids[1], existingReplicaId: ids[0] }),
+      );
+      expect(refused.code).toBe(1);
+      expect(fatal(refused)).toContain(
+        'etcdserver: re-configuration failed due to not enough started members (removing a healthy member would leave 1 of 2',
+      );
+      // Checked before anything changed: b is still a replica of the cluster, and serves.
+      const health = (await api(0, '/api/v0/meta/cluster_status')).json.replica_health;
+      expect(health[ids[1]]).toBe('OK');
+    } finally {
+      await member.start();
+    }
+    const back = await eventually(
+      async () => (await api(0, '/api/v0/meta/cluster_status')).json.replica_health,
+      (h) => Object.values(h).filter((v) => v === 'OK').length === 3,
+      30_000,
+    );
+    expect(back).toEqual({ [ids[0]]: 'OK', [ids[1]]: 'OK', [ids[2]]: 'OK' });
+  });
+
   test('remove of a replica that is down goes through a healthy one, run on that one’s node', async () => {
     const [node, id] = [replicaNodes[2], ids[2]];
     const client = node.getClient();

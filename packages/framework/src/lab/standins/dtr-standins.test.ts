@@ -234,3 +234,77 @@ test('--extra-envs constraints select this engine: node by name, other keys by e
   expect(engineMeets({ key: 'disk', operator: '!=', value: 'hdd' }, info)).toBe(true);
   expect(() => constraintsOf(['constraint:zone~a'])).toThrow('Invalid --extra-envs constraint');
 });
+
+describe("the metadata store's check of a membership change (etcd's, on the members' /health)", () => {
+  /** A store client whose members and their health are `cluster` ({ name: healthy }; '' = added, not started). */
+  async function storeOf(cluster: Array<[string, boolean]>) {
+    const { Etcd } = await load(path.join(dtrRoot, 'lib/etcd.js'));
+    const etcd = new Etcd([], {});
+    etcd.members = async () =>
+      cluster.map(([name], i) => ({
+        id: String(i + 1),
+        name,
+        peerURLs: [`https://10.0.0.${i + 1}:2380`],
+        clientURLs: name ? [`https://10.0.0.${i + 1}:2379`] : [],
+      }));
+    const healthy = new Map(cluster.map(([, ok], i) => [`https://10.0.0.${i + 1}:2379`, ok]));
+    etcd.memberHealth = async (url: string) =>
+      healthy.get(url) ? { healthy: true } : { healthy: false, reason: 'ECONNREFUSED' };
+    return etcd;
+  }
+  const outcome = (p: Promise<unknown>) =>
+    p.then(
+      () => 'allowed',
+      (e: Error) => `${e.name}: ${e.message}`,
+    );
+
+  test('a member is added only while every member has started and is healthy', async () => {
+    const add = async (cluster: Array<[string, boolean]>) =>
+      outcome((await storeOf(cluster)).checkReconfiguration('add'));
+    const cases: Array<[Array<[string, boolean]>, string]> = [
+      [[['a', true]], 'allowed'],
+      [
+        [
+          ['a', true],
+          ['b', true],
+        ],
+        'allowed',
+      ],
+      [
+        [
+          ['a', true],
+          ['b', true],
+          ['c', false],
+        ],
+        'NoQuorum: etcdserver: unhealthy cluster (members not healthy: c: ECONNREFUSED)',
+      ],
+      [
+        [
+          ['a', true],
+          ['', false],
+        ],
+        'NoQuorum: etcdserver: unhealthy cluster (members not healthy: 2: added but not started)',
+      ],
+    ];
+    for (const [cluster, expected] of cases) expect(await add(cluster)).toBe(expected);
+  });
+
+  test('a member that is down may go; one that is up only if a quorum of the rest stays healthy', async () => {
+    const three = (down: string[]) =>
+      storeOf(['a', 'b', 'c'].map((name): [string, boolean] => [name, !down.includes(name)]));
+    // All three up: removing one leaves 2 of 2.
+    expect(await outcome((await three([])).checkReconfiguration({ remove: '2' }))).toBe('allowed');
+    // c down: removing c is safe; removing b would leave a alone of a and c.
+    expect(await outcome((await three(['c'])).checkReconfiguration({ remove: '3' }))).toBe('allowed');
+    expect(await outcome((await three(['c'])).checkReconfiguration({ remove: '2' }))).toBe(
+      'NoQuorum: etcdserver: re-configuration failed due to not enough started members ' +
+        '(removing a healthy member would leave 1 of 2; not healthy: c: ECONNREFUSED)',
+    );
+    // Two of two up: removing one leaves one of one.
+    const two = await storeOf([
+      ['a', true],
+      ['b', true],
+    ]);
+    expect(await outcome(two.checkReconfiguration({ remove: '2' }))).toBe('allowed');
+  });
+});

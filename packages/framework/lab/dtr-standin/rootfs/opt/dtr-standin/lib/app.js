@@ -963,8 +963,9 @@ async function joinStore(engine, p, logger) {
       `Replica ID ${p.replicaId} is already used in DTR cluster ${cluster.cluster_id}: choose another --replica-id`,
     );
   }
-  // etcd counts a member active 5 s after it connected: right after another join it refuses a new
-  // member as a risk to the quorum ("unhealthy cluster") for a few seconds.
+  // Only while every member is healthy (one that has just started may be catching up: retried for
+  // a while, then refused).
+  await store.whileForming(() => etcd.checkReconfiguration('add'), store.reconfigurationWaitMs);
   const added = await store.whileForming(() => etcd.addMember(store.peerUrl(p.node.address)));
   logger.info(`Added member ${p.replicaId} to the metadata store through replica ${p.existingReplicaId}`);
   const initialCluster = Object.fromEntries(
@@ -1032,6 +1033,15 @@ async function phase2Remove(p, logger) {
         );
       }
     }
+    // A healthy member goes only if a quorum of the smaller cluster stays healthy (retried while a
+    // member that has just started catches up), checked before anything changes.
+    const member = (await etcd.members()).find((m) => m.name === p.replicaId);
+    if (member) {
+      await store.whileForming(
+        () => etcd.checkReconfiguration({ remove: member.id }),
+        store.reconfigurationWaitMs,
+      );
+    }
     let removed = false;
     await etcd.update(store.keys.cluster, (cluster) => {
       if (!cluster || !cluster.replicas[p.replicaId]) return undefined;
@@ -1044,9 +1054,7 @@ async function phase2Remove(p, logger) {
         ? `Removed replica ${p.replicaId} from DTR cluster ${hints.cluster_id}`
         : `Replica ${p.replicaId} was not in the metadata of DTR cluster ${hints.cluster_id} any more`,
     );
-    const member = (await etcd.members()).find((m) => m.name === p.replicaId);
     if (member) {
-      // As for member add: a member that joined less than 5 s ago is not counted active yet.
       await store.whileForming(() => etcd.removeMember(member.id), 30000);
       logger.info(`Removed member ${p.replicaId} from the metadata store`);
     }

@@ -128,9 +128,24 @@ class Front {
 
   // ---- health -------------------------------------------------------------------------------------
 
-  /** The health of this replica: metadata, shared storage, registry. Cached for a second. */
-  async health() {
-    if (this.lastHealth && Date.now() - this.lastHealth.at < 1000) return this.lastHealth.value;
+  /**
+   * The health of this replica: metadata, shared storage, registry. A healthy answer is kept for a
+   * second; a failing one is not kept, so a replica that has just come up says so at the next
+   * check (a kept failure held each new replica back for up to a second). Callers at the same time
+   * share one check, so a burst of checks without quorum makes one read, not many.
+   */
+  health() {
+    if (this.lastHealth && Date.now() - this.lastHealth.at < 1000)
+      return Promise.resolve(this.lastHealth.value);
+    if (!this.healthInFlight) {
+      this.healthInFlight = this.checkHealth().finally(() => {
+        this.healthInFlight = null;
+      });
+    }
+    return this.healthInFlight;
+  }
+
+  async checkHealth() {
     const components = {};
     // A linearizable read: without a quorum of the store's members, this replica is unhealthy.
     const { cluster, status } = await this.store.metadataHealth();
@@ -163,7 +178,7 @@ class Front {
       Error: failing.map(([k, v]) => `${k}: ${v}`).join('; '),
       components,
     };
-    this.lastHealth = { at: Date.now(), value };
+    this.lastHealth = value.Healthy ? { at: Date.now(), value } : null;
     return value;
   }
 

@@ -164,6 +164,10 @@ function memberContainer(p, line, { initialCluster, state, clusterId, tuning = {
     `--peer-key-file=${tls}/member-key.pem`,
     `--peer-trusted-ca-file=${tls}/ca.pem`,
     '--peer-client-cert-auth',
+    // etcd's check of a membership change counts a member only 5 s after it connected, so each join
+    // right after another waited those seconds out. Etcd.checkReconfiguration makes the same check
+    // on the members' own /health before each add and remove instead (etcd.js).
+    '--strict-reconfig-check=false',
     // etcd's own defaults (100 ms, 1 s): a lost leader is replaced in about a second, within the
     // time a health check retries its read (etcd.js).
     `--heartbeat-interval=${number(tuning.heartbeat) || 100}`,
@@ -189,6 +193,12 @@ function memberContainer(p, line, { initialCluster, state, clusterId, tuning = {
     },
   };
 }
+
+/**
+ * How long a membership change waits for etcd's check to pass (Etcd.checkReconfiguration): a member
+ * that has just started is healthy within a few seconds; one that is down stays down.
+ */
+const reconfigurationWaitMs = 15000;
 
 /** Retries `fn` while the store has no quorum (a member starting, a cluster forming), up to `ms`. */
 async function whileForming(fn, ms = 60000) {
@@ -331,5 +341,6 @@ module.exports = {
   hintOf,
   connect,
   memberContainer,
+  reconfigurationWaitMs,
   whileForming,
 };
