@@ -7,6 +7,7 @@ import { providerPower } from '../../../faults/faults';
 import { ensureLabImage } from '../../../lab/lab-image';
 import { KnownHosts } from '../../../ssh/known-hosts';
 import { runCommand } from '../../../util/run-command';
+import { waitFor } from '../../../util/wait';
 import { Machine } from '../../machine';
 import { standinDir, standinPath as standin } from '../../../../test-support/docker-machine-standin';
 import { machineSpecs } from '../../types';
@@ -244,7 +245,15 @@ test('a slow engine is waited for: not started again when ls says Timeout, no ne
   try {
     // dockerd down (its init restarts it only once its arguments are back): every TLS dial is refused.
     await onMachine(name, 'mv /etc/docker/dtr-ha/dockerd.args /root/dockerd.args && pkill -x dockerd');
-    const env = await cli(['env', name], true);
+    // dockerd may take a moment to let go of its port.
+    const env = await waitFor(
+      `${name}'s engine to refuse`,
+      async () => {
+        const result = await cli(['env', name], true);
+        return /connection refused/.test(result.stderr) ? result : undefined;
+      },
+      { timeoutMs: 30_000, intervalMs: 300 },
+    );
     // The real CLI's remedy comes with any failed dial, this one included…
     expect(env.stderr).toMatch(
       /: dial tcp \S+:2376: connect: connection refused\nYou can attempt to regenerate them/,
@@ -314,7 +323,7 @@ test('amazonec2: parallel creates race on a new security group; the provider mak
     );
   const names = [`${prefix}r-1`, `${prefix}r-2`];
   try {
-    // The store's certificates exist already (earlier tests made them), so only the group races.
+    // The stand-in makes the store's certificates under a lock, so only the group races.
     const results = await Promise.all(names.map(direct));
     const failed = results.filter((r) => r.code !== 0);
     expect(failed.length).toBeGreaterThanOrEqual(1);
