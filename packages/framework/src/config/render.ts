@@ -24,6 +24,7 @@ export const currentValue: Record<VariableName, (config: Config) => CurrentValue
   MACHINE_CREATE_FLAGS: (c) => c.machineCreateFlags,
   MACHINE_PREFIX: (c) => c.machinePrefix,
   GENERIC_MACHINE_LIST: (c) => (c.genericMachineList.length > 0 ? c.genericMachineList.join(',') : undefined),
+  DOCKER_MACHINE_BINARY: (c) => c.dockerMachineBinary,
   PURGE_MACHINES: (c) => onOff(c.purgeMachines),
   LAB_ENGINE_SEED: (c) => onOff(c.labEngineSeed),
   UCP_REPO: (c) => c.ucp.repo,

@@ -11,6 +11,7 @@ export type VariableName =
   | 'MACHINE_CREATE_FLAGS'
   | 'MACHINE_PREFIX'
   | 'GENERIC_MACHINE_LIST'
+  | 'DOCKER_MACHINE_BINARY'
   | 'PURGE_MACHINES'
   | 'LAB_ENGINE_SEED'
   | 'UCP_REPO'
@@ -205,6 +206,25 @@ const table = [
     secret: false,
     group: 'Machines',
     example: '52.36.173.142,52.40.229.120,52.39.99.139',
+  },
+  {
+    name: 'DOCKER_MACHINE_BINARY',
+    kind: 'string',
+    defaultText: '`docker-machine` on `PATH`',
+    description:
+      'With a docker-machine driver (any `MACHINE_DRIVER` but `local` and `generic`): the CLI to run, a ' +
+      'name looked up on `PATH` or a path to it. docker-machine (last release v0.16.2) is archived; ' +
+      '`rancher-machine`, its maintained fork, has the same commands, output and store and is used with ' +
+      '`DOCKER_MACHINE_BINARY=rancher-machine`.',
+    secret: false,
+    group: 'Machines',
+    example: 'rancher-machine',
+    checks: [
+      {
+        test: (value) => !/[\n\r\0]/.test(value) && !value.startsWith('-'),
+        message: 'must be a command name or a path to one (no line breaks, not starting with "-")',
+      },
+    ],
   },
   {
     name: 'PURGE_MACHINES',
