@@ -52,7 +52,8 @@ test('bad configuration: one error naming every bad variable, and nothing is cre
     NUM_MACHINES: 'abc',
     MACHINE_DRIVER: 'generic',
   });
-  expect(result.code).toBe(1);
+  // The configuration's own exit code (cli/exit-codes.ts).
+  expect(result.code).toBe(3);
   expect(result.stderr).toMatch(/NUM_MACHINES="abc"/);
   expect(result.stderr).toMatch(/GENERIC_MACHINE_LIST/);
   expect(await containersOf(prefix)).toEqual([]);
@@ -77,7 +78,7 @@ test('up makes 4 machines, each printed with its role and IP; ssh and status rea
   const failing = await dtrHa(['ssh', `${prefix}-3`, 'exit', '4']);
   expect(failing.code).toBe(4);
   const unknown = await dtrHa(['ssh', `${prefix}-9`, 'hostname']);
-  expect(unknown.code).toBe(1);
+  expect(unknown.code).toBe(7);
   expect(unknown.stderr).toMatch(new RegExp(`no machine named ${prefix}-9`));
 
   const status = await dtrHa(['status']);
@@ -99,14 +100,51 @@ test('fault partition cuts a machine off and heal restores it; bad faults are na
   expect((await dtrHa(['fault', 'heal', `${prefix}-2`])).code).toBe(0);
   expect(await reach()).toBe('open');
   const unknown = await dtrHa(['fault', 'melt', `${prefix}-2`]);
-  expect(unknown.code).toBe(1);
+  expect(unknown.code).toBe(2);
   expect(unknown.stderr).toMatch(/unknown fault melt: one of kill-replica/);
   const noReplica = await dtrHa(['fault', 'kill-replica', '0123456789ab']);
   expect(noReplica.stderr).toMatch(/no DTR replica 0123456789ab/);
+  expect(noReplica.code).toBe(7);
 });
 
-test('env lists every variable with its source and never prints a secret', async () => {
-  const result = await dtrHa(['env'], { UCP_ADMIN_PASSWORD: 'admin-secret-value' });
+test('env <machine> prints the exports of its engine; docker ps through eval of them reaches it', async () => {
+  const machine = `${prefix}-2`;
+  const result = await dtrHa(['env', machine, '--shell', 'bash']);
+  expect(result).toMatchObject({ code: 0 });
+  expect(result.stdout).toMatch(
+    new RegExp(
+      '^export DOCKER_TLS_VERIFY="1"\\n' +
+        'export DOCKER_HOST="tcp://[0-9.]+:[0-9]+"\\n' +
+        'export DOCKER_CERT_PATH="[^"]+"\\n' +
+        '# Run this command to configure your shell: \\n' +
+        `# eval \\$\\((npx )?dtr-ha env ${machine} --shell bash\\)\\n$`,
+    ),
+  );
+  const certDir = /DOCKER_CERT_PATH="([^"]+)"/.exec(result.stdout)![1];
+  expect((await fs.stat(certDir)).mode & 0o777).toBe(0o700);
+  for (const file of ['ca.pem', 'cert.pem', 'key.pem']) {
+    expect((await fs.stat(path.join(certDir, file))).mode & 0o777).toBe(0o600);
+  }
+  // The user's way: eval in a shell, then the docker client with nothing else set.
+  const env = { ...process.env };
+  delete env.DOCKER_HOST;
+  const docker = await runCommand(
+    'bash',
+    ['-c', 'eval "$(cat)" && docker info --format "{{.Name}}" && docker ps --format "{{.ID}}"'],
+    { input: result.stdout, env, allowFailure: true },
+  );
+  expect(docker).toMatchObject({ code: 0 });
+  expect(docker.stdout.split('\n')[0]).toBe(machine);
+
+  const unset = await dtrHa(['env', '--unset']);
+  expect(unset.stdout).toMatch(/^unset DOCKER_TLS_VERIFY\nunset DOCKER_HOST\nunset DOCKER_CERT_PATH\n/);
+  const unknown = await dtrHa(['env', `${prefix}-9`]);
+  expect(unknown.code).toBe(7);
+  expect(unknown.stderr).toMatch(new RegExp(`no machine named ${prefix}-9`));
+});
+
+test('config lists every variable with its source and never prints a secret', async () => {
+  const result = await dtrHa(['config'], { UCP_ADMIN_PASSWORD: 'admin-secret-value' });
   expect(result.code).toBe(0);
   for (const name of [
     'NUM_MACHINES',

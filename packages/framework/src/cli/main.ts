@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import {
@@ -25,6 +25,12 @@ import { readMachinesFile } from '../cluster/cluster-file';
 import { up } from '../cluster/up';
 import { down } from '../cluster/teardown';
 import { acquireClusterLock, type HeldLock } from '../util/lock';
+import { KnownHosts } from '../ssh/known-hosts';
+import { clusterStateDir } from '../state/private-files';
+import { NotFoundError, UsageError } from '../util/failures';
+import { envCommand, type EnvOptions } from './env-command';
+import { exitCodeOf } from './exit-codes';
+import { SHELLS } from './shell-env';
 
 // The framework package's own manifest, two levels up from both src/cli/main.ts and dist/cli/main.js,
 // so the version is the installed package's, not the one this file was built with.
@@ -35,12 +41,14 @@ const { version } = JSON.parse(readFileSync(path.join(__dirname, '..', '..', 'pa
 const program = new Command('dtr-ha')
   .description('Build or reuse a UCP/DTR HA test cluster. Configuration comes from the environment and .env.')
   .version(version)
-  .showHelpAfterError();
+  .showHelpAfterError()
+  // Usage errors are thrown, not exited on, so that main gives them their own exit code.
+  .exitOverride();
 
 /**
  * The commands that change the cluster — `up`, `down`, `fault` — run under its run lock, the one the
  * preset holds from globalSetup to globalTeardown: two of them (or one and a Jest run) never act on one
- * MACHINE_PREFIX at once; the later one waits, saying who holds the lock. `status`, `logs` and `env`
+ * MACHINE_PREFIX at once; the later one waits, saying who holds the lock. `status`, `logs`, `config` and `env`
  * take none: they only read the cluster (`logs` writes a diagnostics folder of its own), and they are
  * wanted most while a long `up` or a test run holds the lock.
  * Nor does `ssh`, which runs what its user asks, on purpose, at any time — as a shell on the node would.
@@ -132,7 +140,7 @@ program
   });
 
 program
-  .command('env')
+  .command('config')
   .description('print every configuration variable: description, default, current value (secrets masked)')
   .action(() => {
     const config = loadConfig();
@@ -142,19 +150,43 @@ program
   });
 
 program
+  .command('env [machine]')
+  .description(
+    "print the commands that point a Docker client at a machine's engine over verified TLS, as " +
+      'docker-machine env does: eval $(dtr-ha env <machine>). The configuration table is `dtr-ha config`',
+  )
+  .addOption(
+    new Option('--shell <shell>', 'the shell to print for (default: from $SHELL, else sh/bash)').choices(
+      SHELLS,
+    ),
+  )
+  .option('-u, --unset', 'print the commands that unset the variables instead')
+  .action(async (name: string | undefined, options: EnvOptions) => {
+    process.stdout.write(
+      await envCommand(loadConfig, name, options, process.argv.slice(2), (line) =>
+        process.stderr.write(`dtr-ha: ${line}\n`),
+      ),
+    );
+  });
+
+program
   .command('ssh <machine> [command...]')
   .description('run a command on a machine over SSH (the host key is checked); prints its output')
   .action(async (name: string, words: string[]) => {
     const config = loadConfig();
-    const context = await openCluster(config);
-    const records = (await readMachinesFile(context.dir)) ?? [];
+    // Only what ssh needs is read (the records, the known host keys): nothing is made for it.
+    const dir = clusterStateDir(config.stateDir, config.machinePrefix);
+    const records = (await readMachinesFile(dir)) ?? [];
     const record = records.find((r) => r.name === name);
     if (!record) {
       const known = records.map((r) => r.name).join(', ') || 'none: run `dtr-ha up`';
-      throw new Error(`no machine named ${name} in cluster ${config.machinePrefix} (machines: ${known})`);
+      throw new NotFoundError(
+        `no machine named ${name} in cluster ${config.machinePrefix} (machines: ${known})`,
+      );
     }
-    if (!words.length) throw new Error('give a command to run, e.g. `dtr-ha ssh ' + name + ' hostname`');
-    const machine = new Machine(record, context.knownHosts);
+    if (!words.length) throw new UsageError('give a command to run, e.g. `dtr-ha ssh ' + name + ' hostname`');
+    const knownHosts = new KnownHosts(dir);
+    const machine = new Machine(record, knownHosts);
     try {
       const result = await machine.ssh(words.join(' '));
       process.stdout.write(result.stdout ? `${result.stdout}\n` : '');
@@ -162,7 +194,7 @@ program
       process.exitCode = result.code;
     } finally {
       machine.dispose();
-      await context.knownHosts.flush();
+      await knownHosts.flush();
     }
   });
 
@@ -171,10 +203,10 @@ program
   .description('collect dockerd logs and the logs and inspect of every UCP, DTR and HAProxy container')
   .action(async () => {
     const config = loadConfig();
-    const context = await openCluster(config);
-    const records = (await readMachinesFile(context.dir)) ?? [];
+    const records = (await readMachinesFile(clusterStateDir(config.stateDir, config.machinePrefix))) ?? [];
     if (!records.length)
-      throw new Error(`no machines recorded for ${config.machinePrefix}: run \`dtr-ha up\``);
+      throw new NotFoundError(`no machines recorded for ${config.machinePrefix}: run \`dtr-ha up\``);
+    const context = await openCluster(config);
     const machines = toMachines(context, records);
     try {
       const result = await collectDiagnostics(machines, {
@@ -220,7 +252,7 @@ program
   .addOption(lockTimeoutOption())
   .action(async (action: string, target: string, options: { lockTimeout: number }) => {
     if (!(action in faultActions)) {
-      throw new Error(`unknown fault ${action}: one of ${Object.keys(faultActions).join(', ')}`);
+      throw new UsageError(`unknown fault ${action}: one of ${Object.keys(faultActions).join(', ')}`);
     }
     const config = loadConfig();
     await underClusterLock(config, `dtr-ha fault ${action} ${target}`, options, (lock) =>
@@ -237,12 +269,13 @@ async function fault(config: Config, action: keyof typeof faultActions, target: 
     const faults = new Faults(machines, providerPower(context.provider), new FaultJournal(context.dir));
     const replica = async () => {
       const found = (await findReplicas(machines)).find((r) => r.id === target);
-      if (!found) throw new Error(`no DTR replica ${target} on the machines of ${config.machinePrefix}`);
+      if (!found)
+        throw new NotFoundError(`no DTR replica ${target} on the machines of ${config.machinePrefix}`);
       return found;
     };
     const machine = () => {
       const found = machines.find((m) => m.name === target);
-      if (!found) throw new Error(`no machine named ${target} in cluster ${config.machinePrefix}`);
+      if (!found) throw new NotFoundError(`no machine named ${target} in cluster ${config.machinePrefix}`);
       return found;
     };
     const runs: Record<keyof typeof faultActions, () => Promise<void>> = {
@@ -270,10 +303,13 @@ export async function main(argv: string[]): Promise<void> {
     if (argv.length <= 2) return void program.outputHelp();
     await program.parseAsync(argv);
   } catch (error) {
-    // Configuration problems are already one readable list; other errors get their message only.
-    const message = error instanceof ConfigError ? error.message : `error: ${(error as Error).message}`;
-    process.stderr.write(`${message}\n`);
-    process.exitCode = 1;
+    // Commander has printed its own message (and the help) already.
+    if (!(error instanceof CommanderError)) {
+      // Configuration problems are already one readable list; other errors get their message only.
+      const message = error instanceof ConfigError ? error.message : `error: ${(error as Error).message}`;
+      process.stderr.write(`${message}\n`);
+    }
+    process.exitCode = exitCodeOf(error);
   }
 }
 

@@ -1,5 +1,5 @@
 /**
- * The one table of configuration variables. Loading, validation messages, `dtr-ha env` and
+ * The one table of configuration variables. Loading, validation messages, `dtr-ha config` and
  * docs/configuration.md are all driven from it: add a variable here first.
  */
 import { DEFAULT_DTR_TAG, DEFAULT_UCP_TAG, describeSupportedPairs, standinPairs } from './release-pair';
@@ -50,7 +50,7 @@ export type VariableKind =
 export type VariableGroup =
   'Machines' | 'Images' | 'Registry credentials' | 'UCP' | 'DTR' | 'Tests' | 'Project';
 
-/** Groups in the order `dtr-ha env` and the docs list them. */
+/** Groups in the order `dtr-ha config` and the docs list them. */
 export const groups: readonly VariableGroup[] = [
   'Machines',
   'Images',
@@ -96,7 +96,7 @@ export interface VariableSpec {
   relativeTo?: 'cwd';
   /**
    * `shell-words`: the values of flags named like secrets (e.g. `--amazonec2-secret-key`) are secrets,
-   * so the value is never quoted in a problem, `dtr-ha env` masks them and diagnostics scrub them.
+   * so the value is never quoted in a problem, `dtr-ha config` masks them and diagnostics scrub them.
    */
   secretFlags?: boolean;
 }
@@ -167,7 +167,7 @@ const table = [
       'goes through a shell). With `MACHINE_DRIVER=generic` the framework reads `--generic-ssh-user` (default ' +
       '`root`), `--generic-ssh-key` (default `~/.ssh/id_rsa`, must exist and be readable) and ' +
       '`--generic-ssh-port` (default 22) from them. Secrets are masked wherever the flags are shown ' +
-      '(`dtr-ha env`, a failed command, the configuration serialised) and never quoted in an error: the ' +
+      '(`dtr-ha config`, a failed command, the configuration serialised) and never quoted in an error: the ' +
       'values of flags named like secrets (`--amazonec2-secret-key`, `--linode-root-pass`, ' +
       '`--google-auth-encoded-json`, …), the `V` of `--engine-env K=V`, the token of ' +
       '`--swarm-discovery token://…` and the password of any URL.',

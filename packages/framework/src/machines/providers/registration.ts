@@ -31,6 +31,6 @@ export interface ProviderRegistration {
    * process has no open cluster). Absent when it cannot power machines off and on.
    */
   power?(config: Config, hostDocker?: Docker): MachinePowerSwitch;
-  /** What `dtr-ha env` shows of it besides the variables; reads the configuration as `configure` does. */
+  /** What `dtr-ha config` shows of it besides the variables; reads the configuration as `configure` does. */
   describe?(config: Config): DriverNotes;
 }

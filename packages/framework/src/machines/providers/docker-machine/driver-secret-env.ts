@@ -74,7 +74,7 @@ function flagName(word: string): string | undefined {
   return `--${name}`;
 }
 
-/** Whether the framework's masking (`dtr-ha env`, failed commands) treats this flag as a secret one. */
+/** Whether the framework's masking (`dtr-ha config`, failed commands) treats this flag as a secret one. */
 function looksSecret(flag: string): boolean {
   return secretFlagValues([flag, 'x']).length > 0;
 }
