@@ -86,6 +86,31 @@ test('up makes 4 machines, each printed with its role and IP; ssh and status rea
   expect(status.stdout.match(/engine ok/g)).toHaveLength(4);
 });
 
+test('doctor: every check the lab needs passes on this host, one line each', async () => {
+  // After up, so that the node image exists and the trial node container runs too.
+  const result = await dtrHa(['doctor']);
+  expect(result).toMatchObject({ code: 0 });
+  for (const check of [
+    'platform',
+    'engine',
+    'engine kind',
+    'root',
+    'debootstrap',
+    'Debian mirror',
+    'node container flags',
+    'bridge addresses',
+  ]) {
+    expect(result.stdout).toMatch(new RegExp(`^ ✓ ${check}: `, 'm'));
+  }
+  expect(result.stdout.trim().split('\n')).toHaveLength(8);
+  // The trial container is gone.
+  const left = await hostDocker.listContainers({
+    all: true,
+    filters: { label: ['dtr-ha.task=doctor-node-flags'] },
+  });
+  expect(left).toEqual([]);
+});
+
 test('fault partition cuts a machine off and heal restores it; bad faults are named', async () => {
   // The machine's address on the cluster network, as `up` recorded it (the node has others, e.g. docker0).
   const recorded = JSON.parse(await fs.readFile(path.join(stateDir, prefix, 'cluster.json'), 'utf8'));

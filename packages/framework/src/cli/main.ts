@@ -28,8 +28,13 @@ import { acquireClusterLock, type HeldLock } from '../util/lock';
 import { KnownHosts } from '../ssh/known-hosts';
 import { clusterStateDir } from '../state/private-files';
 import { NotFoundError, UsageError } from '../util/failures';
+import Docker from 'dockerode';
+import { labHostChecks, type CheckResult } from '../machines/providers/local-lab/host-checks';
+import { probeHostEngine } from '../engine/host-engine';
+import { doctorOutcome, renderChecks } from './doctor-output';
+import { colorsOn } from './terminal';
 import { envCommand, type EnvOptions } from './env-command';
-import { exitCodeOf } from './exit-codes';
+import { exitCodeOf, exitCodes } from './exit-codes';
 import { SHELLS } from './shell-env';
 
 // The framework package's own manifest, two levels up from both src/cli/main.ts and dist/cli/main.js,
@@ -137,6 +142,25 @@ program
         : '';
       process.stdout.write(`${m.name}\t${record?.role ?? ''}\t${m.state}\t${record?.ip ?? ''}\t${engine}\n`);
     }
+  });
+
+program
+  .command('doctor')
+  .description(
+    'check what the local lab needs of this host (engine, rights, debootstrap, a Debian mirror, the nodes’ ' +
+      'container settings, bridge addresses), one line per check, with what to do for each miss',
+  )
+  .action(async () => {
+    const config = loadConfig();
+    const docker = new Docker();
+    const results =
+      config.machineDriver === 'local'
+        ? await labHostChecks(config, docker)
+        : // Other machines are not containers here: only the engine the images are sent from is needed.
+          await engineOnlyChecks(config.machineDriver, docker);
+    process.stdout.write(renderChecks(results, colorsOn(process.stdout)));
+    const outcome = doctorOutcome(results);
+    process.exitCode = exitCodes[outcome].code;
   });
 
 program
@@ -295,6 +319,19 @@ async function fault(config: Config, action: keyof typeof faultActions, target: 
   } finally {
     machines.forEach((m) => m.dispose());
   }
+}
+
+async function engineOnlyChecks(driver: string, docker: Docker): Promise<CheckResult[]> {
+  const advice = await probeHostEngine(docker);
+  const note: CheckResult = {
+    name: 'machines',
+    status: 'skipped',
+    summary: `MACHINE_DRIVER=${driver}: the machines are not containers here, so the lab's checks do not apply`,
+  };
+  const engine: CheckResult = advice
+    ? { name: 'engine', status: 'miss', summary: advice.problem, fix: advice.fix }
+    : { name: 'engine', status: 'ok', summary: 'answers (the images are sent to the machines from it)' };
+  return [note, engine];
 }
 
 export async function main(argv: string[]): Promise<void> {

@@ -31,6 +31,11 @@ export interface ProviderRegistration {
    * process has no open cluster). Absent when it cannot power machines off and on.
    */
   power?(config: Config, hostDocker?: Docker): MachinePowerSwitch;
+  /**
+   * The cheap checks of the host before `up` makes anything (the lab: Linux, an engine that answers and
+   * can run its nodes): throws an EngineUnreachableError or HostNotReadyError that says what to do.
+   */
+  preflight?(hostDocker: Docker): Promise<void>;
   /** What `dtr-ha config` shows of it besides the variables; reads the configuration as `configure` does. */
   describe?(config: Config): DriverNotes;
 }

@@ -21,6 +21,8 @@ import { tarSingleFile } from '../../../util/tar';
 import { ignoreMissing } from '../../../engine/ignore-missing';
 import { copySeed, ensureEngineSeed } from './engine-seed';
 import { demux } from '../../../engine/log-frames';
+import { labPreflight } from './host-checks';
+import { nodeHostConfig } from './node-host-config';
 
 /** Labels are the lab's only state: they say which cluster, machine and role a resource belongs to. */
 export const labels = {
@@ -383,33 +385,6 @@ export class LocalLabProvider implements Provider {
 }
 
 /**
- * What a node container needs to run a nested dockerd like a host's, with `binds` for its engine's
- * state and the cluster's shared volume (an engine seed's builder is made the same way).
- */
-function nodeHostConfig(binds: string[]): Docker.HostConfig {
-  return {
-    // @types/dockerode lags the Engine API: CgroupnsMode (API 1.41) is real but not typed.
-    ...({ CgroupnsMode: 'host' } as object),
-    // --privileged fails here (CAP_SYS_RESOURCE is not in the bounding set): every other
-    // capability is what a nested dockerd needs to make namespaces, mounts and iptables rules.
-    CapAdd: ['ALL'],
-    CapDrop: ['SYS_RESOURCE'],
-    // Nested containers get their own seccomp/AppArmor profiles from the inner dockerd; the
-    // outer ones would refuse the syscalls it uses to set them up.
-    SecurityOpt: ['seccomp=unconfined', 'apparmor=unconfined'],
-    // The CLI's `--security-opt systempaths=unconfined`: /proc and /sys unmasked and writable,
-    // which the inner dockerd needs to set sysctls and mount proc for its containers.
-    ...({ MaskedPaths: [], ReadonlyPaths: [] } as object),
-    // The inner runc creates device nodes for its containers. The cgroup namespace is the host's
-    // (above) because the inner dockerd manages cgroups in that hierarchy, as a host's dockerd would.
-    DeviceCgroupRules: ['a *:* rwm'],
-    Binds: ['/sys/fs/cgroup:/sys/fs/cgroup:rw', ...binds],
-    // /run holds pid files and sockets that must not survive a restart, as on a host.
-    Tmpfs: { '/run': 'rw,nosuid,nodev,mode=755' },
-  };
-}
-
-/**
  * Powering lab nodes off and on: a node is the container of its machine's name on the host's engine.
  * Started again, its init starts sshd and dockerd (with the TLS arguments it kept).
  */
@@ -427,6 +402,7 @@ export function labPower(docker: Docker): MachinePowerSwitch {
 /** MACHINE_DRIVER=local. */
 export const localLab: ProviderRegistration = {
   capabilities: localLabCapabilities,
+  preflight: (hostDocker) => labPreflight(hostDocker),
   power: (_config, hostDocker) => labPower(hostDocker ?? new Docker()),
   configure: (config) => async (context) =>
     new LocalLabProvider({
