@@ -44,6 +44,8 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await dtrHa(['down']);
+  // The second cluster of the ls test, should that test have stopped before its down.
+  await dtrHa(['down'], { MACHINE_PREFIX: `${prefix}b` });
   await fs.rm(stateDir, { recursive: true, force: true });
 });
 
@@ -109,6 +111,64 @@ test('doctor: every check the lab needs passes on this host, one line each', asy
     filters: { label: ['dtr-ha.task=doctor-node-flags'] },
   });
   expect(left).toEqual([]);
+});
+
+test('status --json and up --json: machines, engines, how far it was built; status makes nothing', async () => {
+  const status = await dtrHa(['status', '--json']);
+  expect(status).toMatchObject({ code: 0 });
+  const parsed = JSON.parse(status.stdout);
+  expect(parsed).toMatchObject({ prefix, driver: 'local', built: 'machines' });
+  expect(parsed.machines.map((m: { name: string }) => m.name)).toEqual(
+    [1, 2, 3, 4].map((i) => `${prefix}-${i}`),
+  );
+  for (const machine of parsed.machines) {
+    expect(machine).toMatchObject({
+      state: 'running',
+      engine: { status: 'answers', url: expect.stringMatching(/^tcp:/) },
+    });
+  }
+  expect(parsed.ucp).toBeUndefined();
+
+  // A warm up reuses every machine and says so.
+  const again = await dtrHa(['up', '--until', 'machines', '--json']);
+  expect(again).toMatchObject({ code: 0 });
+  expect(JSON.parse(again.stdout).machines.map((m: { action: string }) => m.action)).toEqual(
+    Array(4).fill('reused'),
+  );
+
+  // From a state directory that has nothing of this cluster: the machines (no records), and nothing made.
+  const fresh = await fs.mkdtemp(path.join(os.tmpdir(), 'dtrha-cli-status-'));
+  try {
+    const bare = await dtrHa(['status'], { DTR_HA_STATE_DIR: fresh });
+    expect(bare).toMatchObject({ code: 0 });
+    expect(bare.stdout.trim().split('\n')).toHaveLength(4);
+    expect(await fs.readdir(fresh)).toEqual([]);
+  } finally {
+    await fs.rm(fresh, { recursive: true, force: true });
+  }
+});
+
+test('ls lists every cluster of the host; down --prefix removes one that is not the current prefix', async () => {
+  const other = `${prefix}b`;
+  const made = await dtrHa(['up', '--until', 'machines'], { MACHINE_PREFIX: other, NUM_MACHINES: '2' });
+  expect(made).toMatchObject({ code: 0 });
+  const ls = await dtrHa(['ls']);
+  expect(ls).toMatchObject({ code: 0 });
+  expect(ls.stdout).toMatch(new RegExp(`^\\* +${prefix} +local +4/4 +machines +running$`, 'm'));
+  expect(ls.stdout).toMatch(new RegExp(`^ +${other} +local +2/2 +machines +running$`, 'm'));
+  const listed = JSON.parse((await dtrHa(['ls', '--json'])).stdout);
+  expect(listed.current).toBe(prefix);
+  expect(listed.clusters.map((c: { prefix: string }) => c.prefix)).toEqual(
+    expect.arrayContaining([prefix, other]),
+  );
+
+  const removed = await dtrHa(['down', '--prefix', other]);
+  expect(removed).toMatchObject({ code: 0 });
+  expect(await containersOf(other)).toEqual([]);
+  expect(await containersOf(prefix)).toHaveLength(4);
+  const unknown = await dtrHa(['down', '--prefix', `${prefix}zz`]);
+  expect(unknown.code).toBe(7);
+  expect(unknown.stderr).toMatch(new RegExp(`no cluster ${prefix}zz on this host`));
 });
 
 test('fault partition cuts a machine off and heal restores it; bad faults are named', async () => {

@@ -11,7 +11,6 @@ import {
   type Config,
   type UpTarget,
 } from '../config';
-import { engineAnswers } from '../engine/engine-client';
 import { Machine } from '../machines/machine';
 import { providerRegistration } from '../machines/providers';
 import { openCluster, toMachines } from '../cluster/cluster-context';
@@ -33,6 +32,9 @@ import { labHostChecks, type CheckResult } from '../machines/providers/local-lab
 import { probeHostEngine } from '../engine/host-engine';
 import { doctorOutcome, renderChecks } from './doctor-output';
 import { colorsOn } from './terminal';
+import { clusterStatus } from '../cluster/cluster-status';
+import { listClusters } from '../cluster/cluster-list';
+import { renderClusterList, renderStatus } from './status-output';
 import { envCommand, type EnvOptions } from './env-command';
 import { exitCodeOf, exitCodes } from './exit-codes';
 import { SHELLS } from './shell-env';
@@ -99,12 +101,19 @@ program
     new Option('--until <step>', 'stop after this step').choices(UP_TARGETS).default(CLI_UNTIL_DEFAULT),
   )
   .addOption(lockTimeoutOption())
-  .action(async (options: { until: UpTarget; lockTimeout: number }) => {
+  .option('--json', 'print the cluster as `dtr-ha status --json` does (with what up did to each machine)')
+  .action(async (options: { until: UpTarget; lockTimeout: number; json?: boolean }) => {
     const config = loadConfig();
     const result = await underClusterLock(config, `dtr-ha up --until ${options.until}`, options, (lock) =>
       up(config, { until: options.until, lock }),
     );
     result.handles.forEach((m) => m.dispose());
+    if (options.json) {
+      const status = await clusterStatus(config);
+      for (const m of status.machines) m.action = result.actions[m.name];
+      process.stdout.write(`${JSON.stringify(status, null, 2)}\n`);
+      return;
+    }
     for (const m of result.machines) {
       process.stdout.write(`${m.name}\t${m.role}\t${m.ip}\t${result.actions[m.name]}\n`);
     }
@@ -115,33 +124,68 @@ program
     if (loadBalancer) process.stdout.write(`DTR (load balancer)\t${loadBalancer.url}\n`);
   });
 
+const prefixOption = () =>
+  new Option('--prefix <prefix>', 'the cluster of this MACHINE_PREFIX instead of the configured one');
+
+/** The configuration, with MACHINE_PREFIX (and, for a lab cluster found on the engine, the driver) given. */
+function configOf(overrides: Record<string, string | undefined>): Config {
+  const given = Object.fromEntries(Object.entries(overrides).filter(([, value]) => value !== undefined));
+  return Object.keys(given).length ? loadConfig({ env: { ...process.env, ...given } }) : loadConfig();
+}
+
 program
   .command('down')
-  .description('remove every machine of the cluster (MACHINE_PREFIX)')
+  .description(
+    'remove every machine of the cluster (MACHINE_PREFIX, or --prefix: any cluster `dtr-ha ls` lists)',
+  )
   .addOption(lockTimeoutOption())
-  .action(async (options: { lockTimeout: number }) => {
-    const config = loadConfig();
+  .addOption(prefixOption())
+  .action(async (options: { lockTimeout: number; prefix?: string }) => {
+    let config = loadConfig();
+    if (options.prefix !== undefined && options.prefix !== config.machinePrefix) {
+      // Another cluster of this host: one that exists, checked before its lock or anything else is made.
+      const { clusters } = await listClusters(config.stateDir, new Docker());
+      const found = clusters.find((c) => c.prefix === options.prefix);
+      if (!found) {
+        const known = clusters.map((c) => c.prefix).join(', ') || 'none';
+        throw new NotFoundError(
+          `no cluster ${options.prefix} on this host (clusters: ${known}; see \`dtr-ha ls\`)`,
+        );
+      }
+      // Its nodes are on this engine: it is a lab cluster, whatever MACHINE_DRIVER says.
+      config = configOf({ MACHINE_PREFIX: options.prefix, MACHINE_DRIVER: found.driver });
+    }
     await underClusterLock(config, 'dtr-ha down', options, (lock) => down(config, { lock }));
   });
 
 program
   .command('status')
-  .description('list the machines of the cluster and whether their engines answer over TLS')
-  .action(async () => {
+  .description(
+    'the machines of the cluster, whether their engines answer over verified TLS, and the health of UCP, ' +
+      'each DTR replica and the load balancer; makes nothing',
+  )
+  .option('--json', 'print it as one JSON document')
+  .addOption(prefixOption())
+  .action(async (options: { json?: boolean; prefix?: string }) => {
+    const status = await clusterStatus(configOf({ MACHINE_PREFIX: options.prefix }));
+    process.stdout.write(options.json ? `${JSON.stringify(status, null, 2)}\n` : renderStatus(status));
+  });
+
+program
+  .command('ls')
+  .description(
+    'list every cluster of this host (all prefixes: state directories, and lab clusters by their labels)',
+  )
+  .option('--json', 'print them as one JSON document')
+  .action(async (options: { json?: boolean }) => {
     const config = loadConfig();
-    const context = await openCluster(config);
-    const found = await context.provider.list();
-    const records = new Map(((await readMachinesFile(context.dir)) ?? []).map((r) => [r.name, r]));
-    if (!found.length) process.stdout.write(`no machines for ${config.machinePrefix}: run \`dtr-ha up\`\n`);
-    for (const m of found) {
-      const record = records.get(m.name);
-      const engine = record
-        ? (await engineAnswers(record.engine))
-          ? 'engine ok'
-          : 'engine not answering'
-        : '';
-      process.stdout.write(`${m.name}\t${record?.role ?? ''}\t${m.state}\t${record?.ip ?? ''}\t${engine}\n`);
-    }
+    const { clusters, engineProblem } = await listClusters(config.stateDir, new Docker());
+    if (engineProblem) process.stderr.write(`dtr-ha: ${engineProblem}\n`);
+    process.stdout.write(
+      options.json
+        ? `${JSON.stringify({ current: config.machinePrefix, clusters }, null, 2)}\n`
+        : renderClusterList(clusters, config.machinePrefix),
+    );
   });
 
 program

@@ -308,6 +308,7 @@ export class DockerMachineProvider implements Provider {
 export const dockerMachine: ProviderRegistration = {
   capabilities: dockerMachineCapabilities,
   configure: (config) => () => dockerMachineOf(config),
+  find: (config) => dockerMachineOf(config).list(),
   // Making one reads and makes nothing: it only drives the CLI.
   power: (config) => dockerMachineOf(config),
 };
