@@ -77,6 +77,18 @@ test('up makes 4 machines, each printed with its role and IP; ssh and status rea
 
   const hostname = await dtrHa(['ssh', `${prefix}-2`, 'hostname']);
   expect(hostname).toMatchObject({ code: 0, stdout: `${prefix}-2\n` });
+  // --verbose shows the command run on the node, on stderr, with a secret-looking argument masked.
+  const verbose = await dtrHa([
+    '--verbose',
+    'ssh',
+    `${prefix}-2`,
+    'echo',
+    '--ucp-password',
+    'not-to-be-shown',
+  ]);
+  expect(verbose).toMatchObject({ code: 0, stdout: '--ucp-password not-to-be-shown\n' });
+  expect(verbose.stderr).toContain(`$ ${prefix}-2 (ssh): echo --ucp-password ********`);
+  expect(verbose.stderr).not.toContain('not-to-be-shown');
   const failing = await dtrHa(['ssh', `${prefix}-3`, 'exit', '4']);
   expect(failing.code).toBe(4);
   const unknown = await dtrHa(['ssh', `${prefix}-9`, 'hostname']);

@@ -35,6 +35,9 @@ import { colorsOn } from './terminal';
 import { clusterStatus } from '../cluster/cluster-status';
 import { listClusters } from '../cluster/cluster-list';
 import { renderClusterList, renderStatus } from './status-output';
+import { StatusReporter } from '../cluster/status';
+import { TerminalReporter } from './terminal-reporter';
+import { showNodeCommands } from './verbose';
 import { envCommand, type EnvOptions } from './env-command';
 import { exitCodeOf, exitCodes } from './exit-codes';
 import { SHELLS } from './shell-env';
@@ -50,7 +53,32 @@ const program = new Command('dtr-ha')
   .version(version)
   .showHelpAfterError()
   // Usage errors are thrown, not exited on, so that main gives them their own exit code.
-  .exitOverride();
+  .exitOverride()
+  .option('-v, --verbose', 'also show each command run on a machine (secrets removed)');
+
+/**
+ * The status lines of `up` and `down`: on a terminal the running step updates in place with its time
+ * and a summary of every step's time ends the command; elsewhere (a pipe, a log, TERM=dumb) the plain
+ * lines, one per event, as they have always been.
+ */
+const reporter: StatusReporter =
+  process.stderr.isTTY && process.env.TERM !== 'dumb' ? new TerminalReporter() : new StatusReporter();
+
+/** Runs a command's work with its steps' summary printed at the end (on a terminal), however it ends. */
+async function withSummary<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } finally {
+    if (reporter instanceof TerminalReporter) process.stderr.write(reporter.summary());
+  }
+}
+
+program.hook('preAction', () => {
+  if (program.opts<{ verbose?: boolean }>().verbose) {
+    // The configuration's secrets are removed from every line shown; a bad one fails the command as usual.
+    showNodeCommands(loadConfig(), (line) => reporter.info(line));
+  }
+});
 
 /**
  * The commands that change the cluster — `up`, `down`, `fault` — run under its run lock, the one the
@@ -104,8 +132,10 @@ program
   .option('--json', 'print the cluster as `dtr-ha status --json` does (with what up did to each machine)')
   .action(async (options: { until: UpTarget; lockTimeout: number; json?: boolean }) => {
     const config = loadConfig();
-    const result = await underClusterLock(config, `dtr-ha up --until ${options.until}`, options, (lock) =>
-      up(config, { until: options.until, lock }),
+    const result = await withSummary(() =>
+      underClusterLock(config, `dtr-ha up --until ${options.until}`, options, (lock) =>
+        up(config, { until: options.until, lock, reporter }),
+      ),
     );
     result.handles.forEach((m) => m.dispose());
     if (options.json) {
@@ -155,7 +185,9 @@ program
       // Its nodes are on this engine: it is a lab cluster, whatever MACHINE_DRIVER says.
       config = configOf({ MACHINE_PREFIX: options.prefix, MACHINE_DRIVER: found.driver });
     }
-    await underClusterLock(config, 'dtr-ha down', options, (lock) => down(config, { lock }));
+    await withSummary(() =>
+      underClusterLock(config, 'dtr-ha down', options, (lock) => down(config, { lock, reporter })),
+    );
   });
 
 program
