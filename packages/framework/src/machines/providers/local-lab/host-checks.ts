@@ -81,11 +81,11 @@ export function engineKindCheck(info: EngineInfo): CheckResult {
   return ok(name, `${version} on ${info.OperatingSystem ?? 'Linux'}, rootful`);
 }
 
-/** debootstrap builds the lab's images, as root; with every image built already, neither is needed. */
+/** debootstrap builds the lab's base images, as root; with all of them built already, neither is needed. */
 export function rootCheck(uid: number | undefined, imagesBuilt: boolean): CheckResult {
   const name = 'root';
   if (uid === 0) return ok(name, 'running as root');
-  if (imagesBuilt) return ok(name, 'not root, but the lab node image is built: debootstrap will not run');
+  if (imagesBuilt) return ok(name, 'not root, but the lab’s base images are built: debootstrap will not run');
   return miss(
     name,
     'not root: the lab images are built with debootstrap, which needs root',
@@ -96,7 +96,7 @@ export function rootCheck(uid: number | undefined, imagesBuilt: boolean): CheckR
 export function debootstrapCheck(found: string | undefined, imagesBuilt: boolean): CheckResult {
   const name = 'debootstrap';
   if (found) return ok(name, found);
-  if (imagesBuilt) return ok(name, 'not installed, but the lab node image is built: it will not run');
+  if (imagesBuilt) return ok(name, 'not installed, but the lab’s base images are built: it will not run');
   return miss(name, 'not installed: the lab images are built with it', 'apt-get install -y debootstrap');
 }
 
@@ -193,6 +193,15 @@ async function nodeImageIfBuilt(docker: Docker): Promise<string | undefined> {
   return (await imageExists(docker, tag)) ? tag : undefined;
 }
 
+/** The lab's recipes that debootstrap builds (the others are layers over these). */
+const bootstrappedRecipes = ['node', 'haproxy', 'nfs-ganesha', 'standin-base'];
+
+/** Whether every image debootstrap would build is there already: then neither it nor root is needed. */
+async function basesBuilt(docker: Docker): Promise<boolean> {
+  const tags = await Promise.all(bootstrappedRecipes.map((name) => labImageTag(name)));
+  return (await Promise.all(tags.map((tag) => imageExists(docker, tag)))).every(Boolean);
+}
+
 /** Every check `dtr-ha doctor` makes, in order; those that need the engine are skipped without it. */
 export async function labHostChecks(config: Config, docker: Docker): Promise<CheckResult[]> {
   const results: CheckResult[] = [platformCheck(process.platform)];
@@ -206,10 +215,11 @@ export async function labHostChecks(config: Config, docker: Docker): Promise<Che
   }
   results.push(engine);
   const nodeImage = info ? await nodeImageIfBuilt(docker) : undefined;
+  const built = info ? await basesBuilt(docker) : false;
   results.push(
     info ? engineKindCheck(info) : skipped('engine kind', 'needs the engine'),
-    rootCheck(process.getuid?.(), Boolean(nodeImage)),
-    debootstrapCheck(await findDebootstrap(), Boolean(nodeImage)),
+    rootCheck(process.getuid?.(), built),
+    debootstrapCheck(await findDebootstrap(), built),
   );
   const located = await locateDebianMirror(config.debianMirror);
   results.push(
@@ -226,8 +236,8 @@ export async function labHostChecks(config: Config, docker: Docker): Promise<Che
 
 /**
  * The cheap checks, before `up` makes anything on the local lab: Linux, the engine answers (else the
- * command that starts it), it is one that can run the nodes, and debootstrap is there when the node
- * image must be built. Throws EngineUnreachableError or HostNotReadyError; `dtr-ha doctor` checks the rest.
+ * command that starts it), it is one that can run the nodes, and root and debootstrap are there while
+ * the base images must be built. Throws EngineUnreachableError or HostNotReadyError; `dtr-ha doctor` checks the rest.
  */
 export async function labPreflight(docker: Docker): Promise<void> {
   const refuse = (check: CheckResult) => {
@@ -240,7 +250,7 @@ export async function labPreflight(docker: Docker): Promise<void> {
   refuse(platformCheck(process.platform));
   await pingHostEngine(docker);
   refuse(engineKindCheck((await docker.info()) as EngineInfo));
-  if (!(await nodeImageIfBuilt(docker))) {
+  if (!(await basesBuilt(docker))) {
     refuse(rootCheck(process.getuid?.(), false));
     refuse(debootstrapCheck(await findDebootstrap(), false));
   }
