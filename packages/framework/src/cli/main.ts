@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import Docker from 'dockerode';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import {
@@ -27,7 +28,6 @@ import { acquireClusterLock, type HeldLock } from '../util/lock';
 import { KnownHosts } from '../ssh/known-hosts';
 import { clusterStateDir } from '../state/private-files';
 import { NotFoundError, UsageError } from '../util/failures';
-import Docker from 'dockerode';
 import { labHostChecks, type CheckResult } from '../machines/providers/local-lab/host-checks';
 import { probeHostEngine } from '../engine/host-engine';
 import { doctorOutcome, renderChecks } from './doctor-output';
