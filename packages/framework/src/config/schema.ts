@@ -420,8 +420,12 @@ const table = [
   {
     name: 'DTR_HA_DEBIAN_MIRROR',
     kind: 'url',
-    defaultText: 'from the apt sources of this host',
-    description: 'Debian mirror (an `http://` or `https://` URL) used to build the lab images offline.',
+    defaultText: "the first Debian archive of this host's apt sources",
+    description:
+      'Debian mirror (an `http://` or `https://` URL) used to build the lab images offline; it must serve ' +
+      'bookworm. Unset, the first Debian archive of `/etc/apt/sources.list` and `/etc/apt/sources.list.d/` ' +
+      '(`*.sources`, `*.list`) is used; security archives and other distributions’ (Ubuntu’s has no bookworm) ' +
+      'are skipped, so on Ubuntu set it. `dtr-ha doctor` checks it.',
     secret: false,
     group: 'Project',
     example: 'http://deb.debian.org/debian',
