@@ -101,6 +101,18 @@ export async function clusterStatus(
       };
     }),
   );
+  // A recorded machine its provider no longer finds (removed by hand, its container gone) is missing.
+  const foundNames = new Set(found.map((m) => m.name));
+  for (const record of info?.machines ?? []) {
+    if (foundNames.has(record.name)) continue;
+    machines.push({
+      name: record.name,
+      role: record.role,
+      state: 'missing',
+      ip: record.ip,
+      engine: { url: `tcp://${record.engine.host}:${record.engine.port}`, status: 'not-running' },
+    });
+  }
   const status: ClusterStatus = {
     prefix: config.machinePrefix,
     driver: config.machineDriver,
