@@ -449,6 +449,7 @@ function brokenMachinesMessage(cli: string, broken: readonly ListedMachine[]): s
 export const dockerMachine: ProviderRegistration = {
   capabilities: dockerMachineCapabilities,
   configure: (config) => () => dockerMachineOf(config),
+  find: (config) => dockerMachineOf(config).list(),
   // Making one reads and makes nothing: it only drives the CLI.
   power: (config) => dockerMachineOf(config),
 };

@@ -92,7 +92,7 @@ export function flagValues(words: readonly string[], flag: string): string[] {
   return values;
 }
 
-/** Whether the framework's masking (`dtr-ha env`, failed commands) treats this flag as a secret one. */
+/** Whether the framework's masking (`dtr-ha config`, failed commands) treats this flag as a secret one. */
 function looksSecret(flag: string): boolean {
   return secretFlagValues([flag, 'x']).length > 0;
 }

@@ -44,11 +44,7 @@ export class GenericProvider implements Provider {
   }
 
   async list(): Promise<FoundMachine[]> {
-    return this.options.hosts.map((host, i) => ({
-      name: `${this.options.prefix}-${i + 1}`,
-      state: 'unknown',
-      providerId: host,
-    }));
+    return genericMachines(this.options.prefix, this.options.hosts);
   }
 
   async ensure(specs: MachineSpec[], progress: Progress = () => undefined): Promise<EnsureResult> {
@@ -105,9 +101,15 @@ export class GenericProvider implements Provider {
   }
 }
 
+/** The hosts as machines: their state is unknown until they are reached. */
+function genericMachines(prefix: string, hosts: string[]): FoundMachine[] {
+  return hosts.map((host, i) => ({ name: `${prefix}-${i + 1}`, state: 'unknown', providerId: host }));
+}
+
 /** MACHINE_DRIVER=generic. */
 export const genericHosts: ProviderRegistration = {
   capabilities: genericCapabilities,
+  find: async (config) => genericMachines(config.machinePrefix, config.genericMachineList),
   configure: (config) => {
     const ssh = genericSshSettings(config);
     return (context) =>
