@@ -272,6 +272,8 @@ program
 program
   .command('ssh <machine> [command...]')
   .description('run a command on a machine over SSH (the host key is checked); prints its output')
+  // The remote command's own options (`ls -l`, `echo --x`) are its words, not dtr-ha's.
+  .allowUnknownOption()
   .action(async (name: string, words: string[]) => {
     const config = loadConfig();
     // Only what ssh needs is read (the records, the known host keys): nothing is made for it.

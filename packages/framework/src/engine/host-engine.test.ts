@@ -1,4 +1,5 @@
-import { engineUnreachableAdvice, type EngineFacts } from './host-engine';
+import Docker from 'dockerode';
+import { engineUnreachableAdvice, hostEngineAddress, type EngineFacts } from './host-engine';
 
 const noSocket: EngineFacts = {
   address: '/var/run/docker.sock',
@@ -75,4 +76,15 @@ test('not Debian: install Docker Engine the system’s way', () => {
   expect(engineUnreachableAdvice({ ...noSocket, debianLike: false }).fix).toMatch(
     /^install Docker Engine with this system's packages, then start it/,
   );
+});
+
+test("the engine's address is said as dockerode will connect: DOCKER_HOST's URL, a socket, or the default socket", () => {
+  expect(hostEngineAddress(new Docker({ host: '10.0.0.5', port: 2376, protocol: 'https' }))).toBe(
+    'https://10.0.0.5:2376',
+  );
+  expect(hostEngineAddress(new Docker({ socketPath: '/run/other.sock' }))).toBe('/run/other.sock');
+  // docker-modem's own default is a function it calls when connecting, not a path to print.
+  const fallback = new Docker({ socketPath: '/x' });
+  (fallback.modem as unknown as { socketPath: unknown }).socketPath = () => Promise.resolve('/x');
+  expect(hostEngineAddress(fallback)).toMatch(/docker\.sock$/);
 });

@@ -1,4 +1,5 @@
-import { constants, promises as fs } from 'node:fs';
+import { constants, existsSync, promises as fs } from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import type Docker from 'dockerode';
 import { EngineUnreachableError } from '../util/failures';
@@ -6,11 +7,17 @@ import { EngineUnreachableError } from '../util/failures';
 /** Where dockerode connects for the host's engine: DOCKER_HOST, or the default socket. */
 export function hostEngineAddress(docker: Docker): string {
   const modem = docker.modem as {
-    socketPath?: string;
+    socketPath?: string | (() => Promise<string>);
     host?: string;
     port?: number | string;
     protocol?: string;
   };
+  // docker-modem 5 leaves its default socket as a function it calls when it connects: the user's
+  // Docker Desktop socket if there is one, else /var/run/docker.sock. The same choice, said here.
+  if (typeof modem.socketPath === 'function') {
+    const desktop = path.join(os.homedir(), '.docker', 'run', 'docker.sock');
+    return existsSync(desktop) ? desktop : '/var/run/docker.sock';
+  }
   if (modem.socketPath) return String(modem.socketPath);
   return `${modem.protocol ?? 'http'}://${modem.host}${modem.port ? `:${modem.port}` : ''}`;
 }
