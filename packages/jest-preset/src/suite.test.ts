@@ -417,21 +417,3 @@ describe('preset settings', () => {
     }
   });
 });
-
-describe('jest-preset.js', () => {
-  test('absolute paths to the compiled hooks, ts-jest for TypeScript, one worker', () => {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const preset = require('../jest-preset.js') as Record<string, unknown> & {
-      transform: Record<string, [string, unknown]>;
-    };
-    const root = path.resolve(__dirname, '..');
-    expect(preset.globalSetup).toBe(path.join(root, 'dist', 'global-setup.js'));
-    expect(preset.globalTeardown).toBe(path.join(root, 'dist', 'global-teardown.js'));
-    expect(path.isAbsolute(preset.globalSetup as string)).toBe(true);
-    // Node's environment, counting failures so that a failing file's teardown collects diagnostics.
-    expect(preset.testEnvironment).toBe(path.join(root, 'dist', 'environment.js'));
-    expect(preset.maxWorkers).toBe(1);
-    const [transformer] = preset.transform['^.+\\.tsx?$'];
-    expect(transformer).toBe(require.resolve('ts-jest'));
-  });
-});
