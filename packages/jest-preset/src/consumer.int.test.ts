@@ -220,8 +220,9 @@ test(`a project outside the workspace with only { preset: '@dtr-ha/jest-preset' 
     path.join(consumer, 'node_modules', '@dtr-ha', 'jest-preset', 'dist', 'environment.js'),
   );
 
-  // 3. Run it, with a cluster of its own. First the failing file alone (machines only, kept for the
-  // next run): the run fails, and the suite leaves diagnostics that name no secret.
+  // 3. Run it, with a cluster of its own, as on CI (CI=true: a clean cluster, purged at the end, unless
+  // told otherwise). First the failing file alone (machines only, kept for the next run by
+  // PURGE_MACHINES=0): the run fails, and the suite leaves diagnostics that name no secret.
   const env: NodeJS.ProcessEnv = { ...process.env };
   for (const name of Object.keys(env)) if (/^(JEST_|DTR_HA_HANDOFF$)/.test(name)) delete env[name];
   Object.assign(env, {
@@ -229,7 +230,8 @@ test(`a project outside the workspace with only { preset: '@dtr-ha/jest-preset' 
     NUM_MACHINES: '3',
     DTR_HA_STATE_DIR: path.join(work, 'state'),
     DTR_HA_UNTIL: 'machines',
-    PURGE_MACHINES: '',
+    PURGE_MACHINES: '0',
+    REUSE_MACHINES: '',
     UCP_ADMIN_PASSWORD: `consumer-${process.pid}-secret`,
     CONSUMER_LEVEL: level,
     CI: 'true',
@@ -252,9 +254,11 @@ test(`a project outside the workspace with only { preset: '@dtr-ha/jest-preset' 
       expect(await fs.readFile(full, 'utf8')).not.toContain(env.UCP_ADMIN_PASSWORD);
   }
 
-  // Then the contract, on the same machines, with a run that purges them at the end.
+  // Then the contract, on the same machines (REUSE_MACHINES=1 overrides CI's clean start), with a run
+  // that purges them at the end: PURGE_MACHINES unset, so CI's default.
   env.DTR_HA_UNTIL = level === 'dtr' ? 'ucp' : 'machines';
-  env.PURGE_MACHINES = '1';
+  env.REUSE_MACHINES = '1';
+  env.PURGE_MACHINES = '';
   const jest = await run(jestBin, ['--testPathIgnorePatterns', 'fails-on-purpose'], consumer, env);
   timings.jest = jest.ms;
   process.stdout.write(`consumer (${level}) timings (ms): ${JSON.stringify(timings)}\n${jest.output}\n`);

@@ -1,8 +1,9 @@
 /**
  * What the preset's globalSetup and globalTeardown do, as two functions a user with a globalSetup of
- * their own can call: `setup()` builds or reuses the cluster under its run lock and writes the
- * handoff; `teardown()` removes the handoff, purges the machines when PURGE_MACHINES says so, and
- * releases the lock.
+ * their own can call: `setup()` builds or reuses the cluster under its run lock (REUSE_MACHINES off:
+ * from a clean one) and writes the handoff; `teardown()` removes the handoff, purges the machines
+ * when PURGE_MACHINES says so, and releases the lock. Both defaults follow `CI`: reuse and keep on a
+ * laptop, a clean cluster purged at the end on CI.
  */
 import { rmSync } from 'node:fs';
 import {
@@ -36,6 +37,8 @@ export const QUIET_ENV = 'DTR_HA_QUIET';
 export interface SetupOptions {
   /** How far to build: `machines`, `ucp` or `dtr`. Defaults to the configuration's DTR_HA_UNTIL (`ucp`). */
   until?: UpTarget;
+  /** Reuse the machines there (false: remove them first); defaults to the configuration's REUSE_MACHINES. */
+  reuse?: boolean;
   /** The environment the configuration is read from (default `process.env`). DTR_HA_HANDOFF is set in `process.env`. */
   env?: NodeJS.ProcessEnv;
   /** Where `.env` is looked for (default `process.cwd()`). */
@@ -126,6 +129,12 @@ export async function setup(options: SetupOptions = {}): Promise<SetupResult> {
     onWait: (message) => reporter.info(` … ${message}`),
   });
   try {
+    if (!(options.reuse ?? config.reuseMachines)) {
+      reporter.info(
+        `dtr-ha: ${whyClean(config, options)}: removing the machines of ${config.machinePrefix} first`,
+      );
+      await down(config, { reporter, lock });
+    }
     // The lock is checked before every step of `up` and before the handoff is written: a run that
     // lost it (stopped past its stale time, taken over) stops instead of acting beside the new holder.
     const result = await up(config, { until, reporter, lock });
@@ -181,6 +190,13 @@ export async function teardown(options: TeardownOptions = {}): Promise<{ purged:
   } finally {
     await state.lock.release();
   }
+}
+
+/** Why this run starts from a clean cluster, in the words of the setting that said so. */
+function whyClean(config: Config, options: SetupOptions): string {
+  if (options.reuse !== undefined) return 'setup({ reuse: false })';
+  if (config.sources.REUSE_MACHINES !== 'default') return 'REUSE_MACHINES is off';
+  return 'CI is set, so REUSE_MACHINES defaults to off (set REUSE_MACHINES=1 to reuse)';
 }
 
 function removeHandoffSync(file: string): void {
