@@ -4,12 +4,13 @@
  * (the real ones are exercised on the lab by global-setup.int.test.ts); the lock, the configuration
  * and the handoff are the real ones.
  */
-import { promises as fs } from 'node:fs';
+import { existsSync, promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { StatusReporter, type Config } from '@dtr-ha/framework';
 // jest.mock below is hoisted above the imports: run.ts gets the stand-ins.
 import { setup, teardown } from './run';
+import { appendSummary, summaryDir, summaryFile } from './summaries';
 
 const calls: string[] = [];
 
@@ -93,6 +94,22 @@ test('the options of setup() and teardown() win over the configuration', async (
   await run({}, { reuse: false, purge: true });
   expect(calls.slice(2)).toEqual(['down runtest', 'up runtest until machines', 'tests', 'down runtest']);
   expect(lines).toContain('dtr-ha: setup({ reuse: false }): removing the machines of runtest first');
+});
+
+test('the summaries: a dead run’s are removed at setup, this run’s at teardown (after the reporters)', async () => {
+  const clusterDir = path.join(stateDir, 'runtest');
+  appendSummary(summaryFile(clusterDir, 'dead-run', '/ha/a.test.ts'), { name: 'n', value: 'v' });
+  const env = {
+    HOME: stateDir,
+    MACHINE_PREFIX: 'runtest',
+    DTR_HA_STATE_DIR: stateDir,
+    DTR_HA_UNTIL: 'machines',
+  };
+  const { handoff } = await setup({ env, cwd: stateDir, reporter });
+  expect(existsSync(summaryDir(clusterDir, 'dead-run'))).toBe(false);
+  appendSummary(summaryFile(clusterDir, handoff.runId, '/ha/a.test.ts'), { name: 'n', value: 'v' });
+  await teardown({ reporter });
+  expect(existsSync(summaryDir(clusterDir, handoff.runId))).toBe(false);
 });
 
 test('a second setup() in the same process (watch mode, several projects) removes nothing', async () => {

@@ -28,6 +28,7 @@ import {
   type Handoff,
   type HeldLock,
 } from '@dtr-ha/framework';
+import { removeStaleSummaries, removeSummaries } from './summaries';
 
 /** How far globalSetup builds the cluster; DTR itself is installed per test file by `suite.setup()`. */
 export const UNTIL_ENV = 'DTR_HA_UNTIL';
@@ -144,6 +145,7 @@ export async function setup(options: SetupOptions = {}): Promise<SetupResult> {
     const file = handoffPath(result.context.dir, runId);
     // Holding the run lock, no other run of this cluster is going: older handoffs are leftovers.
     await removeStaleHandoffs(result.context.dir, file);
+    await removeStaleSummaries(result.context.dir, runId);
     const handoff = buildHandoff({
       config,
       clusterDir: result.context.dir,
@@ -184,6 +186,8 @@ export async function teardown(options: TeardownOptions = {}): Promise<{ purged:
   process.removeListener('exit', state.exitHook);
   try {
     await removeHandoff(state.handoffPath);
+    // Jest runs globalTeardown after its reporters' last call: the JUnit report has its summaries.
+    await removeSummaries(state.handoff.cluster.dir, state.handoff.runId);
     if (process.env[HANDOFF_ENV] === state.handoffPath) delete process.env[HANDOFF_ENV];
     const purge = options.purge ?? state.config.purgeMachines;
     return { purged: purge ? await down(state.config, { reporter, lock: state.lock }) : [] };
