@@ -107,6 +107,18 @@ describe('@dtr-ha/jest-preset/ts', () => {
   });
 });
 
+describe('the test environment', () => {
+  test('extends the jest-environment-node of the Jest that runs it (found through jest → @jest/core → jest-runner)', async () => {
+    let from = repoRoot;
+    for (const name of ['jest', '@jest/core', 'jest-runner', 'jest-environment-node'])
+      from = path.dirname(require.resolve(`${name}/package.json`, { paths: [from] }));
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const jestsOwn = (require(from) as { TestEnvironment: unknown }).TestEnvironment;
+    const { default: DtrHaEnvironment } = await import('./environment');
+    expect(Object.getPrototypeOf(DtrHaEnvironment)).toBe(jestsOwn);
+  });
+});
+
 describe('@dtr-ha/jest-preset/setup', () => {
   const timeoutSymbol = Symbol.for('TEST_TIMEOUT_SYMBOL');
   type WithTimeout = typeof globalThis & { [timeoutSymbol]?: number };
