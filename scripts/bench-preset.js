@@ -34,7 +34,9 @@ async function presetBench({ stateDir, time, record, quiet }) {
     NUM_MACHINES: '4',
     DTR_HA_STATE_DIR: stateDir,
     DTR_HA_UNTIL: until,
-    PURGE_MACHINES: '',
+    // Warm means reused, also where CI is set (whose defaults are a clean cluster, purged at the end).
+    REUSE_MACHINES: '1',
+    PURGE_MACHINES: '0',
   };
   const options = { env, cwd: stateDir, reporter: quiet() };
   try {

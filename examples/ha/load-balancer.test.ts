@@ -1,4 +1,4 @@
-import { DTRHATestSuite } from '@dtr-ha/jest-preset';
+import { DTRHATestSuite, describeConnections } from '@dtr-ha/jest-preset';
 
 const suite = DTRHATestSuite.loadSync();
 beforeAll(() => suite.setup());
@@ -9,6 +9,7 @@ afterAll(() => suite.teardown());
 test('round robin through the load balancer reaches every replica', async () => {
   const count = 3 * suite.replicas.length;
   const served = await suite.util.connectionsPerReplica(count);
+  suite.summary('sessions per replica', describeConnections(served));
   // One server per replica, each UP and each given some of the new connections…
   expect([...served.keys()].sort()).toEqual(suite.replicas.map((r) => r.id).sort());
   for (const replica of suite.replicas) {

@@ -48,6 +48,9 @@ test('images pushed while a replica dies are all there afterwards', async () => 
     await suite.util.docker(puller, ['pull', ref]);
     expect(await suite.util.imageId(puller, ref)).toBe(id);
   }
-  // Reported for the record: how many pushes had to be retried while the replica was going away.
-  console.log(`pushed ${refs.length} images, ${retries} push retries while replica ${victim.id} died`);
+  // For the record (and the JUnit report): how many pushes had to be retried while the replica went away.
+  suite.summary(
+    'pushes',
+    `${refs.length} images pushed, ${retries} push retries while replica ${victim.id} died`,
+  );
 });

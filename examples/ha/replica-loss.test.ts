@@ -1,4 +1,4 @@
-import { DTRHATestSuite } from '@dtr-ha/jest-preset';
+import { DTRHATestSuite, describeConnections } from '@dtr-ha/jest-preset';
 
 // Kill one replica of three: the load balancer stops sending to it, every image pushed before still
 // pulls, cluster_status reports the dead replica; bring it back and it rejoins healthy.
@@ -25,6 +25,7 @@ test('the cluster survives the loss of one replica, and takes it back', async ()
     const h = await suite.util.replicaHealth();
     return h[victim.id] !== 'OK' ? h : undefined;
   });
+  suite.summary('cluster_status with a replica killed', health);
   for (const replica of survivors) expect(health[replica.id]).toBe('OK');
 
   // HAProxy's health checks take it out of the rotation: its server goes DOWN in HAProxy's
@@ -34,6 +35,7 @@ test('the cluster survives the loss of one replica, and takes it back', async ()
     return stats.get(victim.id)?.status === 'DOWN' ? stats : undefined;
   });
   const whileDown = await suite.util.connectionsPerReplica(2 * suite.replicas.length);
+  suite.summary('sessions per replica while it was down', describeConnections(whileDown));
   expect(whileDown.get(victim.id)).toEqual({ sessions: 0, status: 'DOWN' });
   for (const replica of survivors) {
     expect({ replica: replica.id, reached: whileDown.get(replica.id)!.sessions > 0 }).toEqual({

@@ -1,6 +1,7 @@
 /**
  * The preset's globalSetup/globalTeardown on the local lab, built to its machines (DTR_HA_UNTIL's
- * `machines`): cold, watch-mode repeat, warm reuse, purge. Timings are printed.
+ * `machines`): cold, watch-mode repeat, warm reuse, purge; then a run with CI set, which starts from
+ * a clean cluster and purges it. Timings are printed.
  */
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
@@ -25,6 +26,9 @@ beforeAll(async () => {
     DTR_HA_UNTIL: 'machines',
     DTR_HA_QUIET: '1',
     UCP_ADMIN_PASSWORD: 'never-in-the-handoff-42',
+    // A laptop's defaults (reuse, keep) whether or not this runs on CI; the last test sets CI.
+    CI: '',
+    REUSE_MACHINES: '',
     PURGE_MACHINES: '',
   };
 });
@@ -127,4 +131,30 @@ test('teardown with PURGE_MACHINES removes the machines; a handoff of them then 
   );
   expect(error).toBeInstanceOf(HandoffError);
   expect((error as Error).message).toMatch(/do not answer: .*run jest again to rebuild or reuse it/);
+});
+
+async function containerIds(): Promise<string[]> {
+  const containers = await new Docker().listContainers({ all: true });
+  return containers.filter((c) => c.Names.some((n) => n.startsWith(`/${prefix}-`))).map((c) => c.Id);
+}
+
+test('with CI set: the machines a laptop-style run left are removed first, new ones made, and purged at the end', async () => {
+  await setup({ env, cwd: stateDir });
+  await teardown();
+  const left = await containerIds();
+  expect(left).toHaveLength(3);
+
+  const ci = { ...env, CI: 'true' };
+  const started = Date.now();
+  const result = await setup({ env: ci, cwd: stateDir });
+  timings.ciCleanSetup = Date.now() - started;
+  expect(Object.values(result.actions)).toEqual(['created', 'created', 'created']);
+  const fresh = await containerIds();
+  expect(fresh).toHaveLength(3);
+  expect(fresh.filter((id) => left.includes(id))).toEqual([]);
+
+  const { purged } = await teardown();
+  expect(purged.sort()).toEqual([`${prefix}-1`, `${prefix}-2`, `${prefix}-3`]);
+  expect(await labContainers()).toEqual([]);
+  expect(await isLocked(clusterLockPath(stateDir, prefix))).toBe(false);
 });

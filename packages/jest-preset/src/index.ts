@@ -12,12 +12,14 @@ export {
 } from './suite';
 export {
   SuiteUtil,
+  describeConnections,
   shellQuote,
   waitFor,
   type DockerResult,
   type ReplicaConnections,
   type WaitOptions,
 } from './suite-util';
+export type { SummaryEntry } from './summaries';
 export {
   QUIET_ENV,
   UNTIL_ENV,

@@ -1,8 +1,9 @@
 /**
  * What the preset's globalSetup and globalTeardown do, as two functions a user with a globalSetup of
- * their own can call: `setup()` builds or reuses the cluster under its run lock and writes the
- * handoff; `teardown()` removes the handoff, purges the machines when PURGE_MACHINES says so, and
- * releases the lock.
+ * their own can call: `setup()` builds or reuses the cluster under its run lock (REUSE_MACHINES off:
+ * from a clean one) and writes the handoff; `teardown()` removes the handoff, purges the machines
+ * when PURGE_MACHINES says so, and releases the lock. Both defaults follow `CI`: reuse and keep on a
+ * laptop, a clean cluster purged at the end on CI.
  */
 import { rmSync } from 'node:fs';
 import {
@@ -27,6 +28,7 @@ import {
   type Handoff,
   type HeldLock,
 } from '@dtr-ha/framework';
+import { removeStaleSummaries, removeSummaries } from './summaries';
 
 /** How far globalSetup builds the cluster; DTR itself is installed per test file by `suite.setup()`. */
 export const UNTIL_ENV = 'DTR_HA_UNTIL';
@@ -36,6 +38,8 @@ export const QUIET_ENV = 'DTR_HA_QUIET';
 export interface SetupOptions {
   /** How far to build: `machines`, `ucp` or `dtr`. Defaults to the configuration's DTR_HA_UNTIL (`ucp`). */
   until?: UpTarget;
+  /** Reuse the machines there (false: remove them first); defaults to the configuration's REUSE_MACHINES. */
+  reuse?: boolean;
   /** The environment the configuration is read from (default `process.env`). DTR_HA_HANDOFF is set in `process.env`. */
   env?: NodeJS.ProcessEnv;
   /** Where `.env` is looked for (default `process.cwd()`). */
@@ -126,6 +130,12 @@ export async function setup(options: SetupOptions = {}): Promise<SetupResult> {
     onWait: (message) => reporter.info(` … ${message}`),
   });
   try {
+    if (!(options.reuse ?? config.reuseMachines)) {
+      reporter.info(
+        `dtr-ha: ${whyClean(config, options)}: removing the machines of ${config.machinePrefix} first`,
+      );
+      await down(config, { reporter, lock });
+    }
     // The lock is checked before every step of `up` and before the handoff is written: a run that
     // lost it (stopped past its stale time, taken over) stops instead of acting beside the new holder.
     const result = await up(config, { until, reporter, lock });
@@ -135,6 +145,7 @@ export async function setup(options: SetupOptions = {}): Promise<SetupResult> {
     const file = handoffPath(result.context.dir, runId);
     // Holding the run lock, no other run of this cluster is going: older handoffs are leftovers.
     await removeStaleHandoffs(result.context.dir, file);
+    await removeStaleSummaries(result.context.dir, runId);
     const handoff = buildHandoff({
       config,
       clusterDir: result.context.dir,
@@ -175,12 +186,21 @@ export async function teardown(options: TeardownOptions = {}): Promise<{ purged:
   process.removeListener('exit', state.exitHook);
   try {
     await removeHandoff(state.handoffPath);
+    // Jest runs globalTeardown after its reporters' last call: the JUnit report has its summaries.
+    await removeSummaries(state.handoff.cluster.dir, state.handoff.runId);
     if (process.env[HANDOFF_ENV] === state.handoffPath) delete process.env[HANDOFF_ENV];
     const purge = options.purge ?? state.config.purgeMachines;
     return { purged: purge ? await down(state.config, { reporter, lock: state.lock }) : [] };
   } finally {
     await state.lock.release();
   }
+}
+
+/** Why this run starts from a clean cluster, in the words of the setting that said so. */
+function whyClean(config: Config, options: SetupOptions): string {
+  if (options.reuse !== undefined) return 'setup({ reuse: false })';
+  if (config.sources.REUSE_MACHINES !== 'default') return 'REUSE_MACHINES is off';
+  return 'CI is set, so REUSE_MACHINES defaults to off (set REUSE_MACHINES=1 to reuse)';
 }
 
 function removeHandoffSync(file: string): void {

@@ -58,6 +58,11 @@ export function connectionsBetween(
   return result;
 }
 
+/** `id: sessions (status)` per replica, for a summary: `suite.summary('sessions', describeConnections(served))`. */
+export function describeConnections(connections: ReadonlyMap<string, ReplicaConnections>): string {
+  return [...connections].map(([id, { sessions, status }]) => `${id}: ${sessions} (${status})`).join(', ');
+}
+
 export interface DockerResult {
   stdout: string;
   stderr: string;

@@ -2,16 +2,8 @@ import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Faults, type Machine } from '@dtr-ha/framework';
-import {
-  LockLostError,
-  buildHandoff,
-  clusterLockPath,
-  handoffPath,
-  loadConfig,
-  newRunId,
-  writeHandoff,
-  type Handoff,
-} from '@dtr-ha/framework';
+import { LockLostError, clusterLockPath, loadConfig, type Handoff } from '@dtr-ha/framework';
+import { writeHandoffFixture } from '../test-support/handoff-fixture';
 import { defaultReporter } from './run';
 import { DTRHATestSuite } from './suite';
 import { SuiteUtil, connectionsBetween, shellQuote, waitFor, type SuiteForUtil } from './suite-util';
@@ -22,11 +14,6 @@ let clusterDir: string;
 beforeEach(async () => {
   stateDir = await fs.mkdtemp(path.join(os.tmpdir(), 'dtrha-suite-'));
   clusterDir = path.join(stateDir, 'unit');
-  await fs.mkdir(path.join(clusterDir, 'tls'), { recursive: true });
-  for (const file of ['ca.pem', 'cert.pem', 'key.pem', 'id_ed25519', 'ucp-ca.pem']) {
-    await fs.writeFile(path.join(clusterDir, 'tls', file), 'not a real pem\n');
-  }
-  await fs.writeFile(path.join(clusterDir, 'tls', 'dtr-ca.pem'), 'DTR CA PEM\n');
 });
 
 afterEach(async () => {
@@ -35,47 +22,9 @@ afterEach(async () => {
 
 const baseEnv = (): NodeJS.ProcessEnv => ({ HOME: stateDir, DTR_HA_QUIET: '1' });
 
+/** The handoff of a "globalSetup" process, whose prefix is another than the test process would pick. */
 async function writeFixture(built: Handoff['built']): Promise<string> {
-  const tls = path.join(clusterDir, 'tls');
-  const machine = (n: number) => ({
-    name: `unit-${n}`,
-    role: n === 1 ? ('controller' as const) : ('replica' as const),
-    ip: `10.0.0.${n}`,
-    providerId: `c${n}`,
-    ssh: { host: `10.0.0.${n}`, port: 22, user: 'root', privateKeyPath: path.join(tls, 'id_ed25519') },
-    engine: {
-      host: `10.0.0.${n}`,
-      port: 2376,
-      caPath: path.join(tls, 'ca.pem'),
-      certPath: path.join(tls, 'cert.pem'),
-      keyPath: path.join(tls, 'key.pem'),
-    },
-  });
-  const info =
-    built === 'dtr'
-      ? {
-          machines: [machine(1), machine(2), machine(3)],
-          ucp: { url: 'https://10.0.0.1:8443', caPath: path.join(tls, 'ucp-ca.pem') },
-          loadBalancer: { machine: 'unit-1', host: '10.0.0.1', port: 443, url: 'https://10.0.0.1' },
-          dtr: {
-            caPath: path.join(tls, 'dtr-ca.pem'),
-            replicas: [
-              { id: 'aaaaaaaaaaaa', machine: 'unit-2', url: 'https://10.0.0.2:443' },
-              { id: 'bbbbbbbbbbbb', machine: 'unit-3', url: 'https://10.0.0.3:443' },
-            ],
-          },
-        }
-      : { machines: [machine(1), machine(2), machine(3)] };
-  // The configuration of the "globalSetup" process: another prefix than the test process would pick.
-  const { loadConfig } = await import('@dtr-ha/framework');
-  const config = loadConfig({
-    env: { ...baseEnv(), MACHINE_PREFIX: 'unit', NUM_MACHINES: '3', DTR_HA_STATE_DIR: stateDir },
-    cwd: stateDir,
-  });
-  const runId = newRunId();
-  const file = handoffPath(clusterDir, runId);
-  await writeHandoff(file, buildHandoff({ config, clusterDir, info, built, runId }));
-  return file;
+  return (await writeHandoffFixture(stateDir, built)).file;
 }
 
 describe('DTRHATestSuite.load', () => {
@@ -415,23 +364,5 @@ describe('preset settings', () => {
     } finally {
       await fs.rm(dir, { recursive: true, force: true });
     }
-  });
-});
-
-describe('jest-preset.js', () => {
-  test('absolute paths to the compiled hooks, ts-jest for TypeScript, one worker', () => {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const preset = require('../jest-preset.js') as Record<string, unknown> & {
-      transform: Record<string, [string, unknown]>;
-    };
-    const root = path.resolve(__dirname, '..');
-    expect(preset.globalSetup).toBe(path.join(root, 'dist', 'global-setup.js'));
-    expect(preset.globalTeardown).toBe(path.join(root, 'dist', 'global-teardown.js'));
-    expect(path.isAbsolute(preset.globalSetup as string)).toBe(true);
-    // Node's environment, counting failures so that a failing file's teardown collects diagnostics.
-    expect(preset.testEnvironment).toBe(path.join(root, 'dist', 'environment.js'));
-    expect(preset.maxWorkers).toBe(1);
-    const [transformer] = preset.transform['^.+\\.tsx?$'];
-    expect(transformer).toBe(require.resolve('ts-jest'));
   });
 });

@@ -15,7 +15,9 @@ import {
   diagnosticSecrets,
   diagnosticsDir,
   loadConfig,
+  redact,
   releaseProfileOf,
+  secretValues,
   uninstallDtr,
   up,
   type ClusterInfo,
@@ -39,6 +41,7 @@ import {
 import { defaultReporter } from './run';
 import { SuiteUtil } from './suite-util';
 import { failureFlag } from './failure-flag';
+import { appendSummary, clearSummaries, summaryFile } from './summaries';
 
 /** Set (1/true/yes/on) to keep DTR installed after a test file (quicker reruns from an IDE). */
 export const KEEP_DTR_ENV = 'DTR_HA_KEEP_DTR';
@@ -109,6 +112,8 @@ export class DTRHATestSuite {
   private readonly runLock: LockCheck;
   private installed = false;
   private readonly reporter: StatusReporter;
+  /** Where `summary()` records, when this suite was loaded in a Jest test file. */
+  private readonly summaries: string | undefined;
 
   private constructor(
     readonly handoff: Handoff,
@@ -129,6 +134,10 @@ export class DTRHATestSuite {
     if (handoff.dtr && handoff.loadBalancer) {
       this.dtr = this.dtrState({ dtr: handoff.dtr, loadBalancer: handoff.loadBalancer });
     }
+    const testPath = currentTestPath();
+    this.summaries = testPath && summaryFile(handoff.cluster.dir, handoff.runId, testPath);
+    // A file run again in the same Jest run (watch mode) reports what this run of it finds.
+    if (this.summaries) clearSummaries(this.summaries);
   }
 
   /**
@@ -248,9 +257,23 @@ export class DTRHATestSuite {
   }
 
   /**
-   * Removes DTR again when `setup()` installed it (machines and UCP stay; DTR_HA_KEEP_DTR keeps it too),
-   * closes the machines' connections and lets the next HA file go.
+   * Records what a check found — `suite.summary('sessions per replica', 'a1: 4, b2: 3')` — for the
+   * record: printed with the test's output (`console.log`, so jest-junit's `includeConsoleOutput` has
+   * it too) and kept for the JUnit report, where `@dtr-ha/jest-preset/junit` attaches it to the test
+   * file's `<testsuite>` as a property. Objects are written as JSON. Secrets of the configuration and
+   * the admin password are removed, in every form they take.
    */
+  summary(name: string, value: string | number | boolean | object): void {
+    if (typeof name !== 'string' || name.trim() === '') {
+      throw new Error(`suite.summary: the name must be a non-empty string, not ${JSON.stringify(name)}`);
+    }
+    const text = typeof value === 'string' ? value : JSON.stringify(value);
+    const secrets = secretValues(this.framework.config, this.admin.password);
+    const entry = { test: currentTestName(), name: redact(name, secrets), value: redact(text, secrets) };
+    console.log(`dtr-ha summary: ${entry.name}: ${entry.value}`);
+    if (this.summaries) appendSummary(this.summaries, entry);
+  }
+
   /**
    * Every machine's dockerd log and the logs and inspect of every UCP, DTR and HAProxy container, in
    * one folder of the cluster's state directory (secrets removed); prints and returns its path.
@@ -270,6 +293,10 @@ export class DTRHATestSuite {
     return result.dir;
   }
 
+  /**
+   * Removes DTR again when `setup()` installed it (machines and UCP stay; DTR_HA_KEEP_DTR keeps it too),
+   * closes the machines' connections and lets the next HA file go.
+   */
   async teardown(): Promise<void> {
     const problems: unknown[] = [];
     // Diagnostics first, while the failed state is still there (before faults are undone, DTR removed).
@@ -356,8 +383,19 @@ function readAdminPassword(config: Config, clusterDir: string): string {
   }
 }
 
+/** What Jest's `expect` knows of the test running, when called inside Jest. */
+function jestState(): { testPath?: string; currentTestName?: string } | undefined {
+  type JestState = { testPath?: string; currentTestName?: string };
+  const jestExpect = (globalThis as { expect?: { getState?: () => JestState } }).expect;
+  return jestExpect?.getState?.();
+}
+
 /** The test file being run, when called inside Jest. */
 function currentTestPath(): string | undefined {
-  const jestExpect = (globalThis as { expect?: { getState?: () => { testPath?: string } } }).expect;
-  return jestExpect?.getState?.().testPath;
+  return jestState()?.testPath;
+}
+
+/** The test running (its full name), when called inside one. */
+function currentTestName(): string | undefined {
+  return jestState()?.currentTestName;
 }

@@ -56,6 +56,7 @@ describe('loadConfig: defaults', () => {
       ucpPullImages: false,
       dtrPullImages: false,
       purgeMachines: false,
+      reuseMachines: true,
       labEngineSeed: true,
       registry: {},
       ucp: { repo: 'dtrha-lab', tag: '1.1.0-standin', image: 'dtrha-lab/ucp:1.1.0-standin' },
@@ -135,6 +136,50 @@ describe('loadConfig: environment and .env file', () => {
   test('the envFile option names the file too', () => {
     fs.writeFileSync(path.join(dir, 'other.env'), 'NUM_MACHINES=2\n');
     expect(load({}, { envFile: 'other.env' }).numMachines).toBe(2);
+  });
+});
+
+describe('loadConfig: defaults that follow CI', () => {
+  test('a laptop reuses the machines and keeps them; CI starts from a clean cluster and purges it', () => {
+    expect(load()).toMatchObject({ reuseMachines: true, purgeMachines: false });
+    for (const ci of ['true', '1', 'yes', 'woodpecker']) {
+      const config = load({ CI: ci });
+      expect({ ci, reuse: config.reuseMachines, purge: config.purgeMachines }).toEqual({
+        ci,
+        reuse: false,
+        purge: true,
+      });
+      expect(config.sources).toMatchObject({ REUSE_MACHINES: 'default', PURGE_MACHINES: 'default' });
+    }
+  });
+
+  test('CI set to an off spelling, or empty, is no CI', () => {
+    for (const ci of ['', '0', 'false', 'No', ' off '])
+      expect(load({ CI: ci })).toMatchObject({ reuseMachines: true, purgeMachines: false });
+  });
+
+  test('the variables, when set, win over CI either way', () => {
+    expect(load({ CI: 'true', REUSE_MACHINES: '1', PURGE_MACHINES: '0' })).toMatchObject({
+      reuseMachines: true,
+      purgeMachines: false,
+    });
+    expect(load({ REUSE_MACHINES: 'off', PURGE_MACHINES: 'on' })).toMatchObject({
+      reuseMachines: false,
+      purgeMachines: true,
+    });
+    // Empty counts as unset: the CI default applies.
+    expect(load({ CI: 'true', PURGE_MACHINES: '' }).purgeMachines).toBe(true);
+  });
+
+  test('CI is read from the environment only: a dotenv file shared with laptops does not make a CI machine', () => {
+    fs.writeFileSync(path.join(dir, '.env'), 'CI=true\n');
+    expect(load()).toMatchObject({ reuseMachines: true, purgeMachines: false });
+  });
+
+  test('a bad REUSE_MACHINES is named, with the spellings it accepts', () => {
+    expect(linesAbout(configError({ CI: 'true', REUSE_MACHINES: 'sometimes' }), 'REUSE_MACHINES')).toEqual([
+      'REUSE_MACHINES="sometimes": must be on (1, true, yes, on) or off (empty, 0, false, no, off)',
+    ]);
   });
 });
 

@@ -18,6 +18,7 @@ import {
   type VariableKind,
   type VariableName,
   type VariableSpec,
+  defaultFor,
   variable,
   variables,
 } from './schema';
@@ -55,7 +56,10 @@ export interface Config {
   dockerMachineBinary?: string;
   ucpPullImages: boolean;
   dtrPullImages: boolean;
+  /** PURGE_MACHINES: the preset's globalTeardown removes the machines (default: on CI only). */
   purgeMachines: boolean;
+  /** REUSE_MACHINES: the preset's globalSetup reuses the machines there (default: except on CI). */
+  reuseMachines: boolean;
   /** LAB_ENGINE_SEED (the local lab only). */
   labEngineSeed: boolean;
   /** How the Jest preset runs: DTR_HA_UNTIL, DTR_HA_KEEP_DTR, DTR_HA_QUIET. */
@@ -364,7 +368,7 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
       raw[spec.name] = value;
       sources[spec.name] = source;
     }
-    const text = raw[spec.name] ?? spec.default;
+    const text = raw[spec.name] ?? defaultFor(spec, env);
     values[spec.name] = text === undefined ? undefined : parse(spec, text);
   }
   // Each value has the type of its kind: it was parsed by its kind's parser.
@@ -399,6 +403,7 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
     ucpPullImages: ok.UCP_PULL_IMAGES,
     dtrPullImages: ok.DTR_PULL_IMAGES,
     purgeMachines: ok.PURGE_MACHINES,
+    reuseMachines: ok.REUSE_MACHINES,
     labEngineSeed: ok.LAB_ENGINE_SEED,
     tests: {
       until: ok.DTR_HA_UNTIL as UpTarget,

@@ -26,6 +26,7 @@ export const currentValue: Record<VariableName, (config: Config) => CurrentValue
   GENERIC_MACHINE_LIST: (c) => (c.genericMachineList.length > 0 ? c.genericMachineList.join(',') : undefined),
   DOCKER_MACHINE_BINARY: (c) => c.dockerMachineBinary,
   PURGE_MACHINES: (c) => onOff(c.purgeMachines),
+  REUSE_MACHINES: (c) => onOff(c.reuseMachines),
   LAB_ENGINE_SEED: (c) => onOff(c.labEngineSeed),
   UCP_REPO: (c) => c.ucp.repo,
   UCP_TAG: (c) => c.ucp.tag,
@@ -61,7 +62,8 @@ function shownValue(spec: VariableSpec, config: Config): string {
 function plainDefault(spec: VariableSpec): string {
   if (spec.defaultText !== undefined) return spec.defaultText;
   if (spec.default === undefined) return 'none';
-  return spec.default === '' ? 'empty' : spec.default;
+  const value = spec.default === '' ? 'empty' : spec.default;
+  return spec.ciDefault === undefined ? value : `${value}; ${spec.ciDefault} when CI is set`;
 }
 
 /** Markdown to terminal text: drop the code backticks. */
@@ -147,7 +149,8 @@ function docDefault(spec: VariableSpec): string {
   if (spec.defaultText !== undefined) return `*${spec.defaultText}*`;
   if (spec.default === undefined) return '*none*';
   if (spec.default === '') return '*empty*';
-  return `\`${spec.default}\``;
+  const value = `\`${spec.default}\``;
+  return spec.ciDefault === undefined ? value : `${value}; \`${spec.ciDefault}\` when \`CI\` is set`;
 }
 
 /** docs/configuration.md, generated from the schema. Deterministic: no dates, no paths of this machine. */

@@ -13,6 +13,7 @@ export type VariableName =
   | 'GENERIC_MACHINE_LIST'
   | 'DOCKER_MACHINE_BINARY'
   | 'PURGE_MACHINES'
+  | 'REUSE_MACHINES'
   | 'LAB_ENGINE_SEED'
   | 'UCP_REPO'
   | 'UCP_TAG'
@@ -75,6 +76,11 @@ export interface VariableSpec {
   kind: VariableKind;
   /** The raw value used when the variable is unset or empty; absent when there is none. */
   default?: string;
+  /**
+   * The raw value used instead of `default` on a CI machine (see `onCi`): what a run there wants
+   * unless told otherwise, as Playwright's `reuseExistingServer: !process.env.CI`.
+   */
+  ciDefault?: string;
   /** How the docs show the default when it is not a plain value (e.g. computed later). */
   defaultText?: string;
   /** Markdown, one paragraph. */
@@ -114,6 +120,29 @@ const supportedTags = (other: 'UCP_TAG' | 'DTR_TAG') =>
   `With \`${other}\`, a supported pair: ${describeSupportedPairs()} (versions \`MAJOR.MINOR.PATCH\`, ` +
   `optionally \`-suffix\`; the lab's stand-ins are ${standinPairs()}); any other pair is refused ` +
   'before anything is made. See docs/releases.md.';
+
+/**
+ * Whether the environment says it is a CI machine: `CI` set to anything but an off spelling, as CI
+ * systems set it (`CI=true`). Read from the process environment only, never from the dotenv file:
+ * it is a fact about the machine running, and one `.env` serves laptops and CI alike.
+ */
+export function onCi(env: NodeJS.ProcessEnv): boolean {
+  const value = env.CI?.trim().toLowerCase();
+  return value !== undefined && !(BOOLEAN_OFF as readonly string[]).includes(value);
+}
+
+/** The raw default of a variable in this environment: its `ciDefault` on CI, else its `default`. */
+export function defaultFor(spec: VariableSpec, env: NodeJS.ProcessEnv): string | undefined {
+  return spec.ciDefault !== undefined && onCi(env) ? spec.ciDefault : spec.default;
+}
+
+const ciChoice =
+  'Set it to choose either way; unset (or empty), it follows `CI` (set to anything but empty, `0`, `false`, ' +
+  '`no` or `off`, as CI systems set it; read from the environment, not from the dotenv file).';
+
+// For a variable whose default is not simply off: there an empty value means the default, not off.
+const booleanChoices =
+  'Accepts `1`, `true`, `yes`, `on` (on) and `0`, `false`, `no`, `off` (off), in any case.';
 
 const booleanValues = `Accepts \`1\`, \`true\`, \`yes\`, \`on\` (on) and empty, \`0\`, \`false\`, \`no\`, \`off\` (off), in any case.`;
 
@@ -230,7 +259,22 @@ const table = [
     name: 'PURGE_MACHINES',
     kind: 'boolean',
     default: 'off',
-    description: `Remove the test machines at the end of the run instead of keeping them for reuse. ${booleanValues}`,
+    ciDefault: 'on',
+    description:
+      "Remove the test machines at the end of a Jest run (the preset's globalTeardown) instead of keeping them " +
+      `for the next run. Off on a laptop, on on CI. ${ciChoice} ${booleanChoices}`,
+    secret: false,
+    group: 'Machines',
+  },
+  {
+    name: 'REUSE_MACHINES',
+    kind: 'boolean',
+    default: 'on',
+    ciDefault: 'off',
+    description:
+      "Let a Jest run (the preset's globalSetup) reuse the machines of `MACHINE_PREFIX` that are there and " +
+      'answer, with what they hold (UCP). Off removes them first, as `dtr-ha down` does, so the run starts ' +
+      `from a clean cluster. On on a laptop, off on CI. ${ciChoice} \`dtr-ha up\` always reuses. ${booleanChoices}`,
     secret: false,
     group: 'Machines',
   },
