@@ -18,6 +18,27 @@ const ginkgo = {
 };
 const takesValue = new Set(['-focus', '-skip']);
 
+/**
+ * Jest compiles a test name pattern with `new RegExp(pattern, 'i')` in every test file, where a bad
+ * one is a SyntaxError far from TEST_ARGS: the flag's value and each pattern made of it are compiled
+ * here first, as Jest will (the value alone too: `-skip ')|('` makes a pattern that compiles but
+ * means something else).
+ */
+function checkedPatterns(flag, value, args) {
+  const patterns = args.filter((_, i) => args[i - 1] === '--testNamePattern');
+  for (const pattern of value === undefined ? patterns : [value, ...patterns]) {
+    try {
+      new RegExp(pattern, 'i');
+    } catch (error) {
+      throw new Error(
+        `TEST_ARGS: ${flag} ${JSON.stringify(value)} is not a regular expression Jest can use ` +
+          `(${error.message}); Jest's are JavaScript's, Ginkgo's were Go's`,
+      );
+    }
+  }
+  return args;
+}
+
 function toJestArgs(words) {
   const out = [];
   const dropped = [];
@@ -33,7 +54,7 @@ function toJestArgs(words) {
         if (value === undefined) throw new Error(`TEST_ARGS: ${flag} needs a value (${flag} '<pattern>')`);
       }
       const map = ginkgo[flag];
-      if (map) out.push(...map(value));
+      if (map) out.push(...checkedPatterns(flag, value, map(value)));
       else dropped.push(flag);
     } else if (/^\.?\/?ha-integration\/?$/.test(words[i])) {
       dropped.push(words[i]); // ha-integration's Go package path: the `ha` project is where the suites are

@@ -36,3 +36,18 @@ test('a Ginkgo flag missing its value is refused, naming TEST_ARGS and the flag'
   expect(() => toJestArgs(['-v', '-focus'])).toThrow(/^TEST_ARGS: -focus needs a value/);
   expect(() => toJestArgs(['-skip'])).toThrow(/^TEST_ARGS: -skip needs a value/);
 });
+
+test('a -focus or -skip pattern Jest cannot compile is refused, naming TEST_ARGS and the flag', () => {
+  expect(() => toJestArgs(['-focus', '('])).toThrow(
+    /^TEST_ARGS: -focus "\(" is not a regular expression Jest can use \(Invalid regular expression/,
+  );
+  expect(() => toJestArgs(['-skip=/(/'])).toThrow(/^TEST_ARGS: -skip "\/\(\/" is not a regular expression/);
+  expect(() => toJestArgs(['-skip', ')|('])).toThrow(
+    /^TEST_ARGS: -skip "\)\|\(" is not a regular expression/,
+  );
+  // Go's inline flags are not JavaScript's.
+  expect(() => toJestArgs(['-focus', '(?i)replica'])).toThrow(/^TEST_ARGS: -focus "\(\?i\)replica"/);
+  // Jest's own option passes on as it is: Jest says what is wrong with it.
+  expect(toJestArgs(['--testNamePattern', '(']).args).toEqual(['--testNamePattern', '(']);
+  expect(toJestArgs(['-skip', 'a|b']).args).toEqual(['--testNamePattern', '^(?!.*(a|b))']);
+});
