@@ -51,3 +51,20 @@ test('a -focus or -skip pattern Jest cannot compile is refused, naming TEST_ARGS
   expect(toJestArgs(['--testNamePattern', '(']).args).toEqual(['--testNamePattern', '(']);
   expect(toJestArgs(['-skip', 'a|b']).args).toEqual(['--testNamePattern', '^(?!.*(a|b))']);
 });
+
+test('the value of a Jest option is passed on as it is, even when it looks like a Ginkgo word', () => {
+  expect(toJestArgs(['--testNamePattern', 'ha-integration/', '-v'])).toEqual({
+    args: ['--testNamePattern', 'ha-integration/', '--verbose'],
+    dropped: [],
+  });
+  expect(toJestArgs(['-t', '-progress', '-trace']).args).toEqual(['-t', '-progress']);
+  expect(toJestArgs(['--test-name-pattern', '-focus', '-c', './ha-integration']).args).toEqual([
+    '--test-name-pattern',
+    '-focus',
+    '-c',
+    './ha-integration',
+  ]);
+  // `--flag=value` is one word; a flag of Jest's with no value after it, Jest's to refuse.
+  expect(toJestArgs(['--testNamePattern=-v', '-v']).args).toEqual(['--testNamePattern=-v', '--verbose']);
+  expect(toJestArgs(['-t']).args).toEqual(['-t']);
+});
