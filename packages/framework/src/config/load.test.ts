@@ -460,6 +460,22 @@ describe('loadConfig: secrets stay secret', () => {
     expect(error.problems.find((p) => p.variable === 'UCP_ADMIN_PASSWORD')?.value).toBe('<hidden>');
   });
 
+  test('a secret word that shell-quote cannot parse is named, not quoted in its message', () => {
+    // An unterminated ${ is "Bad substitution: <the rest of the word>" to shell-quote.
+    for (const flags of [
+      '--amazonec2-secret-key=Zq7${AKIAxyzw',
+      '--swarm-discovery token://Zq7${AKIAxyzw',
+      '--engine-env PROXY_PASSWORD=Zq7${AKIAxyzw',
+      '--engine-registry-mirror https://user:Zq7${AKIAxyzw@mirror.example.com',
+    ]) {
+      const error = configError({ MACHINE_CREATE_FLAGS: flags });
+      expect(error.message).not.toMatch(/Zq7|AKIA|xyzw/);
+      expect(error.message).toMatch(
+        /^MACHINE_CREATE_FLAGS: (the value of --[a-z0-9-]+|a URL's password) cannot be parsed/,
+      );
+    }
+  });
+
   test('a secret from the .env file is not shown either', () => {
     fs.writeFileSync(path.join(dir, '.env'), `UCP_ADMIN_PASSWORD=${adminSecret}\n`);
     const error = configError({});

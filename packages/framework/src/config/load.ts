@@ -552,7 +552,9 @@ function parseWord(text: string): { value: string; problems: WordProblem[] } {
       return '';
     });
   } catch (err) {
-    return { value: '', problems: [{ kind: 'parse', message: (err as Error).message }] };
+    // The word as written stands for its value: a problem must still tell a secret's word by its
+    // form (`--flag=value`, `token://…`, a URL's password) to not quote shell-quote's message about it.
+    return { value: text, problems: [{ kind: 'parse', message: (err as Error).message }] };
   }
   let value = '';
   for (const entry of entries) {
