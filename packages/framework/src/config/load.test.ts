@@ -460,20 +460,24 @@ describe('loadConfig: secrets stay secret', () => {
     expect(error.problems.find((p) => p.variable === 'UCP_ADMIN_PASSWORD')?.value).toBe('<hidden>');
   });
 
-  test('a secret word that shell-quote cannot parse is named, not quoted in its message', () => {
-    // An unterminated ${ is "Bad substitution: <the rest of the word>" to shell-quote.
-    for (const flags of [
-      '--amazonec2-secret-key=Zq7${AKIAxyzw',
-      '--swarm-discovery token://Zq7${AKIAxyzw',
-      '--engine-env PROXY_PASSWORD=Zq7${AKIAxyzw',
-      '--engine-registry-mirror https://user:Zq7${AKIAxyzw@mirror.example.com',
-    ]) {
-      const error = configError({ MACHINE_CREATE_FLAGS: flags });
-      expect(error.message).not.toMatch(/Zq7|AKIA|xyzw/);
-      expect(error.message).toMatch(
-        /^MACHINE_CREATE_FLAGS: (the value of --[a-z0-9-]+|a URL's password) cannot be parsed/,
-      );
-    }
+  // shell-quote's value of a word it cannot parse (an unterminated ${ is "Bad substitution: <the rest
+  // of the word>") is lost, and one with an operator or a glob is cut there: either way the form that
+  // tells a secret (`--flag=value`, `token://…`, a URL's password) went with it.
+  test.each([
+    ['--amazonec2-secret-key=Zq7${AKIAxyzw', 'cannot be parsed'],
+    ['--swarm-discovery token://Zq7${AKIAxyzw', 'cannot be parsed'],
+    ['--engine-env PROXY_PASSWORD=Zq7${AKIAxyzw', 'cannot be parsed'],
+    ['--engine-registry-mirror https://user:Zq7${AKIAxyzw@mirror.example.com', 'cannot be parsed'],
+    ['--passphrase=Zq7?$AKIAxyzw', 'has'],
+    ['--engine-registry-mirror https://user:Zq7<AKIAxyzw@mirror.example.com', 'has'],
+    ['--swarm-discovery token://Zq7*AKIAxyzw', 'has'],
+    ['--engine-env KEY=Zq7;AKIAxyzw', 'has'],
+  ])('a secret word with a problem, %s, is named and not quoted', (flags, problem) => {
+    const error = configError({ MACHINE_CREATE_FLAGS: flags });
+    expect(error.message).not.toMatch(/Zq7|AKIA|xyzw/);
+    expect(error.message).toMatch(
+      new RegExp(`^MACHINE_CREATE_FLAGS: (the value of --[a-z0-9-]+|a URL's password) ${problem}`, 'm'),
+    );
   });
 
   test('a secret from the .env file is not shown either', () => {

@@ -530,7 +530,12 @@ export function splitShellWords(text: string, options: ShellWordsOptions = {}): 
     words.push(word.tilde === 'home' ? home + parsed.value.slice(1) : parsed.value);
   });
   if (problems.length === 0) return { ok: true, words };
-  const secrets = options.secretFlags ? secretWordNames(words) : [];
+  // A word with a problem is judged as written: shell-quote's value of it may have lost what tells a
+  // secret by its form (`--flag=value`, `token://…`, a URL's password) to an operator, a glob or a
+  // parse error, and then the problem would quote the secret.
+  const troubled = new Set(problems.map(({ word }) => word));
+  const judged = words.map((word, i) => (troubled.has(i) ? scanned.words[i].source : word));
+  const secrets = options.secretFlags ? secretWordNames(judged) : [];
   const errors = problems.map(({ word, problem }) => {
     const secret = secrets[word];
     return secret === undefined
@@ -552,9 +557,7 @@ function parseWord(text: string): { value: string; problems: WordProblem[] } {
       return '';
     });
   } catch (err) {
-    // The word as written stands for its value: a problem must still tell a secret's word by its
-    // form (`--flag=value`, `token://…`, a URL's password) to not quote shell-quote's message about it.
-    return { value: text, problems: [{ kind: 'parse', message: (err as Error).message }] };
+    return { value: '', problems: [{ kind: 'parse', message: (err as Error).message }] };
   }
   let value = '';
   for (const entry of entries) {
