@@ -75,13 +75,19 @@ function splitSecretFlags(words: readonly string[]): FlagWord[] {
   const split: FlagWord[] = [];
   for (let i = 0; i < words.length; i++) {
     const word = words[i];
-    const eq = word.indexOf('=');
-    const name = word.startsWith('-') ? (eq > 0 ? word.slice(0, eq) : word) : undefined;
+    // A flag after blanks (`'\ --amazonec2-secret-key'`) is judged as that flag: a secret masked
+    // once too often is better than one shown.
+    const blanks = word.slice(0, word.length - word.trimStart().length);
+    const flag = word.slice(blanks.length);
+    const eq = flag.indexOf('=');
+    const name = flag.startsWith('-') ? (eq > 0 ? flag.slice(0, eq) : flag) : undefined;
     if (name !== undefined && eq > 0) {
       // --flag=value
-      const value = word.slice(eq + 1);
+      const value = flag.slice(eq + 1);
       const inner = SECRET_FLAG.test(name) ? { before: '', secret: value } : secretInValue(name, value);
-      split.push(inner ? { ...inner, before: `${name}=${inner.before}`, flag: name } : { before: word });
+      split.push(
+        inner ? { ...inner, before: `${blanks}${name}=${inner.before}`, flag: name } : { before: word },
+      );
     } else if (
       name !== undefined &&
       i + 1 < words.length &&
