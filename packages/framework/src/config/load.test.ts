@@ -480,6 +480,25 @@ describe('loadConfig: secrets stay secret', () => {
     );
   });
 
+  test('a value of several lines is not shown: in .env, a quote left open takes in the next lines', () => {
+    fs.writeFileSync(path.join(dir, '.env'), "UCP_PULL_IMAGES='\nREGISTRY_PASSWORD=Zq7AKIAxyzw\n'\n");
+    const error = configError({});
+    expect(error.message).not.toMatch(/Zq7|AKIA|xyzw/);
+    expect(error.message).toBe(
+      'UCP_PULL_IMAGES: has a value of 3 lines, not shown: a value is one line ' +
+        '(is a quote left open in the dotenv file?)',
+    );
+    expect(error.problems[0].value).toBeUndefined();
+    fs.rmSync(path.join(dir, '.env'));
+    // A parser that quotes a part of the value (a host list's entry) is not asked.
+    expect(configError({ NUM_MACHINES: '3\n4', GENERIC_MACHINE_LIST: 'a,\nb c' }).message).toBe(
+      'NUM_MACHINES: has a value of 2 lines, not shown: a value is one line\n' +
+        'GENERIC_MACHINE_LIST: has a value of 2 lines, not shown: a value is one line',
+    );
+    // A secret may be of several lines.
+    expect(load({ REGISTRY_PASSWORD: 'a\nb' }).registry.password).toBe('a\nb');
+  });
+
   test('a secret from the .env file is not shown either', () => {
     fs.writeFileSync(path.join(dir, '.env'), `UCP_ADMIN_PASSWORD=${adminSecret}\n`);
     const error = configError({});
