@@ -4,6 +4,7 @@ import type { EnsureResult } from '../machines/types';
 import type { Machine } from '../machines/machine';
 import type { ClusterInfo } from './cluster-info';
 import { openCluster, type ClusterContext } from './cluster-context';
+import { removeStaleTempFiles } from '../state/private-files';
 import { writeClusterFile } from './cluster-file';
 import { StatusReporter } from './status';
 import { releaseProfileOf } from '../releases';
@@ -49,8 +50,16 @@ export async function up(config: Config, options: UpOptions): Promise<UpResult> 
   const profile = releaseProfileOf(config);
   const hostDocker = options.hostDocker ?? new Docker();
   lock?.assertHeld();
-  const context = await reporter.step(`Preparing cluster state for ${config.machinePrefix}`, () =>
-    openCluster(config, { hostDocker }),
+  const context = await reporter.step(
+    `Preparing cluster state for ${config.machinePrefix}`,
+    async (detail) => {
+      const opened = await openCluster(config, { hostDocker });
+      // What a run killed between a write and its rename left (its writer is gone, or it is old); a
+      // live writer's temp file, of a test worker or `dtr-ha logs` beside this run, stays.
+      const leftovers = await removeStaleTempFiles(opened.dir);
+      if (leftovers.length > 0) detail(`removed temp files a killed run left: ${leftovers.join(', ')}`);
+      return opened;
+    },
   );
   const ctx: StepContext = { config, context, reporter, hostDocker, profile };
   try {
