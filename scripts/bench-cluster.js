@@ -92,6 +92,17 @@ async function fullUpBench({ config, time, record, quiet }, name = 'cluster.up')
     fw.up({ ...config, labEngineSeed: false }, { reporter: quiet(), until: 'dtr' }),
   );
   unseeded.value.handles.forEach((m) => m.dispose());
+  // What each HA test file pays on a cluster kept between files: DTR removed, then installed again.
+  const removal = await time(() => fw.uninstallDtr(config, { reporter: quiet() }));
+  const reinstall = await time(() => fw.up(config, { reporter: quiet(), until: 'dtr' }));
+  reinstall.value.handles.forEach((m) => m.dispose());
+  record(`${name}.perSuiteDtr`, {
+    removeSeconds: removal.seconds,
+    installSeconds: reinstall.seconds,
+    totalSeconds: removal.seconds + reinstall.seconds,
+    targetSeconds: 12,
+    met: removal.seconds + reinstall.seconds <= 12 ? 'yes' : 'no',
+  });
   record(name, {
     profile: fw.releaseProfileOf(config).name,
     coldToHealthySeconds: cold.seconds,
@@ -102,6 +113,57 @@ async function fullUpBench({ config, time, record, quiet }, name = 'cluster.up')
     met: cold.seconds <= 20 ? 'yes' : 'no',
   });
   record(`${name}.coldSteps`, steps);
+  return cold.seconds;
 }
 
-module.exports = { imageTransferBench, fullUpBench };
+/**
+ * Memory each node's container uses now, from its cgroup as the engine reports it (usage less the
+ * page cache it could drop, as `docker stats` shows it), in MiB: { controller, replicaMean }.
+ */
+async function nodeMemory(handles) {
+  const hostDocker = new Docker();
+  const mib = await Promise.all(
+    handles.map(async (m) => {
+      const stats = await hostDocker.getContainer(m.record.providerId).stats({ stream: false });
+      const { usage = 0, stats: detail = {} } = stats.memory_stats || {};
+      const cache = detail.inactive_file ?? detail.total_inactive_file ?? detail.cache ?? 0;
+      return (usage - cache) / 2 ** 20;
+    }),
+  );
+  const replicas = mib.slice(1);
+  return { controller: mib[0], replicaMean: replicas.reduce((a, b) => a + b, 0) / replicas.length };
+}
+
+/**
+ * How a cold `up` grows with the cluster: 5 and 7 replicas (NUM_MACHINES 6 and 8) against the 3 of
+ * `threeReplicaSeconds` measured in this run, and the memory a node takes in each.
+ */
+async function scalingBench({ configFor, config, time, record, quiet }, threeReplicaSeconds) {
+  const figures = {};
+  for (const [machines, target] of [
+    [6, 1.3],
+    [8, 1.6],
+  ]) {
+    const sized = configFor(`${config.machinePrefix}s${machines}`, machines);
+    try {
+      await fw.down(sized, { reporter: quiet() });
+      const cold = await time(() => fw.up(sized, { reporter: quiet(), until: 'dtr' }));
+      const memory = await nodeMemory(cold.value.handles);
+      cold.value.handles.forEach((m) => m.dispose());
+      const replicas = machines - 1;
+      Object.assign(figures, {
+        [`coldSeconds${replicas}Replicas`]: cold.seconds,
+        [`ratioTo3Replicas${replicas}`]: cold.seconds / threeReplicaSeconds,
+        [`ratioTarget${replicas}`]: target,
+        [`met${replicas}`]: cold.seconds / threeReplicaSeconds <= target ? 'yes' : 'no',
+        [`controllerMiB${replicas}Replicas`]: memory.controller,
+        [`replicaNodeMiB${replicas}Replicas`]: memory.replicaMean,
+      });
+    } finally {
+      await fw.down(sized, { reporter: quiet() }).catch(() => undefined);
+    }
+  }
+  record('cluster.up.scaling', { coldSeconds3Replicas: threeReplicaSeconds, ...figures });
+}
+
+module.exports = { imageTransferBench, fullUpBench, scalingBench, nodeMemory };

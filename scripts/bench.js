@@ -92,8 +92,10 @@ async function main() {
     await fw
       .up(clusterConfig, { reporter: quiet(), until: 'ucp' })
       .then((r) => r.handles.forEach((m) => m.dispose()));
-    await cluster.fullUpBench(tools);
+    const threeReplicas = await cluster.fullUpBench(tools);
     await require('./bench-preset').presetBench({ ...tools, stateDir });
+    await fw.down(clusterConfig, { reporter: quiet() }).catch(() => undefined);
+    await cluster.scalingBench(tools, threeReplicas);
     // The other release pair (docs/releases.md), on machines of its own, built the same way.
     await fw.down(clusterConfig, { reporter: quiet() }).catch(() => undefined);
     const otherPair = benchConfig(stateDir, `benchd${process.pid}`, 4, {
@@ -112,6 +114,17 @@ async function main() {
     await fw.down(clusterConfig, { reporter: quiet() }).catch(() => undefined);
     fs.rmSync(stateDir, { recursive: true, force: true });
   }
+  // Ratios of figures measured above, in this run.
+  const machinesCold = results.figures['machines.up'].coldSeconds;
+  const clusterUp = results.figures['cluster.up'];
+  record('cluster.up.ratios', {
+    coldOverColdMachines: clusterUp.coldToHealthySeconds / machinesCold,
+    coldOverColdMachinesTarget: 2.5,
+    coldOverColdMachinesMet: clusterUp.coldToHealthySeconds / machinesCold <= 2.5 ? 'yes' : 'no',
+    warmOverCold: clusterUp.warmSeconds / clusterUp.coldToHealthySeconds,
+    warmOverColdTarget: 0.1,
+    warmOverColdMet: clusterUp.warmSeconds / clusterUp.coldToHealthySeconds <= 0.1 ? 'yes' : 'no',
+  });
   const out = path.join(__dirname, '..', 'bench-results', 'bench.json');
   fs.mkdirSync(path.dirname(out), { recursive: true });
   fs.writeFileSync(out, `${JSON.stringify({ date: new Date().toISOString(), ...results }, null, 2)}\n`);

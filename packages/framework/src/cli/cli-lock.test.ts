@@ -45,7 +45,8 @@ test('up, down and fault wait for the holder of the cluster lock, then say who i
   const results = await Promise.all(commands.map((args) => dtrHa([...args, '--lock-timeout', '1'])));
   const holderText = `jest run \\(ucp\\) \\(pid ${holder.pid} on ${os.hostname()}, since \\d{4}-[^)]*\\)`;
   for (const result of results) {
-    expect(result.code).toBe(1);
+    // The exit code of a cluster another run holds (cli/exit-codes.ts).
+    expect(result.code).toBe(6);
     expect(result.stderr).toMatch(new RegExp(`^dtr-ha: waiting for cluster locked: locked by ${holderText}`));
     expect(result.stderr).toMatch(
       new RegExp(
@@ -59,7 +60,8 @@ test('up, down and fault wait for the holder of the cluster lock, then say who i
 
 test('--lock-timeout takes a number of seconds', async () => {
   const result = await dtrHa(['down', '--lock-timeout', 'soon']);
-  expect(result.code).not.toBe(0);
+  // A usage error's exit code (cli/exit-codes.ts).
+  expect(result.code).toBe(2);
   expect(result.stderr).toMatch(
     /--lock-timeout <seconds>' argument 'soon' is invalid\. a number of seconds, 0 or more/,
   );

@@ -65,11 +65,23 @@ function killUpDuring(marker: string, afterMs: number): Promise<{ killed: boolea
   });
 }
 
-test('up killed while creating machines, installing UCP and installing DTR, then run again: whole and clean', async () => {
+test('up killed at every step boundary and inside the UCP and DTR joins, then run again: whole and clean', async () => {
+  // Each run gets as far as the one before left things (reused at once), then is killed: at the
+  // start of each step (0 ms after its line), half way through creating machines, during UCP's
+  // joins and during DTR's first join.
   const points: Array<[string, number]> = [
+    [' • Preparing cluster state', 0],
+    [' • Preparing the cluster’s images', 0],
+    [' • Ensuring 4 machines', 0],
     [' • Ensuring 4 machines', 1_500],
-    [' • Installing UCP', 1_500],
-    [' • Installing DTR', 4_000],
+    [' • Sending UCP’s images', 0],
+    [' • Installing UCP', 0],
+    ['to UCP', 300],
+    [' • Preparing shared storage', 0],
+    [' • Installing DTR', 0],
+    ['joining replica', 500],
+    [' • Running HAProxy', 0],
+    [' • Trusting DTR', 0],
   ];
   for (const [marker, afterMs] of points) {
     const run = await killUpDuring(marker, afterMs);

@@ -91,7 +91,7 @@ export async function down(config: Config, options: TeardownOptions = {}) {
   options.lock?.assertHeld();
   const context = await openCluster(config, { hostDocker: options.hostDocker });
   const removed = await reporter.step(`Removing the machines of ${config.machinePrefix}`, async (detail) => {
-    const names = await context.provider.remove();
+    const names = await context.provider.remove(undefined, detail);
     detail(names.length ? `removed ${names.join(', ')}` : 'no machines found');
     return names;
   });

@@ -4,6 +4,7 @@ import type { EnsureResult } from '../machines/types';
 import type { Machine } from '../machines/machine';
 import type { ClusterInfo } from './cluster-info';
 import { openCluster, type ClusterContext } from './cluster-context';
+import { providerRegistration } from '../machines/providers';
 import { removeStaleTempFiles } from '../state/private-files';
 import { writeClusterFile } from './cluster-file';
 import { StatusReporter } from './status';
@@ -50,6 +51,8 @@ export async function up(config: Config, options: UpOptions): Promise<UpResult> 
   const profile = releaseProfileOf(config);
   const hostDocker = options.hostDocker ?? new Docker();
   lock?.assertHeld();
+  // Before anything is made: a host that cannot run the machines stops here, saying what to do.
+  await providerRegistration(config.machineDriver).preflight?.(hostDocker);
   const context = await reporter.step(
     `Preparing cluster state for ${config.machinePrefix}`,
     async (detail) => {

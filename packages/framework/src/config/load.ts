@@ -51,6 +51,8 @@ export interface Config {
   machinePrefix: string;
   /** Empty unless GENERIC_MACHINE_LIST is set. */
   genericMachineList: string[];
+  /** DOCKER_MACHINE_BINARY; unset: `docker-machine` on PATH. */
+  dockerMachineBinary?: string;
   ucpPullImages: boolean;
   dtrPullImages: boolean;
   purgeMachines: boolean;
@@ -411,6 +413,7 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
     machineCreateFlags: withMaskedSecrets(ok.MACHINE_CREATE_FLAGS),
     machinePrefix: ok.MACHINE_PREFIX,
     genericMachineList: ok.GENERIC_MACHINE_LIST ?? [],
+    dockerMachineBinary: ok.DOCKER_MACHINE_BINARY,
     ucpPullImages: ok.UCP_PULL_IMAGES,
     dtrPullImages: ok.DTR_PULL_IMAGES,
     purgeMachines: ok.PURGE_MACHINES,

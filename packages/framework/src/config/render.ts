@@ -24,6 +24,7 @@ export const currentValue: Record<VariableName, (config: Config) => CurrentValue
   MACHINE_CREATE_FLAGS: (c) => c.machineCreateFlags,
   MACHINE_PREFIX: (c) => c.machinePrefix,
   GENERIC_MACHINE_LIST: (c) => (c.genericMachineList.length > 0 ? c.genericMachineList.join(',') : undefined),
+  DOCKER_MACHINE_BINARY: (c) => c.dockerMachineBinary,
   PURGE_MACHINES: (c) => onOff(c.purgeMachines),
   LAB_ENGINE_SEED: (c) => onOff(c.labEngineSeed),
   UCP_REPO: (c) => c.ucp.repo,
@@ -84,7 +85,7 @@ function wrap(text: string, indent: string, width = 100): string[] {
 }
 
 /**
- * What `dtr-ha env` says about the machine driver beyond its variables. The configuration knows no
+ * What `dtr-ha config` says about the machine driver beyond its variables. The configuration knows no
  * providers: the caller asks the driver's provider (`providerRegistration(driver).describe`).
  */
 export interface DriverNotes {
@@ -97,7 +98,7 @@ export interface DriverNotes {
 }
 
 /**
- * The `dtr-ha env` text: every variable with its current value, where it came from, its default and
+ * The `dtr-ha config` text: every variable with its current value, where it came from, its default and
  * description, grouped; then what follows from them, with what the driver adds. Secret values are
  * never printed.
  */
@@ -181,7 +182,7 @@ export function renderConfigurationDoc(): string {
       'Secret values never appear in messages (`<hidden>`).',
   );
   out.push(
-    '- `dtr-ha env` prints every variable with its current value and where it came from (`env`, `file` or ' +
+    '- `dtr-ha config` prints every variable with its current value and where it came from (`env`, `file` or ' +
       '`default`), its default and its description. Secrets show as `********` when set.',
   );
   for (const group of groups) {

@@ -1,5 +1,5 @@
 /**
- * The one table of configuration variables. Loading, validation messages, `dtr-ha env` and
+ * The one table of configuration variables. Loading, validation messages, `dtr-ha config` and
  * docs/configuration.md are all driven from it: add a variable here first.
  */
 import { DEFAULT_DTR_TAG, DEFAULT_UCP_TAG, describeSupportedPairs, standinPairs } from './release-pair';
@@ -11,6 +11,7 @@ export type VariableName =
   | 'MACHINE_CREATE_FLAGS'
   | 'MACHINE_PREFIX'
   | 'GENERIC_MACHINE_LIST'
+  | 'DOCKER_MACHINE_BINARY'
   | 'PURGE_MACHINES'
   | 'LAB_ENGINE_SEED'
   | 'UCP_REPO'
@@ -50,7 +51,7 @@ export type VariableKind =
 export type VariableGroup =
   'Machines' | 'Images' | 'Registry credentials' | 'UCP' | 'DTR' | 'Tests' | 'Project';
 
-/** Groups in the order `dtr-ha env` and the docs list them. */
+/** Groups in the order `dtr-ha config` and the docs list them. */
 export const groups: readonly VariableGroup[] = [
   'Machines',
   'Images',
@@ -96,7 +97,7 @@ export interface VariableSpec {
   relativeTo?: 'cwd';
   /**
    * `shell-words`: the values of flags named like secrets (e.g. `--amazonec2-secret-key`) are secrets,
-   * so the value is never quoted in a problem, `dtr-ha env` masks them and diagnostics scrub them.
+   * so the value is never quoted in a problem, `dtr-ha config` masks them and diagnostics scrub them.
    */
   secretFlags?: boolean;
 }
@@ -167,7 +168,7 @@ const table = [
       'goes through a shell). With `MACHINE_DRIVER=generic` the framework reads `--generic-ssh-user` (default ' +
       '`root`), `--generic-ssh-key` (default `~/.ssh/id_rsa`, must exist and be readable) and ' +
       '`--generic-ssh-port` (default 22) from them. Secrets are masked wherever the flags are shown ' +
-      '(`dtr-ha env`, a failed command, the configuration serialised) and never quoted in an error: the ' +
+      '(`dtr-ha config`, a failed command, the configuration serialised) and never quoted in an error: the ' +
       'values of flags named like secrets (`--amazonec2-secret-key`, `--linode-root-pass`, ' +
       '`--google-auth-encoded-json`, …), the `V` of `--engine-env K=V`, the token of ' +
       '`--swarm-discovery token://…` and the password of any URL.',
@@ -207,6 +208,25 @@ const table = [
     secret: false,
     group: 'Machines',
     example: '52.36.173.142,52.40.229.120,52.39.99.139',
+  },
+  {
+    name: 'DOCKER_MACHINE_BINARY',
+    kind: 'string',
+    defaultText: '`docker-machine` on `PATH`',
+    description:
+      'With a docker-machine driver (any `MACHINE_DRIVER` but `local` and `generic`): the CLI to run, a ' +
+      'name looked up on `PATH` or a path to it. docker-machine (last release v0.16.2) is archived; ' +
+      '`rancher-machine`, its maintained fork, has the same commands, output and store and is used with ' +
+      '`DOCKER_MACHINE_BINARY=rancher-machine`.',
+    secret: false,
+    group: 'Machines',
+    example: 'rancher-machine',
+    checks: [
+      {
+        test: (value) => !/[\n\r\0]/.test(value) && !value.startsWith('-'),
+        message: 'must be a command name or a path to one (no line breaks, not starting with "-")',
+      },
+    ],
   },
   {
     name: 'PURGE_MACHINES',
@@ -422,8 +442,12 @@ const table = [
   {
     name: 'DTR_HA_DEBIAN_MIRROR',
     kind: 'url',
-    defaultText: 'from the apt sources of this host',
-    description: 'Debian mirror (an `http://` or `https://` URL) used to build the lab images offline.',
+    defaultText: "the first Debian archive of this host's apt sources",
+    description:
+      'Debian mirror (an `http://` or `https://` URL) used to build the lab images offline; it must serve ' +
+      'bookworm. Unset, the first Debian archive of `/etc/apt/sources.list` and `/etc/apt/sources.list.d/` ' +
+      '(`*.sources`, `*.list`) is used; security archives and other distributions’ (Ubuntu’s has no bookworm) ' +
+      'are skipped, so on Ubuntu set it. `dtr-ha doctor` checks it.',
     secret: false,
     group: 'Project',
     example: 'http://deb.debian.org/debian',

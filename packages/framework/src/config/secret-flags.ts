@@ -1,6 +1,6 @@
 /**
  * Secrets in a flag list (MACHINE_CREATE_FLAGS: `--amazonec2-secret-key`, …): how they are masked
- * wherever a flag list is shown (`dtr-ha env`, a failed docker-machine command, the configuration
+ * wherever a flag list is shown (`dtr-ha config`, a failed docker-machine command, the configuration
  * serialised), which values scrubbing removes, and which words a configuration error must not quote.
  * One scan, so what is masked, what is scrubbed and what is never quoted cannot disagree.
  */

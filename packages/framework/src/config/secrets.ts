@@ -7,7 +7,7 @@ import { variables } from './schema';
  * Every secret value of a configuration, for scrubbing what is written out (diagnostics), as the
  * schema marks them: the values of `secret` variables (REGISTRY_PASSWORD, UCP_ADMIN_PASSWORD, …) and
  * the values of the secret-looking flags of `secretFlags` ones (MACHINE_CREATE_FLAGS, the flags
- * `dtr-ha env` masks). `adminPassword` is the one in use when it may have been generated for the
+ * `dtr-ha config` masks). `adminPassword` is the one in use when it may have been generated for the
  * cluster (UCP_ADMIN_PASSWORD unset): it is a secret too. Unset values and repeats are left out.
  */
 export function secretValues(config: Config, adminPassword?: string): string[] {

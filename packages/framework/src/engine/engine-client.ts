@@ -22,7 +22,22 @@ export function engineClient(endpoint: EngineEndpoint, options: { timeoutMs?: nu
     // call, which keeps test processes and the CLI alive after their work is done.
     agent: new https.Agent({ keepAlive: false }),
   };
-  return new Docker(dockerOptions);
+  const client = new Docker(dockerOptions);
+  engineNames.set(client, endpoint.host);
+  return client;
+}
+
+/** What each engine client is of: a machine's name once its Machine says so, else the engine's host. */
+const engineNames = new WeakMap<Docker, string>();
+
+/** Names the machine an engine client reaches (for the commands `--verbose` shows). */
+export function nameEngine(client: Docker, machine: string): void {
+  engineNames.set(client, machine);
+}
+
+/** The machine (or host) an engine client reaches; `host` for this host's own engine. */
+export function engineName(client: Docker): string {
+  return engineNames.get(client) ?? 'host';
 }
 
 /**

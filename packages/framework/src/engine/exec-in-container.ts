@@ -1,6 +1,8 @@
 import type Docker from 'dockerode';
 import { pipeline } from 'node:stream/promises';
 import { collectOutput, type RunResult } from './run-to-completion';
+import { shownCommand, tellNodeCommand } from '../util/node-commands';
+import { engineName } from './engine-client';
 
 /**
  * `docker exec [-i] CONTAINER CMD` through the engine API: runs `cmd` in a running container (no
@@ -14,6 +16,11 @@ export async function execInContainer(
   cmd: string[],
   stdin?: NodeJS.ReadableStream,
 ): Promise<RunResult> {
+  tellNodeCommand({
+    node: engineName(docker),
+    via: 'docker exec',
+    command: shownCommand([container, ...cmd]),
+  });
   const exec = await docker
     .getContainer(container)
     .exec({ Cmd: cmd, AttachStdin: Boolean(stdin), AttachStdout: true, AttachStderr: true });

@@ -1,5 +1,7 @@
 import type Docker from 'dockerode';
 import { PassThrough } from 'node:stream';
+import { shownCommand, tellNodeCommand } from '../util/node-commands';
+import { engineName } from './engine-client';
 
 export interface RunSpec {
   image: string;
@@ -47,6 +49,15 @@ export async function runToCompletion(docker: Docker, spec: RunSpec): Promise<Ru
     labels[key] = value;
     await removeLabelledContainers(docker, spec.task);
   }
+  tellNodeCommand({
+    node: engineName(docker),
+    via: 'docker run',
+    command: shownCommand([
+      ...(spec.entrypoint ? ['--entrypoint', spec.entrypoint.join(' ')] : []),
+      spec.image,
+      ...spec.cmd,
+    ]),
+  });
   const container = await docker.createContainer({
     name: spec.name,
     Image: spec.image,

@@ -29,7 +29,7 @@ export function providerPower(provider: Partial<MachinePowerSwitch> | undefined)
   return {
     stop: (machine) => provider.stopMachine!(machine.name),
     start: async (machine) => {
-      await provider.startMachine!(machine.name);
+      await provider.startMachine!(machine.name, machine.record.ip);
       await waitFor(
         `${machine.name}'s engine after power-on`,
         async () => ((await engineAnswers(machine.record.engine, 1_000)) ? true : undefined),

@@ -8,6 +8,9 @@ import { runCommand } from '../util/run-command';
 import { followToEnd } from '../engine/follow-progress';
 import type { Progress } from '../util/progress';
 import { contractsByName } from '../contracts';
+import { debianSuite, findDebianMirror, findDebootstrap } from './debian-mirror';
+
+export { findDebianMirror } from './debian-mirror';
 
 /**
  * Lab images are built offline (no registry can be reached on our machines): a recipe folder under
@@ -19,7 +22,6 @@ import { contractsByName } from '../contracts';
  * only when its recipe changes.
  */
 export const labRecipesDir = path.resolve(__dirname, '../../lab');
-const debianSuite = 'bookworm';
 
 interface ImageManifest {
   repository: string;
@@ -151,26 +153,6 @@ export async function labImageTag(name: string, labDir = labRecipesDir): Promise
   return (await readRecipe(name, labDir)).tag;
 }
 
-/**
- * The Debian mirror to bootstrap from: DTR_HA_DEBIAN_MIRROR when set, else the first mirror of this
- * machine's own apt sources (we never write an archive's host into the repository).
- */
-export async function findDebianMirror(explicit?: string): Promise<string> {
-  if (explicit) return explicit;
-  const candidates = ['/etc/apt/sources.list.d/debian.sources', '/etc/apt/sources.list'];
-  for (const file of candidates) {
-    const text = await fs.readFile(file, 'utf8').catch(() => '');
-    const deb822 = /^URIs:\s*(\S+)/m.exec(text);
-    if (deb822) return deb822[1];
-    const oneLine = /^deb\s+(?:\[[^\]]*\]\s+)?(\S+)\s+\S+/m.exec(text);
-    if (oneLine) return oneLine[1];
-  }
-  throw new Error(
-    'cannot find a Debian mirror to build the lab images: set DTR_HA_DEBIAN_MIRROR ' +
-      `(no mirror found in ${candidates.join(' or ')})`,
-  );
-}
-
 const building = new Map<string, Promise<{ tag: string; built: boolean }>>();
 
 /**
@@ -223,19 +205,18 @@ async function bootstrapImage(
     .filter(Boolean);
   const root = await builderTempDir(name);
   try {
+    const debootstrap = await findDebootstrap();
+    if (!debootstrap) {
+      throw new Error('debootstrap is needed to build the lab images: apt-get install -y debootstrap');
+    }
     progress(`building ${tag}: debootstrap ${debianSuite} with ${packages.join(', ')}`);
-    await runCommand('debootstrap', [
+    await runCommand(debootstrap, [
       '--variant=minbase',
       `--include=${packages.join(',')}`,
       debianSuite,
       root,
       mirror,
-    ]).catch((error: Error) => {
-      if (/cannot run debootstrap/.test(error.message)) {
-        throw new Error('debootstrap is needed to build the lab images: apt-get install debootstrap');
-      }
-      throw error;
-    });
+    ]);
     if (manifest.removeSshHostKeys) {
       for (const file of await fs.readdir(path.join(root, 'etc/ssh'))) {
         if (file.startsWith('ssh_host_')) await fs.rm(path.join(root, 'etc/ssh', file));

@@ -1,5 +1,5 @@
 import type Docker from 'dockerode';
-import { engineClient } from '../engine/engine-client';
+import { engineClient, nameEngine } from '../engine/engine-client';
 import type { KnownHosts } from '../ssh/known-hosts';
 import { SshSession, type SshResult } from '../ssh/ssh-session';
 import type { MachineRecord, MachineRole } from './types';
@@ -39,7 +39,10 @@ export class Machine {
 
   /** The machine's Docker engine over TLS that verifies its certificate against the cluster CA. */
   getClient(): Docker {
-    this.client ??= engineClient(this.record.engine);
+    if (!this.client) {
+      this.client = engineClient(this.record.engine);
+      nameEngine(this.client, this.name);
+    }
     return this.client;
   }
 

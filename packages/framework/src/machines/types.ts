@@ -57,8 +57,12 @@ export interface ProviderCapabilities {
 /** Powering a provider's machines off and on, by machine name (machine faults). */
 export interface MachinePowerSwitch {
   stopMachine(name: string): Promise<void>;
-  /** Resolves once the machine runs again; its engine may answer a moment later. */
-  startMachine(name: string): Promise<void>;
+  /**
+   * Resolves once the machine runs again; its engine may answer a moment later. `knownIp`, the address
+   * the cluster knows the machine at: a provider whose machines can come back elsewhere fails when it
+   * did (the cluster's certificates and UCP name the old one).
+   */
+  startMachine(name: string, knownIp?: string): Promise<void>;
 }
 
 /**
@@ -71,7 +75,8 @@ export interface Provider {
   readonly capabilities: ProviderCapabilities;
   ensure(specs: MachineSpec[], progress?: Progress, options?: EnsureOptions): Promise<EnsureResult>;
   list(): Promise<FoundMachine[]>;
-  remove(names?: string[]): Promise<string[]>;
+  /** Removes these machines (default: all of the cluster's); says on `progress` what it could not. */
+  remove(names?: string[], progress?: Progress): Promise<string[]>;
   /**
    * The provider's own logs of its machines, as text: the caller (diagnostics) removes the secrets
    * before anything is written, so no raw copy ever lands on disk.

@@ -2,6 +2,7 @@ import { promises as fs } from 'node:fs';
 import { NodeSSH } from 'node-ssh';
 import type { SshEndpoint } from './ssh-endpoint';
 import type { KnownHosts } from './known-hosts';
+import { tellNodeCommand } from '../util/node-commands';
 
 export interface SshResult {
   stdout: string;
@@ -59,6 +60,7 @@ export class SshSession {
   /** Runs a shell command; the result carries the exit code, it does not throw on non-zero. */
   async run(command: string, options: { stdin?: string } = {}): Promise<SshResult> {
     const client = await this.client();
+    tellNodeCommand({ node: this.machineName, via: 'ssh', command });
     const result = await client.execCommand(command, { stdin: options.stdin });
     return { stdout: result.stdout, stderr: result.stderr, code: result.code ?? -1 };
   }

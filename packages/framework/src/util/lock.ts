@@ -97,6 +97,17 @@ export class LockLostError extends Error {
   }
 }
 
+/** Another live process held the lock for longer than the caller was willing to wait. */
+export class LockTimeoutError extends Error {
+  constructor(
+    message: string,
+    readonly lockPath: string,
+  ) {
+    super(message);
+    this.name = 'LockTimeoutError';
+  }
+}
+
 export const DEFAULT_LOCK_STALE_MS = 10_000;
 const MIN_STALE_MS = 5_000;
 const DEFAULT_TIMEOUT_MS = 30 * 60_000;
@@ -203,12 +214,13 @@ export async function acquireLock(lockPath: string, options: LockOptions): Promi
     }
     const waited = Date.now() - started;
     if (timeoutMs > 0 && waited >= timeoutMs) {
-      throw new Error(
+      throw new LockTimeoutError(
         `timed out after ${Math.round(waited / 1000)} s waiting for the lock of ${options.what} ` +
           `(${lockPath}), held by ${describeOwner(readOwnerSync(lockPath))}. Let that command finish ` +
           'and try again, or stop it if it hangs: the lock of a process that has ended is taken over ' +
           `at once on its machine, elsewhere once it has not been refreshed for ${Math.round(staleMs / 1000)} s.` +
           (options.waitLonger ? ` To wait longer, ${options.waitLonger}.` : ''),
+        lockPath,
       );
     }
     if (options.onWait && (!lastTold || Date.now() - lastTold >= 30_000)) {

@@ -20,7 +20,7 @@ export const machinesStep: Step<'machines'> = {
         const wanted = new Set(specs.map((s) => s.name));
         const extra = (await context.provider.list()).filter((m) => !wanted.has(m.name)).map((m) => m.name);
         if (extra.length && context.provider.capabilities.ownsMachines) {
-          await context.provider.remove(extra);
+          await context.provider.remove(extra, detail);
           detail(`removed ${extra.join(', ')} (beyond NUM_MACHINES=${specs.length})`);
         }
         // The lab puts the images on the nodes it makes; they are checked and sent afterwards all the same.

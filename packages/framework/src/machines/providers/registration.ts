@@ -2,7 +2,7 @@ import type Docker from 'dockerode';
 import type { Config, DriverNotes } from '../../config';
 import type { KnownHosts } from '../../ssh/known-hosts';
 import type { ClusterTls } from '../../tls';
-import type { MachinePowerSwitch, Provider, ProviderCapabilities } from '../types';
+import type { FoundMachine, MachinePowerSwitch, Provider, ProviderCapabilities } from '../types';
 
 /** What an open cluster gives the provider it makes: its state directory, certificates, host keys. */
 export interface ProviderContext {
@@ -34,6 +34,16 @@ export interface ProviderRegistration {
    * process has no open cluster). Absent when it cannot power machines off and on.
    */
   power?(config: Config, hostDocker?: Docker): MachinePowerSwitch;
-  /** What `dtr-ha env` shows of it besides the variables; reads the configuration as `configure` does. */
+  /**
+   * The machines of the configured cluster as they are now, from the configuration alone: nothing is
+   * read from or made in its state directory (`dtr-ha status` makes nothing).
+   */
+  find(config: Config, hostDocker?: Docker): Promise<FoundMachine[]>;
+  /**
+   * The cheap checks of the host before `up` makes anything (the lab: Linux, an engine that answers and
+   * can run its nodes): throws an EngineUnreachableError or HostNotReadyError that says what to do.
+   */
+  preflight?(hostDocker: Docker): Promise<void>;
+  /** What `dtr-ha config` shows of it besides the variables; reads the configuration as `configure` does. */
   describe?(config: Config): DriverNotes;
 }

@@ -125,13 +125,22 @@ export async function destroyReplicas(
   await Promise.all(
     replicas.map((r) => releaseSharedVolume(r.machine, registryVolume(r.id), { unmountOnly: true })),
   );
+  const reap = async (r: DtrReplica) => {
+    await reapReplica(r.machine, r.id);
+    await releaseSharedVolume(r.machine, registryVolume(r.id));
+  };
+  // Replicas already out of the cluster, taken apart on their own machines meanwhile.
+  const reaping: Array<Promise<void>> = [];
   if (access.driver.destroy) {
     await Promise.all(replicas.map((r) => runDtr(r.machine, access.image, dtrDestroyLine(access, r.id)!)));
   } else if (replicas.length) {
     const [last, ...others] = replicas;
     try {
-      for (const replica of others)
+      for (const replica of others) {
         await runDtr(last.machine, access.image, dtrRemoveLine(access, replica.id, last.id));
+        // Out of the cluster: what it left on its own machine goes while the next one is removed.
+        if (replica.machine !== last.machine) reaping.push(reap(replica));
+      }
       await runDtr(last.machine, access.image, dtrRemoveLine(access, last.id, last.id));
     } catch (error) {
       // What is left is reaped below, replica by replica; the reason is said, not swallowed.
@@ -141,12 +150,9 @@ export async function destroyReplicas(
       );
     }
   }
-  await Promise.all(
-    replicas.map(async (r) => {
-      await reapReplica(r.machine, r.id);
-      await releaseSharedVolume(r.machine, registryVolume(r.id));
-    }),
-  );
+  // Whatever failed there is tried again below, with everything else.
+  await Promise.allSettled(reaping);
+  await Promise.all(replicas.map(reap));
 }
 
 /** A replica found on its machine, and whether it answered healthy. */
@@ -219,11 +225,12 @@ export async function reapReplica(machine: Machine, id: string): Promise<string[
   const containers = (await docker.listContainers({ all: true })).filter((c) =>
     c.Names.some((n) => pattern.test(n)),
   );
-  for (const c of containers) await removeContainer(docker, c.Id);
+  // Side by side: none of a replica's containers waits for another; its volumes go once they are gone.
+  await Promise.all(containers.map((c) => removeContainer(docker, c.Id)));
   const volumes = ((await docker.listVolumes()).Volumes ?? []).filter(
     (v) => parseReplicaVolume(v.Name)?.id === id,
   );
-  for (const v of volumes) await removeReplicaVolume(machine, v.Name, id);
+  await Promise.all(volumes.map((v) => removeReplicaVolume(machine, v.Name, id)));
   // The registry volume is unmounted from the shared storage even when the engine lists no volume.
   if (!volumes.some((v) => v.Name === registryVolume(id)))
     await releaseSharedVolume(machine, registryVolume(id));

@@ -20,6 +20,7 @@ import type {
   ProviderLog,
 } from '../../types';
 import type { ProviderRegistration } from '../registration';
+import { newSecurityGroups, securityGroupPlan, securityGroupsInUse } from './amazonec2-groups';
 import { exposedFlagWarning, splitCreateFlags, type CreateFlagsSplit } from './driver-secret-env';
 
 export interface DockerMachineOptions {
@@ -31,7 +32,11 @@ export interface DockerMachineOptions {
    * flags of the driver (driver-secret-env.ts), whose values go in its environment instead.
    */
   createFlags: string[];
-  /** Default: env DOCKER_MACHINE_BINARY, else `docker-machine` on PATH. */
+  /**
+   * The CLI: a name looked up on PATH or a path. Default: env DOCKER_MACHINE_BINARY, else
+   * `docker-machine`. rancher-machine, the maintained fork of the archived docker-machine, has the same
+   * commands, output and store.
+   */
   binary?: string;
   /** The CLI's environment (MACHINE_STORAGE_PATH, PATH, …). Default: this process's. */
   env?: NodeJS.ProcessEnv;
@@ -42,9 +47,39 @@ export const dockerMachineEnginePort = 2376;
 const engineWaitMs = 60_000;
 
 export const missingBinaryMessage =
-  'docker-machine was not found on PATH: install it, or set DOCKER_MACHINE_BINARY, or use MACHINE_DRIVER=local|generic';
+  'docker-machine was not found on PATH: install it (docker-machine v0.16.2; the project is archived, ' +
+  'its maintained fork rancher-machine has the same commands: DOCKER_MACHINE_BINARY=rancher-machine), ' +
+  'or set DOCKER_MACHINE_BINARY to the CLI, or use MACHINE_DRIVER=local|generic';
 
 const logCommand = 'cat /var/log/dockerd.log 2>/dev/null || journalctl -u docker --no-pager';
+
+/**
+ * `ls` prints these for each machine. The engine probe `ls` makes of every running machine (even with
+ * --format) can end in the state Timeout; a machine the store cannot load has the driver "not found"
+ * and its load error.
+ */
+const lsFormat = '{{.Name}}\\t{{.State}}\\t{{.DriverName}}\\t{{.Error}}';
+
+/**
+ * What `docker-machine env` says when the engine's certificate does not verify (Go's crypto/x509:
+ * `x509: certificate is valid for 10.0.0.2, not 10.0.0.3`, `x509: certificate signed by unknown
+ * authority`…), or when the engine refuses this client's certificate (`remote error: tls: bad
+ * certificate`). regenerate-certs mends these. The CLI prints its regenerate hint for any failed TLS
+ * dial, refused and timed out included; those are not certificate problems, and regenerating would only
+ * restart a dockerd that is slow or out of reach.
+ */
+export function isCertificateError(output: string): boolean {
+  return /x509: |certificate is valid for|tls: bad certificate/.test(output);
+}
+
+/**
+ * libmachine's crash reporter (libmachine/crashreport) uploads the log of a failed create to Bugsnag
+ * and waits for the upload before the CLI exits. Its API token `no-report` opts out; the variable is
+ * the one --bugsnag-api-token reads (cmd/docker-machine/machine.go), honoured by docker-machine v0.16.2
+ * and rancher-machine alike. The other opt-out, a file `no-error-report` in the store, would change
+ * the user's store for every use of it.
+ */
+const crashReportOptOut = { MACHINE_BUGSNAG_API_TOKEN: 'no-report' } as const;
 
 /** Real hosts (VMs, cloud instances) that docker-machine made for this cluster. */
 const dockerMachineCapabilities: ProviderCapabilities = {
@@ -53,15 +88,30 @@ const dockerMachineCapabilities: ProviderCapabilities = {
   extraImages: [],
 };
 
+/** A machine as `ls` lists it. */
+export interface ListedMachine extends FoundMachine {
+  providerId: string;
+  /** The state as `ls` printed it: Running, Stopped, Timeout, Error, … */
+  lsState: string;
+  /**
+   * Why docker-machine cannot load the machine from its store (`open …/config.json: no such file or
+   * directory`): set for a machine that `ls` lists with the driver "not found".
+   */
+  loadError?: string;
+}
+
 /**
- * Machines made and kept by the `docker-machine` CLI with any of its drivers. docker-machine owns the
- * machines, their SSH keys and their TLS certificates (its store, MACHINE_STORAGE_PATH); the framework
- * only drives the CLI and reads `docker-machine inspect`, so what it hands on is what docker-machine made.
+ * Machines made and kept by the `docker-machine` CLI (or rancher-machine) with any of its drivers.
+ * docker-machine owns the machines, their SSH keys and their TLS certificates (its store,
+ * MACHINE_STORAGE_PATH); the framework only drives the CLI and reads its output, so what it hands on is
+ * what docker-machine made.
  */
 export class DockerMachineProvider implements Provider {
   readonly name = 'docker-machine';
   readonly capabilities = dockerMachineCapabilities;
   private readonly binary: string;
+  /** How messages name the CLI: docker-machine, rancher-machine. */
+  private readonly cli: string;
   private readonly env: NodeJS.ProcessEnv;
   /** MACHINE_CREATE_FLAGS for `create`: the command line's part and the environment's. */
   private readonly createFlags: CreateFlagsSplit;
@@ -70,32 +120,58 @@ export class DockerMachineProvider implements Provider {
 
   constructor(private readonly options: DockerMachineOptions) {
     this.env = options.env ?? process.env;
-    this.binary = options.binary ?? (this.env.DOCKER_MACHINE_BINARY || 'docker-machine');
+    this.binary = options.binary || this.env.DOCKER_MACHINE_BINARY || 'docker-machine';
+    this.cli = path.basename(this.binary);
     this.createFlags = splitCreateFlags(options.driver, options.createFlags);
   }
 
   async list(): Promise<FoundMachine[]> {
+    return (await this.listed()).map(({ name, state, providerId }) => ({ name, state, providerId }));
+  }
+
+  /**
+   * This cluster's machines as `ls` lists them. A running machine whose engine is slow to answer shows
+   * the state Timeout (ls gives each machine 10 s): with `resolve`, `status` (which asks the driver
+   * only) says what such a machine is.
+   */
+  private async listed(resolve = true): Promise<ListedMachine[]> {
     const { stdout } = await this.run([
       'ls',
       '--filter',
       `name=${ownNamePattern(this.options.prefix)}`,
       '--format',
       // A literal \t: the CLI turns it into a tab (commands/ls.go parseFormat).
-      '{{.Name}}\\t{{.State}}',
+      lsFormat,
     ]);
-    return parseLsOutput(stdout, this.options.prefix);
+    const machines = parseLsOutput(stdout, this.options.prefix);
+    if (!resolve) return machines;
+    return Promise.all(
+      machines.map(async (machine) =>
+        machine.lsState.toLowerCase() === 'timeout'
+          ? { ...machine, state: await this.stateFromStatus(machine.name) }
+          : machine,
+      ),
+    );
+  }
+
+  /** `docker-machine status NAME`: the driver's state of the machine, no engine involved. */
+  private async stateFromStatus(name: string): Promise<MachineState> {
+    const status = await this.run(['status', name], { allowFailure: true });
+    return status.code === 0 ? machineState(status.stdout) : 'unknown';
   }
 
   async ensure(specs: MachineSpec[], progress: Progress = () => undefined): Promise<EnsureResult> {
-    const found = new Map((await this.list()).map((m) => [m.name, m]));
+    const listed = await this.listed();
+    const found = new Map(listed.map((m) => [m.name, m]));
+    // Before anything is made: a machine of this cluster that docker-machine cannot load.
+    const broken = specs.flatMap((spec) => found.get(spec.name) ?? []).filter((m) => m.loadError);
+    if (broken.length > 0) throw new Error(brokenMachinesMessage(this.cli, broken));
     const actions: EnsureResult['actions'] = {};
     const notes = new Map<string, string>();
     const limit = pLimit(8);
 
-    // The CLI makes its store's CA and client certificate on the first create, and parallel first
-    // creates can each make their own (docker/machine#3634): then one create goes first, alone.
     const missing = specs.filter((spec) => !found.has(spec.name));
-    const first = missing.length > 1 && !(await this.storeHasCertificates()) ? missing[0] : undefined;
+    const first = missing.length > 1 ? await this.firstAlone(missing[0], listed, progress) : undefined;
     const batches = first ? [[first], specs.filter((spec) => spec !== first)] : [specs];
     for (const batch of batches) {
       await Promise.all(
@@ -119,12 +195,60 @@ export class DockerMachineProvider implements Provider {
     return { machines, actions };
   }
 
-  async remove(names?: string[]): Promise<string[]> {
-    const existing = (await this.list()).map((m) => m.name);
-    const doomed = names ? existing.filter((name) => names.includes(name)) : existing;
+  /**
+   * The machine to create before the others, alone, when creating them side by side would race:
+   * - on the store's CA and client certificate, which the first create makes, and parallel first
+   *   creates can each make their own (docker/machine#3634);
+   * - with amazonec2, on a security group no machine of the cluster uses yet (amazonec2-groups.ts).
+   */
+  private async firstAlone(
+    spec: MachineSpec,
+    listed: readonly ListedMachine[],
+    progress: Progress,
+  ): Promise<MachineSpec | undefined> {
+    if (!(await this.storeHasCertificates())) return spec;
+    if (this.options.driver !== 'amazonec2') return undefined;
+    const plan = securityGroupPlan(this.options.createFlags, { ...this.env, ...this.createFlags.env });
+    const inUse = await Promise.all(
+      listed
+        .filter((m) => !m.loadError)
+        .map(async (m) => securityGroupsInUse((await this.run(['inspect', m.name])).stdout)),
+    );
+    const fresh = newSecurityGroups(
+      plan,
+      inUse.filter((used) => used !== undefined),
+    );
+    if (fresh.length === 0) return undefined;
+    progress(
+      `${spec.name}: created first and alone, as it makes the security group ${fresh.join(', ')}: ` +
+        'parallel amazonec2 creates race to make a new group (InvalidGroup.Duplicate)',
+    );
+    return spec;
+  }
+
+  /**
+   * `rm -y` takes a machine and its instance. A machine of this cluster whose store entry is broken
+   * (its config.json is missing) makes `rm -y` fail and stay: docker-machine cannot load its driver,
+   * so it cannot remove its instance either. Only its local entry can go, with `rm -f -y`, which is
+   * what is done for those, and said: their instance, if there is one, is left for the user to find.
+   * `-f` is never used for the others, as it would also drop the entry of one whose instance could not
+   * be removed.
+   */
+  async remove(names?: string[], progress: Progress = () => undefined): Promise<string[]> {
+    const existing = await this.listed(false);
+    const doomed = names ? existing.filter((m) => names.includes(m.name)) : existing;
     if (doomed.length === 0) return [];
-    await this.run(['rm', '-y', ...doomed]);
-    return doomed;
+    const whole = doomed.filter((m) => !m.loadError).map((m) => m.name);
+    const broken = doomed.filter((m) => m.loadError).map((m) => m.name);
+    if (whole.length > 0) await this.run(['rm', '-y', ...whole]);
+    if (broken.length > 0) {
+      await this.run(['rm', '-f', '-y', ...broken]);
+      progress(
+        `${broken.join(', ')}: removed from ${this.cli}'s store only (its config.json was missing, so ` +
+          `${this.cli} could not reach its instance): check your provider for an instance of that name`,
+      );
+    }
+    return doomed.map((m) => m.name);
   }
 
   /** `docker-machine stop NAME`: the machine and its engine go down (the stand-in stops its container). */
@@ -134,25 +258,26 @@ export class DockerMachineProvider implements Provider {
 
   /**
    * `docker-machine start NAME`; its engine may answer a moment later. A machine that comes back at
-   * another IP (a VM's new lease) is an error: the cluster knows it at the old one, and its
-   * certificates name that one. `up` mends both (regenerate-certs, UCP and DTR made again).
+   * another IP than `knownIp` (a VM's new lease, an EC2 instance's new public IP) is an error: the
+   * cluster knows it at the old one, and its certificates name that one. `up` mends both
+   * (regenerate-certs, UCP and DTR made again). The IP is `docker-machine ip`'s: inspect's
+   * Driver.IPAddress is what amazonec2 recorded at create, and stays so (docker/machine#1254, #4705).
    */
-  async startMachine(name: string): Promise<void> {
-    const before = await this.recordedIp(name);
+  async startMachine(name: string, knownIp?: string): Promise<void> {
     await this.run(['start', name]);
-    const after = await this.recordedIp(name);
-    if (after !== before) {
+    if (knownIp === undefined) return;
+    const now = await this.currentIp(name);
+    if (now !== knownIp) {
       throw new Error(
-        `${name} runs again, but docker-machine gave it another IP (${after}, was ${before}): the ` +
+        `${name} runs again, but ${this.cli} gave it another IP (${now}, was ${knownIp}): the ` +
           "cluster knows it at the old one; 'dtr-ha up' brings the cluster to the new one",
       );
     }
   }
 
-  /** The IP docker-machine recorded for a machine (kept while it is stopped), checked; '' when none. */
-  private async recordedIp(name: string): Promise<string> {
-    const ip = (await this.run(['inspect', '--format', '{{.Driver.IPAddress}}', name])).stdout.trim();
-    return ip === '' ? ip : checkedMachineIp(name, ip);
+  /** `docker-machine ip NAME`: the address the driver reports now (the cloud's, the VM's lease). */
+  private async currentIp(name: string): Promise<string> {
+    return checkedMachineIp(name, (await this.run(['ip', name])).stdout);
   }
 
   async collectLogs(): Promise<ProviderLog[]> {
@@ -163,7 +288,7 @@ export class DockerMachineProvider implements Provider {
       const failure =
         result.code === 0
           ? ''
-          : `\n# docker-machine ssh ${machine.name} exited with ${result.code}:\n${result.stderr}`;
+          : `\n# ${this.cli} ssh ${machine.name} exited with ${result.code}:\n${result.stderr}`;
       logs.push({ name: `${machine.name}.log`, text: result.stdout + failure });
     }
     return logs;
@@ -178,21 +303,21 @@ export class DockerMachineProvider implements Provider {
   ): Promise<EnsureResult['actions'][string]> {
     if (!existing) {
       this.reportCreateFlags(progress);
-      progress(`${spec.name}: docker-machine create --driver ${this.options.driver}`);
+      progress(`${spec.name}: ${this.cli} create --driver ${this.options.driver}`);
       await this.run(['create', '--driver', this.options.driver, ...this.createFlags.args, spec.name], {
-        env: this.createFlags.env,
+        env: { ...this.createFlags.env, ...crashReportOptOut },
       });
       return 'created';
     }
     let action: EnsureResult['actions'][string] = 'reused';
     if (existing.state !== 'running') {
-      progress(`${spec.name}: docker-machine start`);
+      progress(`${spec.name}: ${this.cli} start`);
       const started = await this.run(['start', spec.name], { allowFailure: true });
-      // A machine in a passing state (Starting, Timeout, …) may be running by now.
+      // A machine in a passing state (Starting, …) may be running by now.
       if (started.code !== 0 && !/already running/i.test(started.stderr)) {
         throw new Error(
-          `docker-machine start ${spec.name} failed (it was ${existing.state}): ${tail(started.stderr)}\n` +
-            `Fix it, or remove it with 'docker-machine rm -y ${spec.name}' and run again.`,
+          `${this.cli} start ${spec.name} failed (it was ${existing.state}): ${tail(started.stderr)}\n` +
+            `Fix it, or remove it with '${this.cli} rm -y ${spec.name}' and run again.`,
         );
       }
       action = 'started';
@@ -213,7 +338,7 @@ export class DockerMachineProvider implements Provider {
     const pairs = [...new Map(moved.map(({ flag, variable }) => [flag, `${flag} as ${variable}`])).values()];
     if (pairs.length > 0) {
       progress(
-        `docker-machine create: MACHINE_CREATE_FLAGS ${pairs.join(', ')} passed in its environment, ` +
+        `${this.cli} create: MACHINE_CREATE_FLAGS ${pairs.join(', ')} passed in its environment, ` +
           'not on its command line',
       );
     }
@@ -222,7 +347,9 @@ export class DockerMachineProvider implements Provider {
 
   /**
    * `docker-machine env` checks the machine's certificates over TLS first. A machine that came back
-   * with another IP fails that check, and the CLI's own remedy is regenerate-certs.
+   * with another IP fails that check with a certificate error, and the CLI's remedy is
+   * regenerate-certs. Any other failure (the engine refuses, or does not answer yet) is left to the
+   * engine wait, which says what env said if the engine never answers.
    */
   private async checkCertificates(
     name: string,
@@ -232,20 +359,22 @@ export class DockerMachineProvider implements Provider {
     const env = await this.run(['env', '--shell', 'bash', name], { allowFailure: true });
     if (env.code === 0) return;
     const output = `${env.stderr}\n${env.stdout}`.trim();
-    if (/regenerate-certs/.test(output)) {
-      progress(
-        `${name}: its TLS certificates do not verify; docker-machine regenerate-certs --force ${name}`,
-      );
+    if (isCertificateError(output)) {
+      progress(`${name}: its TLS certificates do not verify; ${this.cli} regenerate-certs --force ${name}`);
       await this.run(['regenerate-certs', '--force', name]);
       return;
     }
-    notes.set(name, `docker-machine env ${name} said: ${tail(output)}`);
+    progress(`${name}: its engine did not answer ${this.cli}'s TLS check yet; its certificates are kept`);
+    notes.set(name, `${this.cli} env ${name} said: ${tail(output)}`);
   }
 
-  /** The machine's record from `docker-machine inspect`, once its engine answers with those files. */
+  /**
+   * The machine's record once its engine answers with docker-machine's files: the address from
+   * `docker-machine ip` (what the driver reports now), the rest from `docker-machine inspect`.
+   */
   private async readyRecord(spec: MachineSpec, note: string | undefined): Promise<MachineRecord> {
-    const { stdout } = await this.run(['inspect', spec.name]);
-    const record = recordFromInspect(stdout, spec);
+    const [inspect, ip] = await Promise.all([this.run(['inspect', spec.name]), this.currentIp(spec.name)]);
+    const record = recordFromInspect(inspect.stdout, spec, ip);
     const { host, port, caPath, certPath } = record.engine;
     await waitFor(
       `${spec.name}'s engine`,
@@ -253,10 +382,10 @@ export class DockerMachineProvider implements Provider {
       { timeoutMs: engineWaitMs, intervalMs: 500 },
     ).catch(() => {
       throw new Error(
-        `docker-machine machine ${spec.name}: its Docker engine did not answer over TLS at ${host}:${port} ` +
-          `within ${engineWaitMs / 1000} s with docker-machine's certificates (CA ${caPath}, client ${certPath}). ` +
-          `Check 'docker-machine env ${spec.name}'; 'docker-machine regenerate-certs --force ${spec.name}' ` +
-          `may fix it.${note ? `\n${note}` : ''}`,
+        `${this.cli} machine ${spec.name}: its Docker engine did not answer over TLS at ${host}:${port} ` +
+          `within ${engineWaitMs / 1000} s with ${this.cli}'s certificates (CA ${caPath}, client ${certPath}). ` +
+          `Check '${this.cli} env ${spec.name}' and that port ${port} is open to this host; if it reports a ` +
+          `certificate error, '${this.cli} regenerate-certs --force ${spec.name}' may fix it.${note ? `\n${note}` : ''}`,
       );
     });
     return record;
@@ -297,17 +426,30 @@ export class DockerMachineProvider implements Provider {
     if (result.code !== 0 && !options.allowFailure) {
       const stderr = tail(result.stderr);
       throw new Error(
-        `docker-machine ${maskSecretFlags(args).join(' ')} exited with ${result.code}${stderr ? `:\n${stderr}` : ''}`,
+        `${this.cli} ${maskSecretFlags(args).join(' ')} exited with ${result.code}${stderr ? `:\n${stderr}` : ''}`,
       );
     }
     return result;
   }
 }
 
+/** Why ensure stops at machines docker-machine cannot load; what to do about them. */
+function brokenMachinesMessage(cli: string, broken: readonly ListedMachine[]): string {
+  const names = broken.map((m) => m.name);
+  return (
+    `${cli} cannot load ${names.join(', ')} from its store (${broken[0].loadError}), so it can neither ` +
+    `use nor replace ${names.length > 1 ? 'them' : 'it'}, nor remove ${names.length > 1 ? 'their instances' : 'its instance'}. ` +
+    `Check your provider for ${names.length > 1 ? 'instances' : 'an instance'} named ${names.join(', ')} and remove ` +
+    `${names.length > 1 ? 'them' : 'it'} there; then '${cli} rm -f -y ${names.join(' ')}' removes the ` +
+    'broken entries, and the next run creates the machines again.'
+  );
+}
+
 /** Any MACHINE_DRIVER but local and generic: a docker-machine driver name. */
 export const dockerMachine: ProviderRegistration = {
   capabilities: dockerMachineCapabilities,
   configure: (config) => () => dockerMachineOf(config),
+  find: (config) => dockerMachineOf(config).list(),
   // Making one reads and makes nothing: it only drives the CLI.
   power: (config) => dockerMachineOf(config),
 };
@@ -317,6 +459,7 @@ function dockerMachineOf(config: Config): DockerMachineProvider {
     prefix: config.machinePrefix,
     driver: config.machineDriver,
     createFlags: config.machineCreateFlags,
+    binary: config.dockerMachineBinary,
   });
 }
 
@@ -325,7 +468,10 @@ export function ownNamePattern(prefix: string): string {
   return `^${escapeRegExp(prefix)}-[0-9]+$`;
 }
 
-/** docker-machine's states (libmachine/state) as the framework's. */
+/**
+ * docker-machine's states (libmachine/state) as the framework's. Timeout (ls could not learn the state
+ * in time) says nothing of the machine: `ls` callers ask `status` (DockerMachineProvider.listed).
+ */
 export function machineState(state: string): MachineState {
   switch (state.trim().toLowerCase()) {
     case 'running':
@@ -339,16 +485,23 @@ export function machineState(state: string): MachineState {
   }
 }
 
-/** Parses `ls --format '{{.Name}}\t{{.State}}'`: only `<prefix>-<n>` names, in machine order. */
-export function parseLsOutput(stdout: string, prefix: string): FoundMachine[] {
+/**
+ * Parses `ls --format '{{.Name}}\t{{.State}}\t{{.DriverName}}\t{{.Error}}'`: only `<prefix>-<n>`
+ * names, in machine order. `ls` lists the machines it cannot load whatever the filter, with the driver
+ * "not found" and the load error (persist.LoadAllHosts).
+ */
+export function parseLsOutput(stdout: string, prefix: string): ListedMachine[] {
   const own = new RegExp(ownNamePattern(prefix));
-  const found = new Map<string, FoundMachine>();
+  const found = new Map<string, ListedMachine>();
   for (const line of stdout.split(/\r?\n/)) {
     if (!line.trim()) continue;
-    const [rawName, rawState = ''] = line.split('\t');
+    const [rawName, rawState = '', driver = '', ...error] = line.split('\t');
     const name = rawName.trim();
     if (!own.test(name)) continue;
-    found.set(name, { name, state: machineState(rawState), providerId: name });
+    const lsState = rawState.trim();
+    const machine: ListedMachine = { name, state: machineState(lsState), providerId: name, lsState };
+    if (driver.trim() === 'not found') machine.loadError = error.join('\t').trim() || 'it cannot be loaded';
+    found.set(name, machine);
   }
   return [...found.values()].sort((a, b) => a.name.localeCompare(b.name, undefined, { numeric: true }));
 }
@@ -414,43 +567,44 @@ function describeValue(value: unknown): string {
 }
 
 /**
- * The IP docker-machine recorded for a machine, as an IP address: anything else (a tampered store's
- * `1.2.3.4; rm -rf /`) is refused before it reaches a command.
+ * What `docker-machine ip NAME` printed, as an IP address: anything else (a tampered store's or a
+ * driver's `1.2.3.4; rm -rf /`) is refused before it reaches a command.
  */
 export function checkedMachineIp(machine: string, text: string): string {
   const ip = text.trim();
   if (net.isIP(ip) === 0) {
-    throw new Error(
-      `docker-machine inspect ${machine}: Driver.IPAddress is ${JSON.stringify(ip)}, not an IP address`,
-    );
+    throw new Error(`docker-machine ip ${machine} printed ${JSON.stringify(ip)}, not an IP address`);
   }
   return ip;
 }
 
 /**
- * A MachineRecord from `docker-machine inspect NAME`: the driver's IP, SSH user, port and key, and the
- * TLS files docker-machine connects to the engine with. Missing SSH user and port take libmachine's
- * defaults (root, 22), as its BaseDriver does. Every field read is checked (InspectReader).
+ * A MachineRecord from `docker-machine inspect NAME` and the machine's address (`docker-machine ip`,
+ * checkedMachineIp): its SSH user, port and key, and the TLS files docker-machine connects to the
+ * engine with. Driver.IPAddress is not read: amazonec2 records it at create only, so after a stop and
+ * start it is the instance's old address (docker/machine#1254, #4705). Missing SSH user and port take
+ * libmachine's defaults (root, 22), as its BaseDriver does. Every field read is checked (InspectReader).
  */
-export function recordFromInspect(inspectJson: string, spec: MachineSpec): MachineRecord {
+export function recordFromInspect(inspectJson: string, spec: MachineSpec, address: string): MachineRecord {
+  const ip = checkedMachineIp(spec.name, address);
   let parsed: unknown;
   try {
     parsed = JSON.parse(inspectJson);
-  } catch (error) {
-    throw new Error(`docker-machine inspect ${spec.name} did not print JSON: ${(error as Error).message}`);
+  } catch {
+    // Not the parser's message: it quotes the text around the fault, and config.json holds the
+    // driver's credentials (amazonec2 keeps AccessKey and SecretKey there).
+    const firstLine = inspectJson.trimStart().split('\n')[0];
+    throw new Error(
+      firstLine.startsWith('{') || firstLine === ''
+        ? `docker-machine inspect ${spec.name} printed JSON that does not parse`
+        : `docker-machine inspect ${spec.name} did not print JSON: ${firstLine.slice(0, 200)}`,
+    );
   }
   const read = new InspectReader(spec.name);
   const top = read.object({ top: parsed }, 'top', 'its output');
   const driver = read.object(top, 'Driver', 'Driver');
   const hostOptions = read.object(top, 'HostOptions', 'HostOptions');
   const auth = read.object(hostOptions, 'AuthOptions', 'HostOptions.AuthOptions');
-  const rawIp = read.string(driver, 'IPAddress', 'Driver.IPAddress');
-  if (!rawIp.trim()) {
-    throw new Error(
-      `docker-machine knows no IP address for ${spec.name} (Driver.IPAddress is empty): is it running?`,
-    );
-  }
-  const ip = checkedMachineIp(spec.name, rawIp);
   const sshUser = read.string(driver, 'SSHUser', 'Driver.SSHUser');
   const sshPort = read.port(driver, 'SSHPort', 'Driver.SSHPort');
   const enginePort = read.port(driver, 'EnginePort', 'Driver.EnginePort');

@@ -74,7 +74,25 @@ function flagName(word: string): string | undefined {
   return `--${name}`;
 }
 
-/** Whether the framework's masking (`dtr-ha env`, failed commands) treats this flag as a secret one. */
+/**
+ * Every value MACHINE_CREATE_FLAGS gives `flag` (as `--name`), in order: `--flag value`, `--flag=value`
+ * and the one-dash forms, read as Go's flag package reads them (the next word is the value, whatever it
+ * is). Nothing after `--`.
+ */
+export function flagValues(words: readonly string[], flag: string): string[] {
+  const values: string[] = [];
+  for (let i = 0; i < words.length; i++) {
+    const word = words[i];
+    if (word === '--') break;
+    const eq = word.indexOf('=');
+    if (flagName(eq > 0 ? word.slice(0, eq) : word) !== flag) continue;
+    if (eq > 0) values.push(word.slice(eq + 1));
+    else if (i + 1 < words.length) values.push(words[++i]);
+  }
+  return values;
+}
+
+/** Whether the framework's masking (`dtr-ha config`, failed commands) treats this flag as a secret one. */
 function looksSecret(flag: string): boolean {
   return secretFlagValues([flag, 'x']).length > 0;
 }

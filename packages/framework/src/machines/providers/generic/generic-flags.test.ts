@@ -143,7 +143,7 @@ describe('the generic provider checks its flags before anything is made', () => 
     expect(fs.existsSync(config.stateDir)).toBe(false);
   });
 
-  test('dtr-ha env shows each host and the SSH settings', () => {
+  test('dtr-ha config shows each host and the SSH settings', () => {
     const config = load({ ...GENERIC, MACHINE_PREFIX: 'g' });
     const text = describeEnvironment(config, genericHosts.describe!(config));
     expect(text).toContain('default: 4, or the number of hosts in GENERIC_MACHINE_LIST');

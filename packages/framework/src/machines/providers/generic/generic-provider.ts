@@ -50,11 +50,10 @@ export class GenericProvider implements Provider {
   }
 
   async list(): Promise<FoundMachine[]> {
-    return this.options.hosts.map(({ host }, i) => ({
-      name: `${this.options.prefix}-${i + 1}`,
-      state: 'unknown',
-      providerId: host,
-    }));
+    return genericMachines(
+      this.options.prefix,
+      this.options.hosts.map(({ host }) => host),
+    );
   }
 
   async ensure(specs: MachineSpec[], progress: Progress = () => undefined): Promise<EnsureResult> {
@@ -117,6 +116,11 @@ export class GenericProvider implements Provider {
   }
 }
 
+/** The hosts as machines: their state is unknown until they are reached. */
+function genericMachines(prefix: string, hosts: string[]): FoundMachine[] {
+  return hosts.map((host, i) => ({ name: `${prefix}-${i + 1}`, state: 'unknown', providerId: host }));
+}
+
 /**
  * MACHINE_DRIVER=generic: its flags are checked and its host names resolved, before anything is made;
  * the problems of both are one ConfigError, all at once as loadConfig reports them. `lookup` is for
@@ -148,6 +152,7 @@ export async function configureGenericHosts(
 
 export const genericHosts: ProviderRegistration = {
   capabilities: genericCapabilities,
+  find: async (config) => genericMachines(config.machinePrefix, config.genericMachineList),
   configure: (config) => configureGenericHosts(config),
   describe: (config) => {
     const { sshUser, sshPort, sshKeyPath } = genericSshSettings(config);

@@ -21,6 +21,9 @@ import { tarSingleFile } from '../../../util/tar';
 import { ignoreMissing } from '../../../engine/ignore-missing';
 import { copySeed, ensureEngineSeed } from './engine-seed';
 import { demux } from '../../../engine/log-frames';
+import { labPreflight } from './host-checks';
+import { pingHostEngine } from '../../../engine/host-engine';
+import { nodeHostConfig } from './node-host-config';
 
 /** Labels are the lab's only state: they say which cluster, machine and role a resource belongs to. */
 export const labels = {
@@ -98,18 +101,8 @@ export class LocalLabProvider implements Provider {
     return `${this.options.prefix}-net`;
   }
 
-  async list(): Promise<FoundMachine[]> {
-    const containers = await this.docker.listContainers({
-      all: true,
-      filters: { label: [`${labels.cluster}=${this.options.prefix}`] },
-    });
-    return containers
-      .map((c) => ({
-        name: c.Labels[labels.machine],
-        state: c.State === 'running' ? ('running' as const) : ('stopped' as const),
-        providerId: c.Id,
-      }))
-      .sort((a, b) => a.name.localeCompare(b.name, undefined, { numeric: true }));
+  list(): Promise<FoundMachine[]> {
+    return listLabMachines(this.docker, this.options.prefix);
   }
 
   async ensure(
@@ -382,31 +375,53 @@ export class LocalLabProvider implements Provider {
   }
 }
 
+const foundMachine = (c: Docker.ContainerInfo): FoundMachine => ({
+  name: c.Labels[labels.machine],
+  state: c.State === 'running' ? 'running' : 'stopped',
+  providerId: c.Id,
+});
+
+const byMachineName = (a: FoundMachine, b: FoundMachine) =>
+  a.name.localeCompare(b.name, undefined, { numeric: true });
+
+/** The node containers of the lab cluster `prefix` on `docker`, by name; reads and makes nothing. */
+export async function listLabMachines(docker: Docker, prefix: string): Promise<FoundMachine[]> {
+  const containers = await docker.listContainers({
+    all: true,
+    filters: { label: [`${labels.cluster}=${prefix}`] },
+  });
+  return containers.map(foundMachine).sort(byMachineName);
+}
+
+/** What one lab cluster has on an engine, found by the labels of its resources. */
+export interface LabClusterResources {
+  machines: FoundMachine[];
+  networks: string[];
+  volumes: string[];
+}
+
 /**
- * What a node container needs to run a nested dockerd like a host's, with `binds` for its engine's
- * state and the cluster's shared volume (an engine seed's builder is made the same way).
+ * Every lab cluster on `docker`, whatever its prefix: the labels on its node containers, networks and
+ * volumes say which cluster each belongs to (a cluster whose nodes are gone may have left a network or
+ * volumes). Reads and makes nothing.
  */
-function nodeHostConfig(binds: string[]): Docker.HostConfig {
-  return {
-    // @types/dockerode lags the Engine API: CgroupnsMode (API 1.41) is real but not typed.
-    ...({ CgroupnsMode: 'host' } as object),
-    // --privileged fails here (CAP_SYS_RESOURCE is not in the bounding set): every other
-    // capability is what a nested dockerd needs to make namespaces, mounts and iptables rules.
-    CapAdd: ['ALL'],
-    CapDrop: ['SYS_RESOURCE'],
-    // Nested containers get their own seccomp/AppArmor profiles from the inner dockerd; the
-    // outer ones would refuse the syscalls it uses to set them up.
-    SecurityOpt: ['seccomp=unconfined', 'apparmor=unconfined'],
-    // The CLI's `--security-opt systempaths=unconfined`: /proc and /sys unmasked and writable,
-    // which the inner dockerd needs to set sysctls and mount proc for its containers.
-    ...({ MaskedPaths: [], ReadonlyPaths: [] } as object),
-    // The inner runc creates device nodes for its containers. The cgroup namespace is the host's
-    // (above) because the inner dockerd manages cgroups in that hierarchy, as a host's dockerd would.
-    DeviceCgroupRules: ['a *:* rwm'],
-    Binds: ['/sys/fs/cgroup:/sys/fs/cgroup:rw', ...binds],
-    // /run holds pid files and sockets that must not survive a restart, as on a host.
-    Tmpfs: { '/run': 'rw,nosuid,nodev,mode=755' },
+export async function listLabClusters(docker: Docker): Promise<Map<string, LabClusterResources>> {
+  const [containers, networks, volumes] = await Promise.all([
+    docker.listContainers({ all: true, filters: { label: [labels.cluster, labels.machine] } }),
+    docker.listNetworks({ filters: { label: [labels.cluster] } }),
+    docker.listVolumes({ filters: { label: [labels.cluster] } }),
+  ]);
+  const clusters = new Map<string, LabClusterResources>();
+  const of = (prefix: string) => {
+    let found = clusters.get(prefix);
+    if (!found) clusters.set(prefix, (found = { machines: [], networks: [], volumes: [] }));
+    return found;
   };
+  for (const c of containers) of(c.Labels[labels.cluster]).machines.push(foundMachine(c));
+  for (const n of networks) of(n.Labels![labels.cluster]).networks.push(n.Name);
+  for (const v of volumes.Volumes ?? []) of(v.Labels[labels.cluster]).volumes.push(v.Name);
+  for (const found of clusters.values()) found.machines.sort(byMachineName);
+  return clusters;
 }
 
 /**
@@ -427,6 +442,13 @@ export function labPower(docker: Docker): MachinePowerSwitch {
 /** MACHINE_DRIVER=local. */
 export const localLab: ProviderRegistration = {
   capabilities: localLabCapabilities,
+  preflight: (hostDocker) => labPreflight(hostDocker),
+  find: async (config, hostDocker) => {
+    const docker = hostDocker ?? new Docker();
+    // Without an engine there is nothing to list: say how to start one, not `connect ENOENT`.
+    await pingHostEngine(docker);
+    return listLabMachines(docker, config.machinePrefix);
+  },
   power: (_config, hostDocker) => labPower(hostDocker ?? new Docker()),
   configure: (config) => async (context) =>
     new LocalLabProvider({

@@ -58,6 +58,8 @@ class Front {
     this.line = line;
     this.authCache = new Map();
     this.counters = { accepted: 0, handled: 0, requests: 0, active: 0 };
+    /** Each other replica's health as last probed from here: the load balancer status page's rows. */
+    this.peerResults = new Map();
     this.lastHealth = null;
     this.registryAgent = new http.Agent({ keepAlive: true, maxSockets: 64 });
     /** The cluster metadata, in the replicated store (store.js): every write and current read with quorum. */
@@ -232,9 +234,29 @@ class Front {
     };
   }
 
+  /**
+   * Another replica's row on the load balancer status page: probed now, but shown as last probed when
+   * it does not answer within a second. The page is this replica's own health check, which a load
+   * balancer times out (HAProxy after 3 s here): waiting on a peer cut off by a partition would take
+   * a healthy replica out of the pool for a peer's sake.
+   */
+  peerStatus(id, replica) {
+    const probed = this.probe(id, replica).then((result) => {
+      this.peerResults.set(id, result);
+      return result;
+    });
+    const shownAsLast = delay(1000).then(() => this.peerResults.get(id) ?? 'unreachable: no answer yet');
+    return Promise.race([probed, shownAsLast]);
+  }
+
+  /** The page's rows, and this replica's own health (which alone decides the page's status code). */
   async loadBalancerStatus() {
     const cluster = (await this.store.current()) || { replicas: {} };
-    const health = await this.health();
+    const ids = Object.keys(cluster.replicas).sort();
+    const [health, peers] = await Promise.all([
+      this.health(),
+      Promise.all(ids.map((id) => (id === this.id ? null : this.peerStatus(id, cluster.replicas[id])))),
+    ]);
     const servers = [
       {
         upstream: 'registry',
@@ -243,14 +265,7 @@ class Front {
         port: registryPort,
       },
     ];
-    const ids = Object.keys(cluster.replicas).sort();
-    const probes = await Promise.all(
-      ids.map((id) =>
-        id === this.id
-          ? Promise.resolve(health.Healthy ? 'OK' : health.Error)
-          : this.probe(id, cluster.replicas[id]),
-      ),
-    );
+    const probes = ids.map((id, i) => (id === this.id ? (health.Healthy ? 'OK' : health.Error) : peers[i]));
     ids.forEach((id, i) => {
       const r = cluster.replicas[id];
       const target = new URL(healthUrl(id, r, this.onOverlay()));
@@ -261,7 +276,7 @@ class Front {
         port: Number(target.port) || 443,
       });
     });
-    return {
+    const page = {
       servers: {
         total: servers.length,
         generation: 1,
@@ -274,6 +289,7 @@ class Front {
         })),
       },
     };
+    return { page, healthy: health.Healthy };
   }
 
   // ---- auth ---------------------------------------------------------------------------------------
@@ -534,11 +550,11 @@ class Front {
       return true;
     }
     if (pathname === '/load_balancer_status') {
-      const status = await this.loadBalancerStatus();
+      const { page, healthy } = await this.loadBalancerStatus();
       // "to check if the replica is healthy and if it should remain on the load balancing pool".
-      const code = (await this.health()).Healthy ? 200 : 503;
-      if (query.get('format') === 'json') sendJson(res, code, status);
-      else send(res, code, htmlTable(this.id, status), 'text/html');
+      const code = healthy ? 200 : 503;
+      if (query.get('format') === 'json') sendJson(res, code, page);
+      else send(res, code, htmlTable(this.id, page), 'text/html');
       return true;
     }
     if (pathname === '/nginx_status') {
