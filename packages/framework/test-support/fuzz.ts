@@ -222,7 +222,11 @@ function mutated(record: Json, changes: readonly Change[]): Json {
  * cut short, random JSON, any word, or one of `known` (texts that have broken a reader of it).
  */
 export function jsonFileText(good: Json, known: readonly string[] = []): fc.Arbitrary<string> {
-  const changed = fc.array(change, { maxLength: 4 }).map((changes) => JSON.stringify(mutated(good, changes)));
+  const changed = fc.array(change, { maxLength: 4 }).map(
+    (changes) =>
+      // Changes that delete the whole record leave nothing: an empty file.
+      JSON.stringify(mutated(good, changes)) ?? '',
+  );
   return fc.oneof(
     { weight: 6, arbitrary: changed },
     {
