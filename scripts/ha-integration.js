@@ -18,10 +18,58 @@ const ginkgo = {
 };
 const takesValue = new Set(['-focus', '-skip']);
 
+/**
+ * Jest's options that take a value, from jest-cli's own table (`-t`, `--testNamePattern`,
+ * `--test-name-pattern`, `-c`, `--selectProjects`, …): the word after one is its value, passed on as
+ * it is, even when it looks like a Ginkgo flag or the Go package path (`-t ha-integration`).
+ */
+function jestValueOptions() {
+  // jest-cli is jest's own dependency, not ours: found from where jest is.
+  const jestDir = path.dirname(require.resolve('jest/package.json'));
+  const { yargsOptions } = require(require.resolve('jest-cli', { paths: [jestDir] }));
+  const names = new Set();
+  for (const [name, option] of Object.entries(yargsOptions)) {
+    if (option.type === 'boolean' || option.type === undefined) continue;
+    const kebab = name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+    names.add(`--${name}`).add(`--${kebab}`);
+    for (const alias of [].concat(option.alias ?? []))
+      names.add(alias.length === 1 ? `-${alias}` : `--${alias}`);
+  }
+  return names;
+}
+let jestTakesValue;
+
+/**
+ * Jest compiles a test name pattern with `new RegExp(pattern, 'i')` in every test file, where a bad
+ * one is a SyntaxError far from TEST_ARGS: the flag's value and each pattern made of it are compiled
+ * here first, as Jest will (the value alone too: `-skip ')|('` makes a pattern that compiles but
+ * means something else).
+ */
+function checkedPatterns(flag, value, args) {
+  const patterns = args.filter((_, i) => args[i - 1] === '--testNamePattern');
+  for (const pattern of value === undefined ? patterns : [value, ...patterns]) {
+    try {
+      new RegExp(pattern, 'i');
+    } catch (error) {
+      throw new Error(
+        `TEST_ARGS: ${flag} ${JSON.stringify(value)} is not a regular expression Jest can use ` +
+          `(${error.message}); Jest's are JavaScript's, Ginkgo's were Go's`,
+      );
+    }
+  }
+  return args;
+}
+
 function toJestArgs(words) {
   const out = [];
   const dropped = [];
+  jestTakesValue ??= jestValueOptions();
   for (let i = 0; i < words.length; i++) {
+    if (jestTakesValue.has(words[i])) {
+      out.push(...words.slice(i, i + 2));
+      i += 1;
+      continue;
+    }
     const [flag, inline] = words[i].split(/=(.*)/s, 2);
     // Own keys only: `in` also finds Object.prototype's (toString, constructor, __proto__), which
     // would turn an ordinary Jest word such as `-t toString` into garbage or a crash.
@@ -33,7 +81,7 @@ function toJestArgs(words) {
         if (value === undefined) throw new Error(`TEST_ARGS: ${flag} needs a value (${flag} '<pattern>')`);
       }
       const map = ginkgo[flag];
-      if (map) out.push(...map(value));
+      if (map) out.push(...checkedPatterns(flag, value, map(value)));
       else dropped.push(flag);
     } else if (/^\.?\/?ha-integration\/?$/.test(words[i])) {
       dropped.push(words[i]); // ha-integration's Go package path: the `ha` project is where the suites are
@@ -42,7 +90,7 @@ function toJestArgs(words) {
   return { args: out, dropped };
 }
 
-module.exports = { toJestArgs };
+module.exports = { toJestArgs, jestValueOptions };
 
 if (require.main === module) {
   // Only here: toJestArgs (and its unit test) must not need a build of the framework.

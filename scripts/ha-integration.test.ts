@@ -36,3 +36,35 @@ test('a Ginkgo flag missing its value is refused, naming TEST_ARGS and the flag'
   expect(() => toJestArgs(['-v', '-focus'])).toThrow(/^TEST_ARGS: -focus needs a value/);
   expect(() => toJestArgs(['-skip'])).toThrow(/^TEST_ARGS: -skip needs a value/);
 });
+
+test('a -focus or -skip pattern Jest cannot compile is refused, naming TEST_ARGS and the flag', () => {
+  expect(() => toJestArgs(['-focus', '('])).toThrow(
+    /^TEST_ARGS: -focus "\(" is not a regular expression Jest can use \(Invalid regular expression/,
+  );
+  expect(() => toJestArgs(['-skip=/(/'])).toThrow(/^TEST_ARGS: -skip "\/\(\/" is not a regular expression/);
+  expect(() => toJestArgs(['-skip', ')|('])).toThrow(
+    /^TEST_ARGS: -skip "\)\|\(" is not a regular expression/,
+  );
+  // Go's inline flags are not JavaScript's.
+  expect(() => toJestArgs(['-focus', '(?i)replica'])).toThrow(/^TEST_ARGS: -focus "\(\?i\)replica"/);
+  // Jest's own option passes on as it is: Jest says what is wrong with it.
+  expect(toJestArgs(['--testNamePattern', '(']).args).toEqual(['--testNamePattern', '(']);
+  expect(toJestArgs(['-skip', 'a|b']).args).toEqual(['--testNamePattern', '^(?!.*(a|b))']);
+});
+
+test('the value of a Jest option is passed on as it is, even when it looks like a Ginkgo word', () => {
+  expect(toJestArgs(['--testNamePattern', 'ha-integration/', '-v'])).toEqual({
+    args: ['--testNamePattern', 'ha-integration/', '--verbose'],
+    dropped: [],
+  });
+  expect(toJestArgs(['-t', '-progress', '-trace']).args).toEqual(['-t', '-progress']);
+  expect(toJestArgs(['--test-name-pattern', '-focus', '-c', './ha-integration']).args).toEqual([
+    '--test-name-pattern',
+    '-focus',
+    '-c',
+    './ha-integration',
+  ]);
+  // `--flag=value` is one word; a flag of Jest's with no value after it, Jest's to refuse.
+  expect(toJestArgs(['--testNamePattern=-v', '-v']).args).toEqual(['--testNamePattern=-v', '--verbose']);
+  expect(toJestArgs(['-t']).args).toEqual(['-t']);
+});

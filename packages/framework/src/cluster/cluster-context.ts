@@ -26,8 +26,9 @@ export async function openCluster(
   // The release pair, as loadConfig checks it: a Config put together in code with a pair the
   // framework cannot drive makes nothing either. (Its profile is not used yet: see releases/.)
   releaseProfileOf(config);
-  // The provider checks its part of the configuration first: a bad one makes nothing.
-  const makeProvider = providerRegistration(config.machineDriver).configure(config);
+  // The provider checks its part of the configuration first (the generic driver resolves its host
+  // names): a bad one makes nothing.
+  const makeProvider = await providerRegistration(config.machineDriver).configure(config);
   const dir = clusterStateDir(config.stateDir, config.machinePrefix);
   await ensurePrivateDir(config.stateDir);
   await ensurePrivateDir(dir);

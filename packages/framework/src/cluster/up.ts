@@ -5,6 +5,7 @@ import type { Machine } from '../machines/machine';
 import type { ClusterInfo } from './cluster-info';
 import { openCluster, type ClusterContext } from './cluster-context';
 import { providerRegistration } from '../machines/providers';
+import { removeStaleTempFiles } from '../state/private-files';
 import { writeClusterFile } from './cluster-file';
 import { StatusReporter } from './status';
 import { releaseProfileOf } from '../releases';
@@ -52,8 +53,16 @@ export async function up(config: Config, options: UpOptions): Promise<UpResult> 
   lock?.assertHeld();
   // Before anything is made: a host that cannot run the machines stops here, saying what to do.
   await providerRegistration(config.machineDriver).preflight?.(hostDocker);
-  const context = await reporter.step(`Preparing cluster state for ${config.machinePrefix}`, () =>
-    openCluster(config, { hostDocker }),
+  const context = await reporter.step(
+    `Preparing cluster state for ${config.machinePrefix}`,
+    async (detail) => {
+      const opened = await openCluster(config, { hostDocker });
+      // What a run killed between a write and its rename left (its writer is gone, or it is old); a
+      // live writer's temp file, of a test worker or `dtr-ha logs` beside this run, stays.
+      const leftovers = await removeStaleTempFiles(opened.dir);
+      if (leftovers.length > 0) detail(`removed temp files a killed run left: ${leftovers.join(', ')}`);
+      return opened;
+    },
   );
   const ctx: StepContext = { config, context, reporter, hostDocker, profile };
   try {

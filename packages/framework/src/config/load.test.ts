@@ -505,6 +505,45 @@ describe('loadConfig: secrets stay secret', () => {
     expect(error.problems.find((p) => p.variable === 'UCP_ADMIN_PASSWORD')?.value).toBe('<hidden>');
   });
 
+  // shell-quote's value of a word it cannot parse (an unterminated ${ is "Bad substitution: <the rest
+  // of the word>") is lost, and one with an operator or a glob is cut there: either way the form that
+  // tells a secret (`--flag=value`, `token://…`, a URL's password) went with it.
+  test.each([
+    ['--amazonec2-secret-key=Zq7${AKIAxyzw', 'cannot be parsed'],
+    ['--swarm-discovery token://Zq7${AKIAxyzw', 'cannot be parsed'],
+    ['--engine-env PROXY_PASSWORD=Zq7${AKIAxyzw', 'cannot be parsed'],
+    ['--engine-registry-mirror https://user:Zq7${AKIAxyzw@mirror.example.com', 'cannot be parsed'],
+    ['--passphrase=Zq7?$AKIAxyzw', 'has'],
+    ['--engine-registry-mirror https://user:Zq7<AKIAxyzw@mirror.example.com', 'has'],
+    ['--swarm-discovery token://Zq7*AKIAxyzw', 'has'],
+    ['--engine-env KEY=Zq7;AKIAxyzw', 'has'],
+  ])('a secret word with a problem, %s, is named and not quoted', (flags, problem) => {
+    const error = configError({ MACHINE_CREATE_FLAGS: flags });
+    expect(error.message).not.toMatch(/Zq7|AKIA|xyzw/);
+    expect(error.message).toMatch(
+      new RegExp(`^MACHINE_CREATE_FLAGS: (the value of --[a-z0-9-]+|a URL's password) ${problem}`, 'm'),
+    );
+  });
+
+  test('a value of several lines is not shown: in .env, a quote left open takes in the next lines', () => {
+    fs.writeFileSync(path.join(dir, '.env'), "UCP_PULL_IMAGES='\nREGISTRY_PASSWORD=Zq7AKIAxyzw\n'\n");
+    const error = configError({});
+    expect(error.message).not.toMatch(/Zq7|AKIA|xyzw/);
+    expect(error.message).toBe(
+      'UCP_PULL_IMAGES: has a value of 3 lines, not shown: a value is one line ' +
+        '(is a quote left open in the dotenv file?)',
+    );
+    expect(error.problems[0].value).toBeUndefined();
+    fs.rmSync(path.join(dir, '.env'));
+    // A parser that quotes a part of the value (a host list's entry) is not asked.
+    expect(configError({ NUM_MACHINES: '3\n4', GENERIC_MACHINE_LIST: 'a,\nb c' }).message).toBe(
+      'NUM_MACHINES: has a value of 2 lines, not shown: a value is one line\n' +
+        'GENERIC_MACHINE_LIST: has a value of 2 lines, not shown: a value is one line',
+    );
+    // A secret may be of several lines.
+    expect(load({ REGISTRY_PASSWORD: 'a\nb' }).registry.password).toBe('a\nb');
+  });
+
   test('a secret from the .env file is not shown either', () => {
     fs.writeFileSync(path.join(dir, '.env'), `UCP_ADMIN_PASSWORD=${adminSecret}\n`);
     const error = configError({});

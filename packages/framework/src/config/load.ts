@@ -305,12 +305,16 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
   const sources = {} as Record<VariableName, ValueSource>;
   const values = {} as Record<VariableName, unknown>;
 
+  /** The variables given a value of several lines (see below). */
+  const severalLines = new Set<VariableName>();
   const problem = (name: VariableName, message: string): void => {
     const value = raw[name];
     const spec = variable(name);
     let shown: string | undefined;
-    // A secret is hidden; a value holding secret flags is not shown at all.
-    if (value !== undefined && !spec.secretFlags) shown = spec.secret ? HIDDEN : value;
+    // A secret is hidden; a value holding secret flags, or of several lines, is not shown at all.
+    if (value !== undefined && !spec.secretFlags && !severalLines.has(name)) {
+      shown = spec.secret ? HIDDEN : value;
+    }
     problems.push(
       shown === undefined ? { variable: name, message } : { variable: name, value: shown, message },
     );
@@ -360,6 +364,7 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
       value = fileValues[spec.name];
       source = 'file';
     }
+    const lines = value === undefined ? 1 : value.split(/\r\n|\r|\n/).length;
     if (value !== undefined && !spec.secret) value = value.trim();
     if (value === undefined || value === '') {
       raw[spec.name] = undefined;
@@ -367,6 +372,19 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
     } else {
       raw[spec.name] = value;
       sources[spec.name] = source;
+    }
+    // Every value but a secret is one line. Several are what a quote left open in a dotenv file makes
+    // of the lines after it, whatever they are (a REGISTRY_PASSWORD=… among them): such a value is
+    // neither parsed (a parser's problem may quote a part of it) nor shown.
+    if (lines > 1 && !spec.secret) {
+      severalLines.add(spec.name);
+      problem(
+        spec.name,
+        `has a value of ${lines} lines, not shown: a value is one line` +
+          (source === 'file' ? ' (is a quote left open in the dotenv file?)' : ''),
+      );
+      values[spec.name] = undefined;
+      continue;
     }
     const text = raw[spec.name] ?? defaultFor(spec, env);
     values[spec.name] = text === undefined ? undefined : parse(spec, text);
@@ -538,7 +556,12 @@ export function splitShellWords(text: string, options: ShellWordsOptions = {}): 
     words.push(word.tilde === 'home' ? home + parsed.value.slice(1) : parsed.value);
   });
   if (problems.length === 0) return { ok: true, words };
-  const secrets = options.secretFlags ? secretWordNames(words) : [];
+  // A word with a problem is judged as written: shell-quote's value of it may have lost what tells a
+  // secret by its form (`--flag=value`, `token://…`, a URL's password) to an operator, a glob or a
+  // parse error, and then the problem would quote the secret.
+  const troubled = new Set(problems.map(({ word }) => word));
+  const judged = words.map((word, i) => (troubled.has(i) ? scanned.words[i].source : word));
+  const secrets = options.secretFlags ? secretWordNames(judged) : [];
   const errors = problems.map(({ word, problem }) => {
     const secret = secrets[word];
     return secret === undefined

@@ -175,6 +175,10 @@ export function renderConfigurationDoc(): string {
   );
   out.push('- An empty value counts as unset: the default applies.');
   out.push(
+    '- A value is one line (a secret may have several). One of several lines, as a quote left open in the ' +
+      'dotenv file makes of the lines after it, is refused without being shown.',
+  );
+  out.push(
     '- Everything is validated before anything else happens, and all problems are reported at once: one ' +
       'error, one line per problem, each starting with the variable, e.g. ' +
       `\`NUM_MACHINES="abc": must be a whole number from ${MIN_MACHINES} to ${MAX_MACHINES} (...)\`. ` +

@@ -231,7 +231,9 @@ const table = [
     description:
       'Comma-separated IPv4 addresses or hostnames of existing hosts, one per machine, the first becoming the ' +
       'UCP controller. Required with `MACHINE_DRIVER=generic`; must have `NUM_MACHINES` entries when that is ' +
-      'set. No duplicates.',
+      'set. No duplicates. A hostname is resolved to its IPv4 address (as this machine resolves it) before ' +
+      'anything is made, and the machine is reached at that address; one that does not resolve, or two ' +
+      'entries with one address, are refused.',
     secret: false,
     group: 'Machines',
     example: '52.36.173.142,52.40.229.120,52.39.99.139',

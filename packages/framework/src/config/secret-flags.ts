@@ -24,8 +24,25 @@ const ENGINE_ENV = /^--?engine-env$/;
 /** `--swarm-discovery token://<token>`: the Docker Hub discovery token is the swarm's secret. */
 const SWARM_DISCOVERY = /^--?swarm-discovery$/;
 const DISCOVERY_TOKEN = /^(token:\/\/)(.*)$/s;
-/** A URL with a password (`scheme://user:password@host…`), in any value: a registry mirror, a discovery URL. */
-const URL_PASSWORD = /^([a-z][a-z0-9+.-]*:\/\/[^/@:\s]*:)([^@/\s]*)(@.*)$/is;
+/** The start of a URL with a password (`scheme://user:password@host…`), up to the password. */
+const URL_USER = /^[a-z][a-z0-9+.-]*:\/\/[^/@:\s]*:/i;
+
+/**
+ * The password of a URL in any value (a registry mirror, a discovery URL). It ends at the last `@`
+ * of the authority, as URL parsers read it (`p@ss` is one password); one holding a `/`, `?` or `#`,
+ * which no parser reads as a password but which is meant as one, runs to the word's last `@`:
+ * masking a little more than the password is better than showing part of it.
+ */
+function urlPassword(value: string): Omit<FlagWord, 'flag'> | undefined {
+  const user = URL_USER.exec(value);
+  if (!user) return undefined;
+  const rest = value.slice(user[0].length);
+  const authorityEnd = rest.search(/[/?#]/);
+  const authority = authorityEnd < 0 ? rest : rest.slice(0, authorityEnd);
+  const at = authority.includes('@') ? authority.lastIndexOf('@') : rest.lastIndexOf('@');
+  if (at < 0) return undefined;
+  return { before: user[0], secret: rest.slice(0, at), after: rest.slice(at) };
+}
 
 /**
  * One word of a flag list as the part that may be shown around the secret it carries, if any, and
@@ -44,10 +61,8 @@ function secretInValue(flag: string | undefined, value: string): Omit<FlagWord, 
     const eq = value.indexOf('=');
     return eq < 0 ? undefined : { before: value.slice(0, eq + 1), secret: value.slice(eq + 1) };
   }
-  const form =
-    (flag !== undefined && SWARM_DISCOVERY.test(flag) && DISCOVERY_TOKEN.exec(value)) ||
-    URL_PASSWORD.exec(value);
-  return form ? { before: form[1], secret: form[2], after: form[3] ?? '' } : undefined;
+  const token = flag !== undefined && SWARM_DISCOVERY.test(flag) && DISCOVERY_TOKEN.exec(value);
+  return token ? { before: token[1], secret: token[2], after: '' } : urlPassword(value);
 }
 
 /**
@@ -60,13 +75,19 @@ function splitSecretFlags(words: readonly string[]): FlagWord[] {
   const split: FlagWord[] = [];
   for (let i = 0; i < words.length; i++) {
     const word = words[i];
-    const eq = word.indexOf('=');
-    const name = word.startsWith('-') ? (eq > 0 ? word.slice(0, eq) : word) : undefined;
+    // A flag after blanks (`'\ --amazonec2-secret-key'`) is judged as that flag: a secret masked
+    // once too often is better than one shown.
+    const blanks = word.slice(0, word.length - word.trimStart().length);
+    const flag = word.slice(blanks.length);
+    const eq = flag.indexOf('=');
+    const name = flag.startsWith('-') ? (eq > 0 ? flag.slice(0, eq) : flag) : undefined;
     if (name !== undefined && eq > 0) {
       // --flag=value
-      const value = word.slice(eq + 1);
+      const value = flag.slice(eq + 1);
       const inner = SECRET_FLAG.test(name) ? { before: '', secret: value } : secretInValue(name, value);
-      split.push(inner ? { ...inner, before: `${name}=${inner.before}`, flag: name } : { before: word });
+      split.push(
+        inner ? { ...inner, before: `${blanks}${name}=${inner.before}`, flag: name } : { before: word },
+      );
     } else if (
       name !== undefined &&
       i + 1 < words.length &&

@@ -82,6 +82,19 @@ describe('the flag mask', () => {
       ['--engine-registry-mirror', 'https://ci:mirror-pw@mirror.example.com/v2'],
       ['--engine-registry-mirror', `https://ci:${MASK}@mirror.example.com/v2`],
     ],
+    // A flag word that starts with blanks (`\ --flag` in the variable) is still that flag.
+    [
+      [' --amazonec2-secret-key', 'sk', '\t--passphrase=pp'],
+      [' --amazonec2-secret-key', MASK, `\t--passphrase=${MASK}`],
+    ],
+    // A password with an @ is one password, as URL parsers read it (the last @ of the authority) ...
+    [['https://ci:p@ss@mirror.example.com/v2'], [`https://ci:${MASK}@mirror.example.com/v2`]],
+    // ... and one with a / (or ? or #), which no parser reads as one, is masked to the last @.
+    [['https://ci:pa/ss@mirror.example.com'], [`https://ci:${MASK}@mirror.example.com`]],
+    [
+      ['--engine-registry-mirror=https://ci:p?a#s/s@m/x'],
+      [`--engine-registry-mirror=https://ci:${MASK}@m/x`],
+    ],
   ])('%j is shown as %j', (words, masked) => {
     expect(maskSecretFlags(words)).toEqual(masked);
     expect(secretFlagValues(words).length).toBeGreaterThan(0);

@@ -10,16 +10,17 @@ const remoteTlsDir = '/etc/docker/dtr-ha';
 
 /**
  * What docker-machine's generic driver does to a host, done by the framework over SSH: install a
- * server certificate for the host's IP signed by the cluster CA, run dockerd with --tlsverify on
- * 2376, and wait until the TLS API answers. Lab nodes go through exactly this code.
+ * server certificate for the host's IP (and any `dnsNames` it was listed by) signed by the cluster
+ * CA, run dockerd with --tlsverify on 2376, and wait until the TLS API answers. Lab nodes go through
+ * exactly this code.
  */
 export async function setUpEngine(
-  machine: { name: string; ip: string; ssh: SshSession },
+  machine: { name: string; ip: string; dnsNames?: string[]; ssh: SshSession },
   tls: ClusterTls,
   options: { timeoutMs?: number } = {},
 ): Promise<EngineEndpoint> {
   const endpoint = engineEndpoint(machine.ip, tls);
-  const server = await ensureServerCertificate(tls, machine.name, [machine.ip]);
+  const server = await ensureServerCertificate(tls, machine.name, [machine.ip], machine.dnsNames);
 
   await machine.ssh.check(
     'command -v dockerd >/dev/null || { echo "dockerd is not installed on this host: install Docker first" >&2; exit 1; }',

@@ -18,7 +18,8 @@ export interface HostContext {
  */
 export async function prepareHost(
   spec: MachineSpec,
-  host: { ip: string; ssh: SshEndpoint; providerId: string },
+  /** `dnsNames`: names of the host (besides the machine's) that its engine's certificate carries. */
+  host: { ip: string; ssh: SshEndpoint; providerId: string; dnsNames?: string[] },
   context: HostContext,
   options: {
     engineGraceMs?: number;
@@ -58,7 +59,7 @@ export async function prepareHost(
   try {
     await ssh.waitUntilReachable(options.sshTimeoutMs ?? 30_000);
     await options.engineStateWritten;
-    await setUpEngine({ name: spec.name, ip: host.ip, ssh }, context.tls);
+    await setUpEngine({ name: spec.name, ip: host.ip, dnsNames: host.dnsNames, ssh }, context.tls);
   } finally {
     ssh.dispose();
   }

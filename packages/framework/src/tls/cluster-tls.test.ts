@@ -185,6 +185,24 @@ describe('cluster TLS', () => {
       expect(new X509Certificate(shrunk.cert).checkIP('10.1.0.100')).toBeUndefined();
     });
 
+    it('carries a host name given besides the IPs as a DNS name; adding or dropping it reissues', async () => {
+      const plain = await ensureServerCertificate(tls, 'dtr-6', ['10.1.0.16']);
+      const named = await ensureServerCertificate(tls, 'dtr-6', ['10.1.0.16'], ['node-6.example.com']);
+      expect(altNames(named.cert)).toEqual([
+        'DNS:dtr-6',
+        'DNS:localhost',
+        'DNS:node-6.example.com',
+        'IP Address:10.1.0.16',
+        'IP Address:127.0.0.1',
+      ]);
+      expect(new X509Certificate(named.cert).checkHost('node-6.example.com')).toBe('node-6.example.com');
+      expect(certificateFingerprint(named.cert)).not.toBe(certificateFingerprint(plain.cert));
+      const again = await ensureServerCertificate(tls, 'dtr-6', ['10.1.0.16'], ['NODE-6.example.com']);
+      expect(certificateFingerprint(again.cert)).toBe(certificateFingerprint(named.cert));
+      const dropped = await ensureServerCertificate(tls, 'dtr-6', ['10.1.0.16']);
+      expect(altNames(dropped.cert)).not.toContain('DNS:node-6.example.com');
+    });
+
     it('reissues when the certificate was signed by another CA', async () => {
       const otherTls = await ensureClusterTls(path.join(root, 'other', 'tls'), 'other');
       const foreign = await ensureServerCertificate(otherTls, 'dtr-4', ['10.1.0.14']);

@@ -89,14 +89,15 @@ export async function ensureClusterTls(dir: string, clusterName: string): Promis
 
 /**
  * The server certificate of one engine, `<dir>/machines/<machineName>/server.pem` (+ `server-key.pem`).
- * Its subjectAltNames are exactly the given IPs plus 127.0.0.1, and the DNS names `machineName` and
- * `localhost`. Existing files are reused only when they were signed by the current CA, match their key,
+ * Its subjectAltNames are exactly the given IPs plus 127.0.0.1, and the DNS names `machineName`,
+ * `localhost` and the given `dnsNames` (a generic host's listed name). Existing files are reused only when they were signed by the current CA, match their key,
  * carry exactly those names and are not about to expire; otherwise a new certificate is issued.
  */
 export async function ensureServerCertificate(
   tls: ClusterTls,
   machineName: string,
   ips: string[],
+  dnsNames: readonly string[] = [],
 ): Promise<ServerCertificateFiles> {
   if (!MACHINE_NAME.test(machineName)) {
     throw new Error(`Invalid machine name ${JSON.stringify(machineName)} for a server certificate`);
@@ -108,7 +109,7 @@ export async function ensureServerCertificate(
   const certPath = path.join(machineDir, 'server.pem');
   const keyPath = path.join(machineDir, 'server-key.pem');
   const wantedIps = [...ips, '127.0.0.1'];
-  const wantedDns = [machineName, 'localhost'];
+  const wantedDns = [...new Set([machineName, 'localhost', ...dnsNames])];
 
   const existing = await readPair(certPath, keyPath);
   if (

@@ -21,28 +21,24 @@
  */
 import { randomBytes } from 'node:crypto';
 import * as fsCallback from 'node:fs';
-import { promises as fs, readFileSync, readlinkSync, rmSync } from 'node:fs';
+import { promises as fs, readFileSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as lockfile from 'proper-lockfile';
 import { clusterStateDir, ensurePrivateDir } from '../state/private-files';
+import { isThisProcess, processIsGone, thisProcess, type ProcessRecord } from './process-identity';
 
-/** Who holds a lock: `<lock>/owner.json`. */
-export interface LockOwner {
+// Where it was first: the fault journal and the lock's tests read it from here.
+export { processStartTime } from './process-identity';
+
+/** Who holds a lock: `<lock>/owner.json`. The process as recorded (its pid, host, start time, …) and: */
+export interface LockOwner extends ProcessRecord {
   /** Random, unique to one taking of the lock: a holder knows its lock by it. */
   token: string;
-  pid: number;
-  host: string;
   /** ISO 8601. */
   since: string;
   /** The command holding it, e.g. "dtr-ha up --until dtr" or "jest run (ucp)". */
   purpose: string;
-  /** Linux: the process's start time in clock ticks after boot (field 22 of /proc/<pid>/stat). */
-  startTime?: number;
-  /** Linux: /proc/sys/kernel/random/boot_id. A start time means something only within one boot. */
-  bootId?: string;
-  /** Linux: the pid namespace (`pid:[…]`). A pid means something only within one namespace. */
-  pidNamespace?: string;
 }
 
 /** What long work checks before each action: that the lock it runs under is still held. */
@@ -285,89 +281,13 @@ export function readOwnerSync(lockPath: string): LockOwner | undefined {
   }
 }
 
-/**
- * The start time of process `pid` (clock ticks after boot, field 22 of /proc/<pid>/stat); `null` when
- * there is no such process; undefined where this cannot be told (no /proc: not Linux).
- */
-export function processStartTime(pid: number): number | null | undefined {
-  let stat: string;
-  try {
-    stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    return code === 'ENOENT' || code === 'ESRCH' ? (procExists() ? null : undefined) : undefined;
-  }
-  // "pid (comm) state ppid …": comm may hold spaces and parentheses, so count fields after the last ')'.
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  const startTime = Number(fields[22 - 3]);
-  return Number.isInteger(startTime) ? startTime : undefined;
-}
-
-type ProcessIdentity = Pick<LockOwner, 'startTime' | 'bootId' | 'pidNamespace'>;
-let identity: ProcessIdentity | undefined;
-
-/** What identifies this process beyond its pid, where the system tells it (Linux); read once. */
-function thisProcess(): ProcessIdentity {
-  if (identity) return identity;
-  const startTime = processStartTime(process.pid) ?? undefined;
-  return (identity = {
-    ...(startTime !== undefined && { startTime }),
-    ...dropEmpty('bootId', () => readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim()),
-    ...dropEmpty('pidNamespace', () => readlinkSync('/proc/self/ns/pid')),
-  });
-}
-
-function dropEmpty<K extends string>(key: K, read: () => string): Partial<Record<K, string>> {
-  try {
-    const value = read();
-    return value ? ({ [key]: value } as Record<K, string>) : {};
-  } catch {
-    return {};
-  }
-}
-
-function procExists(): boolean {
-  try {
-    readFileSync('/proc/self/stat');
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** Whether `owner` is this very process (not merely a process that was given the same pid). */
-function isThisProcess(owner: LockOwner): boolean {
-  if (owner.pid !== process.pid || owner.host !== os.hostname()) return false;
-  const self = thisProcess();
-  return (
-    owner.startTime === self.startTime &&
-    owner.bootId === self.bootId &&
-    owner.pidNamespace === self.pidNamespace
-  );
-}
-
-/**
- * Whether `owner` is a process that no longer runs. Told only where its pid means the same here: the
- * same host, boot and pid namespace (another container may share the state directory and a host name,
- * not its pids), with a start time recorded. Anywhere else this says no, and staleness alone decides.
- */
-function holderIsDead(owner: LockOwner): boolean {
-  const self = thisProcess();
-  if (owner.host !== os.hostname() || owner.startTime === undefined) return false;
-  if (!self.bootId || owner.bootId !== self.bootId) return false;
-  if (!self.pidNamespace || owner.pidNamespace !== self.pidNamespace) return false;
-  const startTime = processStartTime(owner.pid);
-  // null: no such process; another number: a later process that was given the same pid.
-  return startTime !== undefined && startTime !== owner.startTime;
-}
-
 function abandoned(
   mtimeMs: number,
   owner: LockOwner | undefined,
   staleMs: number,
 ): Takeover['reason'] | undefined {
   if (Date.now() - mtimeMs > staleMs) return 'stale';
-  return owner && holderIsDead(owner) ? 'dead' : undefined;
+  return owner && processIsGone(owner) ? 'dead' : undefined;
 }
 
 /**

@@ -14,6 +14,9 @@ export interface ProviderContext {
   hostDocker?: Docker;
 }
 
+/** How a configured provider is made, once the cluster's state is open. */
+export type MakeProvider = (context: ProviderContext) => Provider | Promise<Provider>;
+
 /**
  * One kind of provider as the registry (./index.ts) knows it: what it can do, and how to make one.
  * A provider's folder exports its registration; the registry maps MACHINE_DRIVER to it.
@@ -21,11 +24,11 @@ export interface ProviderContext {
 export interface ProviderRegistration {
   readonly capabilities: ProviderCapabilities;
   /**
-   * Reads and checks the provider's part of the configuration (its MACHINE_CREATE_FLAGS), throwing a
-   * ConfigError naming the variable; nothing is made. Returns how to make the provider once the
-   * cluster's state is open.
+   * Reads and checks the provider's part of the configuration (its MACHINE_CREATE_FLAGS, the generic
+   * driver's host names, which it resolves), throwing or rejecting with a ConfigError naming the
+   * variable; nothing is made. Returns how to make the provider once the cluster's state is open.
    */
-  configure(config: Config): (context: ProviderContext) => Provider | Promise<Provider>;
+  configure(config: Config): MakeProvider | Promise<MakeProvider>;
   /**
    * Its machines' power switch, from the configuration alone: nothing is read or made (a test
    * process has no open cluster). Absent when it cannot power machines off and on.

@@ -306,6 +306,18 @@ describe('the address from `docker-machine ip` and inspect from a tampered store
       { auth: { CaCertPath: { path: '/ca' } } },
       /HostOptions\.AuthOptions\.CaCertPath is of type object, not a string/,
     ],
+    // cluster.json keeps absolute paths only: a relative one would be written, then refused on reading.
+    ['Driver.SSHKeyPath', { driver: { SSHKeyPath: ' ' } }, /Driver\.SSHKeyPath is " ", not an absolute path/],
+    [
+      'Driver.StorePath',
+      { driver: { SSHKeyPath: '', StorePath: 'machine' } },
+      /Driver\.StorePath is "machine", not an absolute path/,
+    ],
+    [
+      'HostOptions.AuthOptions.ClientCertPath',
+      { auth: { ClientCertPath: 'certs/cert.pem' } },
+      /HostOptions\.AuthOptions\.ClientCertPath is "certs\/cert\.pem", not an absolute path/,
+    ],
   ])('a bad %s is refused', (_field, overrides, pattern) => {
     expect(() => recordFromInspect(inspectJson(overrides), spec, '10.0.0.2')).toThrow(pattern);
     expect(() => recordFromInspect(inspectJson(overrides), spec, '10.0.0.2')).toThrow(

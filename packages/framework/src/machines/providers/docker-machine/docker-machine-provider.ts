@@ -536,6 +536,18 @@ class InspectReader {
     return value;
   }
 
+  /**
+   * An absolute path, or '' when the field is absent or empty: the record keeps only absolute paths
+   * (cluster.json refuses others), and docker-machine writes its store's paths absolute.
+   */
+  absolutePath(parent: Record<string, unknown>, key: string, field: string): string {
+    const value = this.string(parent, key, field);
+    if (value !== '' && !path.isAbsolute(value)) {
+      this.fail(field, `is ${describeValue(value)}, not an absolute path`);
+    }
+    return value;
+  }
+
   /** A TCP port, or undefined when the field is absent or 0 (libmachine's "use the default"). */
   port(parent: Record<string, unknown>, key: string, field: string): number | undefined {
     const value = parent[key];
@@ -596,15 +608,15 @@ export function recordFromInspect(inspectJson: string, spec: MachineSpec, addres
   const sshUser = read.string(driver, 'SSHUser', 'Driver.SSHUser');
   const sshPort = read.port(driver, 'SSHPort', 'Driver.SSHPort');
   const enginePort = read.port(driver, 'EnginePort', 'Driver.EnginePort');
-  const sshKeyPath = read.string(driver, 'SSHKeyPath', 'Driver.SSHKeyPath');
-  const storePath = read.string(driver, 'StorePath', 'Driver.StorePath');
+  const sshKeyPath = read.absolutePath(driver, 'SSHKeyPath', 'Driver.SSHKeyPath');
+  const storePath = read.absolutePath(driver, 'StorePath', 'Driver.StorePath');
   const keyPath = sshKeyPath || (storePath ? path.join(storePath, 'machines', spec.name, 'id_rsa') : '');
   if (!keyPath) {
     throw new Error(`docker-machine inspect ${spec.name} has neither Driver.SSHKeyPath nor Driver.StorePath`);
   }
   const tlsFields = ['CaCertPath', 'ClientCertPath', 'ClientKeyPath'] as const;
   const [caPath, certPath, tlsKeyPath] = tlsFields.map((key) =>
-    read.string(auth, key, `HostOptions.AuthOptions.${key}`),
+    read.absolutePath(auth, key, `HostOptions.AuthOptions.${key}`),
   );
   const missing = tlsFields
     .filter((_, i) => ![caPath, certPath, tlsKeyPath][i])

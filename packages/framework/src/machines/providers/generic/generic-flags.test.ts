@@ -136,7 +136,7 @@ describe('each bad flag is a problem of MACHINE_CREATE_FLAGS', () => {
 describe('the generic provider checks its flags before anything is made', () => {
   test('configure throws, openCluster makes no state directory', async () => {
     const config = load({ ...GENERIC, MACHINE_CREATE_FLAGS: '--generic-ssh-port=70000' });
-    expect(() => genericHosts.configure(config)).toThrow(ConfigError);
+    await expect(genericHosts.configure(config)).rejects.toThrow(ConfigError);
     await expect(openCluster(config)).rejects.toThrow(
       /^MACHINE_CREATE_FLAGS: --generic-ssh-port "70000" is not a port/,
     );

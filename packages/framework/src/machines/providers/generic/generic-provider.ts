@@ -10,13 +10,15 @@ import type {
   ProviderCapabilities,
   ProviderLog,
 } from '../../types';
-import type { ProviderRegistration } from '../registration';
+import { ConfigError, type Config } from '../../../config';
+import type { ProviderContext, ProviderRegistration } from '../registration';
 import { genericSshSettings, type GenericDriverConfig } from './generic-flags';
+import { resolveGenericHosts, type GenericHost, type HostLookup } from './generic-hosts';
 
 export interface GenericOptions extends HostContext {
   prefix: string;
-  /** GENERIC_MACHINE_LIST, in order: the first is the controller. */
-  hosts: string[];
+  /** GENERIC_MACHINE_LIST, in order (the first is the controller), each with its resolved address. */
+  hosts: GenericHost[];
   /** From MACHINE_CREATE_FLAGS: --generic-ssh-user, --generic-ssh-key, --generic-ssh-port. */
   ssh: GenericDriverConfig;
 }
@@ -38,13 +40,20 @@ export class GenericProvider implements Provider {
 
   constructor(private readonly options: GenericOptions) {}
 
-  private endpoint(host: string) {
+  /**
+   * SSH goes to the resolved address too, not the name: the one address the engine's certificate
+   * names and UCP is told, even where the name has several. Host keys are kept by machine name.
+   */
+  private endpoint({ ip }: GenericHost) {
     const { sshUser, sshKeyPath, sshPort } = this.options.ssh;
-    return { host, port: sshPort, user: sshUser, privateKeyPath: sshKeyPath };
+    return { host: ip, port: sshPort, user: sshUser, privateKeyPath: sshKeyPath };
   }
 
   async list(): Promise<FoundMachine[]> {
-    return genericMachines(this.options.prefix, this.options.hosts);
+    return genericMachines(
+      this.options.prefix,
+      this.options.hosts.map(({ host }) => host),
+    );
   }
 
   async ensure(specs: MachineSpec[], progress: Progress = () => undefined): Promise<EnsureResult> {
@@ -61,11 +70,17 @@ export class GenericProvider implements Provider {
           const host = this.options.hosts[i];
           const record = await prepareHost(
             spec,
-            { ip: host, providerId: host, ssh: this.endpoint(host) },
+            {
+              ip: host.ip,
+              providerId: host.host,
+              ssh: this.endpoint(host),
+              // A listed name is a DNS name of the engine's certificate too: a client may dial it.
+              dnsNames: host.host === host.ip ? [] : [host.host.toLowerCase()],
+            },
             this.options,
           );
           actions[spec.name] = 'reused';
-          progress(`${spec.name} ready (${host})`);
+          progress(`${spec.name} ready (${host.host === host.ip ? host.ip : `${host.host}, ${host.ip}`})`);
           return record;
         }),
       ),
@@ -106,21 +121,39 @@ function genericMachines(prefix: string, hosts: string[]): FoundMachine[] {
   return hosts.map((host, i) => ({ name: `${prefix}-${i + 1}`, state: 'unknown', providerId: host }));
 }
 
-/** MACHINE_DRIVER=generic. */
+/**
+ * MACHINE_DRIVER=generic: its flags are checked and its host names resolved, before anything is made;
+ * the problems of both are one ConfigError, all at once as loadConfig reports them. `lookup` is for
+ * tests.
+ */
+export async function configureGenericHosts(
+  config: Config,
+  options: { lookup?: HostLookup } = {},
+): Promise<(context: ProviderContext) => Provider> {
+  const [ssh, hosts] = await Promise.allSettled([
+    Promise.resolve().then(() => genericSshSettings(config)),
+    resolveGenericHosts(config.genericMachineList, options),
+  ]);
+  if (ssh.status === 'rejected' || hosts.status === 'rejected') {
+    const failures = [ssh, hosts].flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
+    const other = failures.find((f) => !(f instanceof ConfigError));
+    if (other !== undefined) throw other;
+    throw new ConfigError(failures.flatMap((f) => (f as ConfigError).problems));
+  }
+  return (context) =>
+    new GenericProvider({
+      prefix: config.machinePrefix,
+      hosts: hosts.value,
+      ssh: ssh.value,
+      tls: context.tls,
+      knownHosts: context.knownHosts,
+    });
+}
+
 export const genericHosts: ProviderRegistration = {
   capabilities: genericCapabilities,
   find: async (config) => genericMachines(config.machinePrefix, config.genericMachineList),
-  configure: (config) => {
-    const ssh = genericSshSettings(config);
-    return (context) =>
-      new GenericProvider({
-        prefix: config.machinePrefix,
-        hosts: config.genericMachineList,
-        ssh,
-        tls: context.tls,
-        knownHosts: context.knownHosts,
-      });
-  },
+  configure: (config) => configureGenericHosts(config),
   describe: (config) => {
     const { sshUser, sshPort, sshKeyPath } = genericSshSettings(config);
     return {
