@@ -237,6 +237,49 @@ describe('DTRHATestSuite.load', () => {
   });
 });
 
+describe("DTR's recovery commands, by the suite's release", () => {
+  test('DTR 2.0 has no emergency-repair: the error says so and what to do instead, before anything runs', async () => {
+    const suite = await DTRHATestSuite.load({
+      handoffPath: await writeFixture('dtr'),
+      env: baseEnv(),
+      cwd: stateDir,
+    });
+    const error = await suite.emergencyRepair(suite.replicas[0]).then(
+      () => undefined,
+      (e: Error) => e,
+    );
+    expect(error?.message).toBe(
+      'emergency-repair: DTR 2.0 (release profile ucp-1.1+dtr-2.0) has no emergency-repair command ' +
+        '(the command table of datacenter/dtr/2.0/reference/index.md lists none); a cluster that lost its ' +
+        'majority for good is restored instead, from a backup taken before the loss (backup, then restore)',
+    );
+    // Nothing was opened, so nothing is held: the replicas are those of the handoff still.
+    expect(suite.replicas.map((r) => r.id)).toEqual(['aaaaaaaaaaaa', 'bbbbbbbbbbbb']);
+    await suite.teardown();
+  });
+
+  test('before DTR is there for the file, every one of them says to call setup() first', async () => {
+    const suite = await DTRHATestSuite.load({
+      handoffPath: await writeFixture('machines'),
+      env: baseEnv(),
+      cwd: stateDir,
+    });
+    const calls: Array<[string, () => Promise<unknown>]> = [
+      ['backup', () => suite.backup()],
+      ['joinReplica', () => suite.joinReplica(suite.machine('unit-2'))],
+      ['loseReplica', () => suite.loseReplica({ id: 'aaaaaaaaaaaa' } as never)],
+    ];
+    for (const [name, call] of calls) {
+      const error = await call().then(
+        () => undefined,
+        (e: Error) => e,
+      );
+      expect([name, error?.message]).toEqual([name, expect.stringContaining('call `await suite.setup()`')]);
+    }
+    await suite.teardown();
+  });
+});
+
 describe('the run lock, held by the Jest run that wrote the handoff', () => {
   // Should setup() ever get past its lock check, it could not reach an engine.
   const dockerHost = process.env.DOCKER_HOST;
