@@ -353,6 +353,44 @@ describe('suite.util', () => {
     expect(calls.every((c) => !c.command.includes("w'rd") && !c.command.includes('p@ss'))).toBe(true);
   });
 
+  test('pushNewImages makes the repository, then an image per tag, logging in once; pullAgain pulls each afresh', async () => {
+    const ids = new Map([
+      ['10.0.0.1/admin/app:a', 'sha256:aa'],
+      ['10.0.0.1/admin/app:b', 'sha256:bb'],
+    ]);
+    const { machine, calls } = fakeMachine('unit-1', (command) => {
+      const ref = /--format '\{\{\.Id\}\}' (\S+)$/.exec(command)?.[1];
+      return { stdout: ref ? ids.get(ref) : '' };
+    });
+    const made: string[] = [];
+    const suite = {
+      admin: { username: 'admin', password: 'pw' },
+      lb: { host: '10.0.0.1', port: 443, url: 'https://10.0.0.1' },
+      controller: machine,
+      api: {
+        getRepository: async () => ({}),
+        createRepository: async (_: string, name: string) => made.push(name),
+      },
+    } as unknown as SuiteForUtil;
+    const pushed = await new SuiteUtil(suite).pushNewImages('app', ['a', 'b']);
+    expect([...pushed]).toEqual([...ids]);
+    const commands = calls.map((c) => c.command.split(' ').slice(0, 2).join(' '));
+    expect(commands.filter((c) => c === 'docker login')).toHaveLength(1);
+    expect(commands.filter((c) => c === 'docker push')).toHaveLength(2);
+    calls.length = 0;
+    const pulled = await new SuiteUtil(suite).pullAgain(machine, ids.keys());
+    expect([...pulled]).toEqual([...ids]);
+    expect(calls.map((c) => c.command.split(' ').slice(0, 3).join(' '))).toEqual([
+      'docker login --username',
+      'docker image rm',
+      'docker pull 10.0.0.1/admin/app:a',
+      'docker image inspect',
+      'docker image rm',
+      'docker pull 10.0.0.1/admin/app:b',
+      'docker image inspect',
+    ]);
+  });
+
   test('pull returns the image id; imageId is undefined for an image the node lacks', async () => {
     const { machine } = fakeMachine('unit-3', (command) =>
       command.includes('inspect') && command.includes(':v1')
