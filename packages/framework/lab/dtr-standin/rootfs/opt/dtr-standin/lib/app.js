@@ -1136,7 +1136,7 @@ async function phase2Install(engine, p, logger) {
       : pki.createCA('Docker Trusted Registry CA', { organization: `DTR ${id}` });
     meta.writeCa(created);
     meta.writeServerCert(p.givenTls ? { certPem: p.givenTls.certPem, keyPem: p.givenTls.keyPem } : null);
-    writeInternalCaFor(p, id);
+    writeInternalCaFor(p, id, { givenCert: Boolean(p.givenTls) });
     meta.writeHttpSecret(crypto.randomBytes(32).toString('hex'));
     store.ensureStoreCa(id);
     writeOneMemberHints(p, id);
@@ -1162,8 +1162,8 @@ async function phase2Install(engine, p, logger) {
  * internal CA of the cluster's (DTR's own certificates are its CA's, which names them). `keep`: the
  * one a restore brought back, kept when there is one.
  */
-function writeInternalCaFor(p, clusterId, { keep = false } = {}) {
-  if (!(p.givenTls && p.overlay)) return meta.writeInternalCa(null);
+function writeInternalCaFor(p, clusterId, { givenCert, keep = false }) {
+  if (!(givenCert && p.overlay)) return meta.writeInternalCa(null);
   if (keep && meta.readInternalCa()) return undefined;
   return meta.writeInternalCa(
     pki.createCA('Docker Trusted Registry internal CA', { organization: `DTR ${clusterId}` }),
@@ -1187,6 +1187,9 @@ async function phase2Restore(engine, p, logger) {
     logger.warn('This backup was taken with --config-only: it holds no repository metadata to restore');
   }
   const clusterId = saved.cluster_id;
+  if (!restored.meta['ca/ca.pem'] && !p.givenTls) {
+    throw new Fatal('The backup is damaged: it holds no DTR CA (meta/ca/ca.pem)');
+  }
   const ca = await meta.withLock(async () => {
     await refuseLiveCluster(
       p,
@@ -1203,7 +1206,8 @@ async function phase2Restore(engine, p, logger) {
       meta.writeCa({ certPem: p.givenTls.caPem });
       meta.writeServerCert({ certPem: p.givenTls.certPem, keyPem: p.givenTls.keyPem });
     }
-    writeInternalCaFor(p, clusterId, { keep: true });
+    // A certificate given now, or at the install the backup comes from, is what every front serves.
+    writeInternalCaFor(p, clusterId, { givenCert: Boolean(meta.readServerCert()), keep: true });
     if (!meta.readHttpSecret()) meta.writeHttpSecret(crypto.randomBytes(32).toString('hex'));
     store.ensureStoreCa(clusterId);
     writeOneMemberHints(p, clusterId);
