@@ -1,3 +1,6 @@
+import { inspect } from 'node:util';
+import type { Machine } from '../machines/machine';
+import { backupDtr } from '../products/dtr/recovery';
 import { ucp11Dtr20, ucp3xDtr27 } from '../releases';
 import { lackedRecoveryCommand, type RecoveryCommand } from './recovery';
 
@@ -28,4 +31,30 @@ test('the error names the release and its page, and says what it does instead', 
   expect(ucp11Dtr20.dtr.pages.map((p) => p.path)).toContain(cited);
   expect(ucp11Dtr20.dtr.commands.map((c) => c.name)).not.toContain('emergency-repair');
   expect(message).toContain('backup, then restore');
+});
+
+test('a backup, printed or serialised, shows no byte of its archive (it holds private keys)', async () => {
+  const archive = Buffer.from('-----BEGIN EC PRIVATE KEY----- key-9f1');
+  const machine = {
+    name: 'unit-2',
+    ssh: async () => ({ code: 0, stdout: archive.toString('base64'), stderr: '' }),
+  } as unknown as Machine;
+  const access = {
+    image: 'dtr',
+    ucp: { url: 'https://10.0.0.1:8443', caPem: 'CA' },
+    ucpUsername: 'admin',
+    ucpPassword: 'pw',
+    driver: ucp3xDtr27.driver.dtr,
+  };
+  const backup = await backupDtr(access, { id: 'aaaaaaaaaaaa', machine });
+  expect(backup.archive.equals(archive)).toBe(true);
+  expect(backup.replicaId).toBe('aaaaaaaaaaaa');
+  for (const shown of [
+    JSON.stringify(backup),
+    inspect(backup, { depth: 5 }),
+    JSON.stringify({ ...backup }),
+  ]) {
+    expect(shown).not.toContain('key-9f1');
+    expect(shown).not.toContain(archive.toString('base64'));
+  }
 });
