@@ -16,6 +16,14 @@ export { setUpEngine, enginePort } from './engine/engine-setup';
 export { openCluster, toMachines, type ClusterContext } from './cluster/cluster-context';
 export { up, type UpResult } from './cluster/up';
 export { down, uninstallDtr } from './cluster/teardown';
+export {
+  DtrOperations,
+  lackedRecoveryCommand,
+  type DtrBackup,
+  type DtrOperationsOptions,
+  type RecoveryCommand,
+} from './cluster/recovery';
+export type { DtrReplica } from './products/dtr/dtr';
 export type { ClusterInfo } from './cluster/cluster-info';
 export {
   DtrApiClient,

@@ -55,6 +55,9 @@ export interface ReleaseCase {
 
 const admin = [{ flag: '--admin-password', value: ADMIN_PASSWORD }];
 const ucpPassword = [{ flag: '--ucp-password', value: UCP_PASSWORD }];
+/** DTR 2.7's install and restore: our certificate, its key a secret beside the UCP password. */
+const ourTls = { caPem: CA_PEM, certPem: CERT_PEM, keyPem: KEY_PEM };
+const withKey = [...ucpPassword, { flag: '--dtr-key', value: KEY_PEM }];
 export const c1 = ucp11Dtr20.commands;
 export const c2 = ucp3xDtr27.commands;
 
@@ -110,14 +113,38 @@ export const releaseCases: ReleaseCase[] = [
     line: c1.dtrRemove({ ...access, replicaId: 'aaaaaaaaaaaa', existingReplicaId: 'aaaaaaaaaaaa' }),
     secrets: ucpPassword,
   },
+  {
+    label: 'DTR 2.0 backup',
+    contract: ucp11Dtr20.dtr,
+    line: c1.dtrBackup({ ...access, existingReplicaId: 'bbbbbbbbbbbb' }),
+    secrets: ucpPassword,
+  },
+  {
+    label: 'DTR 2.0 backup --config-only',
+    contract: ucp11Dtr20.dtr,
+    line: c1.dtrBackup({ ...access, existingReplicaId: 'bbbbbbbbbbbb', configOnly: true }),
+    secrets: ucpPassword,
+  },
+  {
+    label: 'DTR 2.0 restore',
+    contract: ucp11Dtr20.dtr,
+    line: c1.dtrRestore({ ...replica, external }),
+    secrets: ucpPassword,
+  },
+  {
+    label: 'DTR 2.0 restore --config-only',
+    contract: ucp11Dtr20.dtr,
+    line: c1.dtrRestore({ ...replica, external, configOnly: true }),
+    secrets: ucpPassword,
+  },
   { label: 'DTR 2.0 images', contract: ucp11Dtr20.dtr, line: c1.dtrImages(), secrets: [] },
   { label: 'UCP 3.x install', contract: ucp3xDtr27.ucp, line: c2.ucpInstall(ucpInstall), secrets: admin },
   { label: 'UCP 3.x images', contract: ucp3xDtr27.ucp, line: c2.ucpImages(), secrets: [] },
   {
     label: 'DTR 2.7 install',
     contract: ucp3xDtr27.dtr,
-    line: c2.dtrInstall({ ...replica, external, tls: { caPem: CA_PEM, certPem: CERT_PEM, keyPem: KEY_PEM } }),
-    secrets: [...ucpPassword, { flag: '--dtr-key', value: KEY_PEM }],
+    line: c2.dtrInstall({ ...replica, external, tls: ourTls }),
+    secrets: withKey,
   },
   {
     label: 'DTR 2.7 install on NFS',
@@ -125,10 +152,10 @@ export const releaseCases: ReleaseCase[] = [
     line: c2.dtrInstall({
       ...replica,
       external,
-      tls: { caPem: CA_PEM, certPem: CERT_PEM, keyPem: KEY_PEM },
+      tls: ourTls,
       nfsStorageUrl: 'nfs://10.0.0.2/dtr',
     }),
-    secrets: [...ucpPassword, { flag: '--dtr-key', value: KEY_PEM }],
+    secrets: withKey,
   },
   {
     label: 'DTR 2.7 join',
@@ -146,6 +173,41 @@ export const releaseCases: ReleaseCase[] = [
     label: 'DTR 2.7 destroy',
     contract: ucp3xDtr27.dtr,
     line: c2.dtrDestroy({ ...access, replicaId: 'aaaaaaaaaaaa' }),
+    secrets: ucpPassword,
+  },
+  {
+    label: 'DTR 2.7 backup',
+    contract: ucp3xDtr27.dtr,
+    line: c2.dtrBackup({ ...access, existingReplicaId: 'bbbbbbbbbbbb' }),
+    secrets: ucpPassword,
+  },
+  {
+    label: 'DTR 2.7 restore',
+    contract: ucp3xDtr27.dtr,
+    line: c2.dtrRestore({ ...replica, external, tls: ourTls }),
+    secrets: withKey,
+  },
+  {
+    label: 'DTR 2.7 restore on NFS',
+    contract: ucp3xDtr27.dtr,
+    line: c2.dtrRestore({
+      ...replica,
+      external,
+      tls: ourTls,
+      nfsStorageUrl: 'nfs://10.0.0.2/dtr',
+    }),
+    secrets: withKey,
+  },
+  {
+    label: 'DTR 2.7 emergency-repair',
+    contract: ucp3xDtr27.dtr,
+    line: c2.dtrEmergencyRepair({ ...access, existingReplicaId: 'bbbbbbbbbbbb', prune: false }),
+    secrets: ucpPassword,
+  },
+  {
+    label: 'DTR 2.7 emergency-repair --prune',
+    contract: ucp3xDtr27.dtr,
+    line: c2.dtrEmergencyRepair({ ...access, existingReplicaId: 'bbbbbbbbbbbb', prune: true }),
     secrets: ucpPassword,
   },
   { label: 'DTR 2.7 images', contract: ucp3xDtr27.dtr, line: c2.dtrImages(), secrets: [] },

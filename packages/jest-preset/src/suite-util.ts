@@ -200,6 +200,39 @@ export class SuiteUtil {
     await this.docker(machine, ['push', ref]);
   }
 
+  /**
+   * The repository (made unless it exists) with one new image per tag, each made on `machine`
+   * (default: the controller) and pushed through the load balancer: the image IDs by reference.
+   */
+  async pushNewImages(
+    repository: string,
+    tags: readonly string[],
+    machine: Machine = this.suite.controller,
+  ): Promise<Map<string, string>> {
+    await this.ensureRepository(repository);
+    const images = new Map<string, string>();
+    for (const tag of tags) {
+      const ref = this.imageRef(repository, tag);
+      images.set(ref, await this.createImage(machine, ref));
+      await this.pushImage(machine, ref, { login: images.size === 1 });
+    }
+    return images;
+  }
+
+  /**
+   * Each of `refs` pulled afresh into `machine` (removed first, so the registry really serves it),
+   * after one login: the pulled image IDs by reference.
+   */
+  async pullAgain(machine: Machine, refs: Iterable<string>): Promise<Map<string, string>> {
+    await this.login(machine);
+    const pulled = new Map<string, string>();
+    for (const ref of refs) {
+      await this.removeImage(machine, ref);
+      pulled.set(ref, await this.pullImage(machine, ref, { login: false }));
+    }
+    return pulled;
+  }
+
   /** Logs in (unless told not to) and pulls `ref` into the node's engine; returns the pulled image's ID. */
   async pullImage(machine: Machine, ref: string, options: { login?: boolean } = {}): Promise<string> {
     if (options.login ?? true) await this.login(machine);

@@ -186,6 +186,49 @@ describe('DTRHATestSuite.load', () => {
   });
 });
 
+describe("DTR's recovery commands, by the suite's release", () => {
+  test('DTR 2.0 has no emergency-repair: the error says so and what to do instead, before anything runs', async () => {
+    const suite = await DTRHATestSuite.load({
+      handoffPath: await writeFixture('dtr'),
+      env: baseEnv(),
+      cwd: stateDir,
+    });
+    const error = await suite.emergencyRepair(suite.replicas[0]).then(
+      () => undefined,
+      (e: Error) => e,
+    );
+    expect(error?.message).toBe(
+      'emergency-repair: DTR 2.0 (release profile ucp-1.1+dtr-2.0) has no emergency-repair command ' +
+        '(the command table of datacenter/dtr/2.0/reference/index.md lists none); a cluster that lost its ' +
+        'majority for good is restored instead, from a backup taken before the loss (backup, then restore)',
+    );
+    // Nothing was opened, so nothing is held: the replicas are those of the handoff still.
+    expect(suite.replicas.map((r) => r.id)).toEqual(['aaaaaaaaaaaa', 'bbbbbbbbbbbb']);
+    await suite.teardown();
+  });
+
+  test('before DTR is there for the file, every one of them says to call setup() first', async () => {
+    const suite = await DTRHATestSuite.load({
+      handoffPath: await writeFixture('machines'),
+      env: baseEnv(),
+      cwd: stateDir,
+    });
+    const calls: Array<[string, () => Promise<unknown>]> = [
+      ['backup', () => suite.backup()],
+      ['joinReplica', () => suite.joinReplica(suite.machine('unit-2'))],
+      ['loseReplica', () => suite.loseReplica({ id: 'aaaaaaaaaaaa' } as never)],
+    ];
+    for (const [name, call] of calls) {
+      const error = await call().then(
+        () => undefined,
+        (e: Error) => e,
+      );
+      expect([name, error?.message]).toEqual([name, expect.stringContaining('call `await suite.setup()`')]);
+    }
+    await suite.teardown();
+  });
+});
+
 describe('the run lock, held by the Jest run that wrote the handoff', () => {
   // Should setup() ever get past its lock check, it could not reach an engine.
   const dockerHost = process.env.DOCKER_HOST;
@@ -257,6 +300,44 @@ describe('suite.util', () => {
       { command: 'docker push 10.0.0.1/admin/app:v1', stdin: undefined },
     ]);
     expect(calls.every((c) => !c.command.includes("w'rd") && !c.command.includes('p@ss'))).toBe(true);
+  });
+
+  test('pushNewImages makes the repository, then an image per tag, logging in once; pullAgain pulls each afresh', async () => {
+    const ids = new Map([
+      ['10.0.0.1/admin/app:a', 'sha256:aa'],
+      ['10.0.0.1/admin/app:b', 'sha256:bb'],
+    ]);
+    const { machine, calls } = fakeMachine('unit-1', (command) => {
+      const ref = /--format '\{\{\.Id\}\}' (\S+)$/.exec(command)?.[1];
+      return { stdout: ref ? ids.get(ref) : '' };
+    });
+    const made: string[] = [];
+    const suite = {
+      admin: { username: 'admin', password: 'pw' },
+      lb: { host: '10.0.0.1', port: 443, url: 'https://10.0.0.1' },
+      controller: machine,
+      api: {
+        getRepository: async () => ({}),
+        createRepository: async (_: string, name: string) => made.push(name),
+      },
+    } as unknown as SuiteForUtil;
+    const pushed = await new SuiteUtil(suite).pushNewImages('app', ['a', 'b']);
+    expect([...pushed]).toEqual([...ids]);
+    const commands = calls.map((c) => c.command.split(' ').slice(0, 2).join(' '));
+    expect(commands.filter((c) => c === 'docker login')).toHaveLength(1);
+    expect(commands.filter((c) => c === 'docker push')).toHaveLength(2);
+    calls.length = 0;
+    const pulled = await new SuiteUtil(suite).pullAgain(machine, ids.keys());
+    expect([...pulled]).toEqual([...ids]);
+    expect(calls.map((c) => c.command.split(' ').slice(0, 3).join(' '))).toEqual([
+      'docker login --username',
+      'docker image rm',
+      'docker pull 10.0.0.1/admin/app:a',
+      'docker image inspect',
+      'docker image rm',
+      'docker pull 10.0.0.1/admin/app:b',
+      'docker image inspect',
+    ]);
   });
 
   test('pull returns the image id; imageId is undefined for an image the node lacks', async () => {

@@ -94,6 +94,16 @@ async function running(docker: Docker): Promise<{ running: boolean; image?: stri
 }
 
 /**
+ * The image HAProxy runs from on `machine`, as its container was created: for deploying it again in
+ * front of other replicas from a process that built no images (a test file's).
+ */
+export async function haproxyImageOn(machine: Machine): Promise<string> {
+  const { image } = await running(machine.getClient());
+  if (!image) throw new Error(`no HAProxy container (${haproxyContainer}) on ${machine.name}`);
+  return image;
+}
+
+/**
  * Runs HAProxy on `machine` publishing `port`: writes the configuration and DTR's CA, validates them
  * with `haproxy -c` in the image before anything runs, (re)starts the container when the
  * configuration or image changed, and checks its logs for alerts.

@@ -127,6 +127,12 @@ const requiredByRules: { contract: ReleaseContract; command: string; rule: strin
     flags: ['--existing-replica-id'],
   },
   {
+    contract: ucp3xDtr27.dtr,
+    command: 'emergency-repair',
+    rule: 'it reverts the cluster to a single replica of your choice',
+    flags: ['--existing-replica-id'],
+  },
+  {
     // Run without a terminal nothing can be prompted for, so what remove prompts for must be given.
     contract: ucp3xDtr27.dtr,
     command: 'remove',
@@ -211,6 +217,69 @@ describe('flags documented as not combinable are never combined', () => {
   });
 });
 
+describe('the recovery commands', () => {
+  const linesOf = (contract: ReleaseContract, command: string) =>
+    cases.filter((c) => c.contract === contract && c.line.args[0] === command).map((c) => c.line);
+
+  test('DTR 2.0 backup names the replica it reads, as the backups page does ("the id of the replica to backup")', () => {
+    const procedure = ucp11Dtr20.dtr.procedures.find((p) => p.name.startsWith('Back up and restore'));
+    expect(procedure?.steps[0]).toMatch(/ backup .*--existing-replica-id <replica-id>/);
+    const lines = linesOf(ucp11Dtr20.dtr, 'backup');
+    expect(lines.length).toBe(2);
+    for (const line of lines) {
+      expect(valueOf(parse(ucp11Dtr20.dtr, line.args), '--existing-replica-id')).toBe('bbbbbbbbbbbb');
+    }
+  });
+
+  test('DTR 2.0 --config-only only where asked; restore is placed by --ucp-node (its page has no --extra-envs)', () => {
+    for (const command of ['backup', 'restore']) {
+      const given = linesOf(ucp11Dtr20.dtr, command).map((l) =>
+        flagNames(parse(ucp11Dtr20.dtr, l.args)).includes('--config-only'),
+      );
+      expect([command, given]).toEqual([command, [false, true]]);
+    }
+    for (const line of linesOf(ucp11Dtr20.dtr, 'restore')) {
+      expect(valueOf(parse(ucp11Dtr20.dtr, line.args), '--ucp-node')).toBe('dtrha-3');
+    }
+  });
+
+  test('DTR 2.7 restore gives exactly one of the storage flags its page calls mandatory', () => {
+    const storage = ['--dtr-storage-volume', '--dtr-use-default-storage', '--nfs-storage-url'];
+    expect(
+      ucp3xDtr27.dtr.rules.some(
+        (r) => r.commands?.includes('restore') && storage.every((f) => r.text.includes(f)),
+      ),
+    ).toBe(true);
+    const given = linesOf(ucp3xDtr27.dtr, 'restore').map((l) =>
+      flagNames(parse(ucp3xDtr27.dtr, l.args)).filter((f) => storage.includes(f)),
+    );
+    expect(given).toEqual([['--dtr-use-default-storage'], ['--nfs-storage-url']]);
+  });
+
+  test('DTR 2.7 emergency-repair answers its prompt with --y; --prune only where asked', () => {
+    const command = ucp3xDtr27.dtr.commands.find((c) => c.name === 'emergency-repair')!;
+    expect(command.flags.find((f) => f.name === '--y')?.description).toBe('Answer yes to any prompts.');
+    const lines = linesOf(ucp3xDtr27.dtr, 'emergency-repair').map((l) =>
+      flagNames(parse(ucp3xDtr27.dtr, l.args)),
+    );
+    expect(lines.map((names) => names.includes('--y'))).toEqual([true, true]);
+    expect(lines.map((names) => names.includes('--prune'))).toEqual([false, true]);
+  });
+
+  test('the drivers run them through the builders; DTR 2.0 has no emergency-repair', () => {
+    const backup = { ...replica, existingReplicaId: 'bbbbbbbbbbbb' };
+    expect(ucp11Dtr20.driver.dtr.backup(backup)).toEqual(c1.dtrBackup(backup));
+    expect(ucp3xDtr27.driver.dtr.backup(backup)).toEqual(c2.dtrBackup(backup));
+    const tls = { caPem: CA_PEM, certPem: CERT_PEM, keyPem: KEY_PEM };
+    const restore = { ...replica, constraints, external, tls };
+    expect(ucp11Dtr20.driver.dtr.restore(restore)).toEqual(c1.dtrRestore(restore));
+    expect(ucp3xDtr27.driver.dtr.restore(restore)).toEqual(c2.dtrRestore(restore));
+    expect(ucp11Dtr20.driver.dtr.emergencyRepair).toBeUndefined();
+    const repair = { ...replica, existingReplicaId: 'bbbbbbbbbbbb', prune: true };
+    expect(ucp3xDtr27.driver.dtr.emergencyRepair?.(repair)).toEqual(c2.dtrEmergencyRepair(repair));
+  });
+});
+
 describe('what each release writes its own way', () => {
   test('DTR 2.0 --dtr-external-url is "domain name and port"; DTR 2.7 is https://host[:port]', () => {
     const old = parse(ucp11Dtr20.dtr, c1.dtrInstall({ ...replica, constraints: [], external }).args);
@@ -253,8 +322,19 @@ test('each profile has a builder for every command its releases have and the fra
   for (const profile of [ucp11Dtr20, ucp3xDtr27]) {
     const builders = Object.keys(profile.commands);
     expect(builders).toEqual(
-      expect.arrayContaining(['ucpInstall', 'ucpImages', 'dtrInstall', 'dtrJoin', 'dtrRemove', 'dtrImages']),
+      expect.arrayContaining([
+        'ucpInstall',
+        'ucpImages',
+        'dtrInstall',
+        'dtrJoin',
+        'dtrRemove',
+        'dtrBackup',
+        'dtrRestore',
+        'dtrImages',
+      ]),
     );
+    const repairs = profile.dtr.commands.some((c) => c.name === 'emergency-repair');
+    expect([profile.name, builders.includes('dtrEmergencyRepair')]).toEqual([profile.name, repairs]);
     expect([profile.name, builders.includes('ucpJoin')]).toEqual([
       profile.name,
       profile.ucpJoin === 'ucp-join',

@@ -6,6 +6,8 @@
  */
 import type { Constraint } from '../config';
 import type {
+  DtrBackupSettings,
+  DtrEmergencyRepairSettings,
   DtrExternalAddress,
   DtrRemoveSettings,
   DtrReplicaSettings,
@@ -69,6 +71,22 @@ export interface ReleaseDriver {
     remove(settings: DtrRemoveSettings): CommandLine;
     /** Undefined where the release has no destroy (2.0): a replica then goes with remove. */
     destroy?: (settings: Omit<DtrRemoveSettings, 'existingReplicaId'>) => CommandLine;
+    /**
+     * `backup`, run with `docker run -i`: the cluster's configuration and metadata (not the images)
+     * as a tar on stdout, read through a healthy replica.
+     */
+    backup(settings: DtrBackupSettings): CommandLine;
+    /**
+     * `restore`, run with `docker run -i` and the backup on stdin: a fresh installation, a cluster of
+     * one new replica with the backup's configuration and metadata; the others join it.
+     */
+    restore(settings: DtrNewReplicaSettings): CommandLine;
+    /**
+     * `emergency-repair`, where the release has it (2.7): the cluster reverted to one replica of a
+     * cluster that lost its quorum. Undefined where it has not (2.0): there a cluster that lost its
+     * majority for good is restored from a backup.
+     */
+    emergencyRepair?: (settings: DtrEmergencyRepairSettings) => CommandLine;
     /** Whether install takes our certificate; if not, DTR makes its own CA, served at `caPath`. */
     takesCertificate: boolean;
     /**

@@ -17,6 +17,8 @@ export type {
   ReleaseLineProfile,
 } from './profile';
 export type {
+  DtrBackupSettings,
+  DtrEmergencyRepairSettings,
   DtrExternalAddress,
   DtrRemoveSettings,
   DtrReplicaSettings,
@@ -33,8 +35,10 @@ export {
 export type { DtrNewReplicaSettings, ReleaseDriver, UcpJoinSettings } from './driver';
 export {
   ucp11Dtr20,
+  type Dtr20BackupSettings,
   type Dtr20InstallSettings,
   type Dtr20JoinSettings,
+  type Dtr20RestoreSettings,
   type Dtr20ReplicaSettings,
   type Ucp11Dtr20Commands,
   type Ucp11InstallSettings,
@@ -45,5 +49,6 @@ export {
   type Dtr27DestroySettings,
   type Dtr27InstallSettings,
   type Dtr27JoinSettings,
+  type Dtr27RestoreSettings,
   type Ucp3xDtr27Commands,
 } from './ucp-3.x+dtr-2.7';

@@ -48,3 +48,16 @@ export interface DtrRemoveSettings extends DtrUcpAccess {
   replicaId: string;
   existingReplicaId: string;
 }
+
+/** A backup, read through a replica that is healthy. */
+export interface DtrBackupSettings extends DtrUcpAccess {
+  existingReplicaId: string;
+}
+
+/** emergency-repair: the cluster made again from one replica. */
+export interface DtrEmergencyRepairSettings extends DtrUcpAccess {
+  /** The replica the cluster is repaired from: it becomes its only replica. */
+  existingReplicaId: string;
+  /** Delete the other replicas' volumes too (`--prune`). */
+  prune: boolean;
+}

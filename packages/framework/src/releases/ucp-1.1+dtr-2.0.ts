@@ -17,6 +17,7 @@ import {
   type ReleaseLineProfile,
 } from './profile';
 import type {
+  DtrBackupSettings,
   DtrExternalAddress,
   DtrRemoveSettings,
   DtrReplicaSettings,
@@ -47,6 +48,21 @@ export interface Dtr20JoinSettings extends Dtr20ReplicaSettings {
   existingReplicaId: string;
 }
 
+export interface Dtr20BackupSettings extends DtrBackupSettings {
+  /** --config-only: "Backup/restore only the configurations of DTR and not the database". */
+  configOnly?: boolean;
+}
+
+/**
+ * restore is "a fresh installation": a replica's placement and ports, and the external URL. Its page
+ * has --ucp-node but no --extra-envs, so a restored replica is placed by its node alone.
+ */
+export interface Dtr20RestoreSettings extends DtrReplicaSettings {
+  external: DtrExternalAddress;
+  /** --config-only: the configurations stored on etcd, not the repository metadata. */
+  configOnly?: boolean;
+}
+
 export interface Ucp11Dtr20Commands {
   ucpInstall(settings: Ucp11InstallSettings): CommandLine;
   ucpJoin(settings: Ucp11JoinSettings): CommandLine;
@@ -54,6 +70,8 @@ export interface Ucp11Dtr20Commands {
   dtrInstall(settings: Dtr20InstallSettings): CommandLine;
   dtrJoin(settings: Dtr20JoinSettings): CommandLine;
   dtrRemove(settings: DtrRemoveSettings): CommandLine;
+  dtrBackup(settings: Dtr20BackupSettings): CommandLine;
+  dtrRestore(settings: Dtr20RestoreSettings): CommandLine;
   dtrImages(): CommandLine;
 }
 
@@ -71,6 +89,11 @@ function ucpAccess(settings: DtrUcpAccess): Flag[] {
     ['--ucp-password', settings.ucpPassword],
     ['--ucp-ca', settings.ucpCaPem],
   ];
+}
+
+/** A DTR 2.0 command: UCP access first (the password among the flags), then its own flags. */
+function dtrCommand(name: string, settings: DtrUcpAccess, flags: Flag[]): CommandLine {
+  return { args: argsOf(name, [...ucpAccess(settings), ...flags]), env: {} };
 }
 
 /**
@@ -105,36 +128,43 @@ const commands: Ucp11Dtr20Commands = {
     env: adminPassword(s.adminPassword),
   }),
   ucpImages: () => ({ args: imageListingOf(ucp11), env: {} }),
-  dtrInstall: (s) => ({
-    args: argsOf('install', [
-      ...ucpAccess(s),
+  dtrInstall: (s) =>
+    dtrCommand('install', s, [
       ...placement(s),
       ['--replica-id', s.replicaId],
       ['--dtr-external-url', externalAddress(s.external)],
       ...replicaPorts(s),
     ]),
-    env: {},
-  }),
-  dtrJoin: (s) => ({
-    args: argsOf('join', [
-      ...ucpAccess(s),
+  dtrJoin: (s) =>
+    dtrCommand('join', s, [
       ...placement(s),
       ['--existing-replica-id', s.existingReplicaId],
       ['--replica-id', s.replicaId],
       ...replicaPorts(s),
     ]),
-    env: {},
-  }),
-  dtrRemove: (s) => ({
-    args: argsOf('remove', [
-      ...ucpAccess(s),
+  dtrRemove: (s) =>
+    dtrCommand('remove', s, [
       ['--existing-replica-id', s.existingReplicaId],
       ['--replica-id', s.replicaId],
       // "Necessary only when --existing-replica-id == --replica-id": removing the last replica.
       ['--force-remove', s.existingReplicaId === s.replicaId],
     ]),
-    env: {},
-  }),
+  // The backups and disaster recovery page's example, `backup --ucp-url … --ucp-ca …
+  // --existing-replica-id <replica-id> --ucp-username … --ucp-password … > /var/tmp/backup.tar`:
+  // "--existing-replica-id is the id of the replica to backup".
+  dtrBackup: (s) =>
+    dtrCommand('backup', s, [
+      ['--existing-replica-id', s.existingReplicaId],
+      ['--config-only', s.configOnly],
+    ]),
+  dtrRestore: (s) =>
+    dtrCommand('restore', s, [
+      ['--ucp-node', s.node],
+      ['--replica-id', s.replicaId],
+      ['--dtr-external-url', externalAddress(s.external)],
+      ...replicaPorts(s),
+      ['--config-only', s.configOnly],
+    ]),
   dtrImages: () => ({ args: imageListingOf(dtr20), env: {} }),
 };
 
@@ -155,6 +185,9 @@ const driver: ReleaseDriver = {
     install: (s) => commands.dtrInstall(s),
     join: (s) => commands.dtrJoin(s),
     remove: (s) => commands.dtrRemove(s),
+    backup: (s) => commands.dtrBackup(s),
+    restore: (s) => commands.dtrRestore(s),
+    // No emergency-repair in 2.0: a cluster that lost its majority for good is restored from a backup.
     takesCertificate: traits.dtrInstallTakesTls,
     // datacenter/dtr/2.0/repos-and-images/index.md: "curl -k https://<dtr-domain-name>/ca".
     caPath: endpoint(dtr20, '/ca').path,

@@ -18,6 +18,8 @@ import {
   type ReleaseLineProfile,
 } from './profile';
 import type {
+  DtrBackupSettings,
+  DtrEmergencyRepairSettings,
   DtrExternalAddress,
   DtrRemoveSettings,
   DtrReplicaSettings,
@@ -41,6 +43,12 @@ export interface Dtr27JoinSettings extends DtrReplicaSettings {
 
 export type Dtr27DestroySettings = Omit<DtrRemoveSettings, 'existingReplicaId'>;
 
+/**
+ * restore is "a fresh installation": install's settings. `nfsStorageUrl` as at install: the page
+ * wants the storage the backed-up cluster used, and without NFS that is DTR's default storage.
+ */
+export type Dtr27RestoreSettings = Dtr27InstallSettings;
+
 export interface Ucp3xDtr27Commands {
   ucpInstall(settings: UcpInstallSettings): CommandLine;
   ucpImages(): CommandLine;
@@ -48,6 +56,9 @@ export interface Ucp3xDtr27Commands {
   dtrJoin(settings: Dtr27JoinSettings): CommandLine;
   dtrRemove(settings: DtrRemoveSettings): CommandLine;
   dtrDestroy(settings: Dtr27DestroySettings): CommandLine;
+  dtrBackup(settings: DtrBackupSettings): CommandLine;
+  dtrRestore(settings: Dtr27RestoreSettings): CommandLine;
+  dtrEmergencyRepair(settings: DtrEmergencyRepairSettings): CommandLine;
   dtrImages(): CommandLine;
 }
 
@@ -79,6 +90,19 @@ function dtrCommand(
   return { args: argsOf(name, [...access.flags, ...flags]), env: { ...access.env, ...env } };
 }
 
+/** Where a new replica goes, what clients call DTR, its ports and its certificate: install's and restore's. */
+function newClusterFlags(s: Dtr27InstallSettings): Flag[] {
+  return [
+    ['--ucp-node', s.node],
+    ['--replica-id', s.replicaId],
+    ['--dtr-external-url', externalUrl(s.external)],
+    ...replicaPorts(s),
+    ['--dtr-ca', s.tls.caPem],
+    ['--dtr-cert', s.tls.certPem],
+    ['--nfs-storage-url', s.nfsStorageUrl],
+  ];
+}
+
 const commands: Ucp3xDtr27Commands = {
   ucpInstall: (s) => ({
     args: argsOf('install', ucpInstallFlags(s)),
@@ -90,15 +114,7 @@ const commands: Ucp3xDtr27Commands = {
     dtrCommand(
       'install',
       s,
-      [
-        ['--ucp-node', s.node],
-        ['--replica-id', s.replicaId],
-        ['--dtr-external-url', externalUrl(s.external)],
-        ...replicaPorts(s),
-        ['--dtr-ca', s.tls.caPem],
-        ['--dtr-cert', s.tls.certPem],
-        ['--nfs-storage-url', s.nfsStorageUrl],
-      ],
+      newClusterFlags(s),
       // The private key is a secret, and the page names DTR_KEY for --dtr-key.
       { DTR_KEY: s.tls.keyPem },
     ),
@@ -116,6 +132,26 @@ const commands: Ucp3xDtr27Commands = {
       ['--replica-ids', s.replicaId],
     ]),
   dtrDestroy: (s) => dtrCommand('destroy', s, [['--replica-id', s.replicaId]]),
+  dtrBackup: (s) => dtrCommand('backup', s, [['--existing-replica-id', s.existingReplicaId]]),
+  dtrRestore: (s) =>
+    dtrCommand(
+      'restore',
+      s,
+      [
+        ...newClusterFlags(s),
+        // Each storage flag is a "Mandatory flag to allow for DTR to fall back to your configured
+        // storage setting at the time of backup": NFS where the cluster had it, else the default.
+        ['--dtr-use-default-storage', s.nfsStorageUrl === undefined],
+      ],
+      { DTR_KEY: s.tls.keyPem },
+    ),
+  dtrEmergencyRepair: (s) =>
+    dtrCommand('emergency-repair', s, [
+      ['--existing-replica-id', s.existingReplicaId],
+      ['--prune', s.prune],
+      // "Answer yes to any prompts": the installer runs without a terminal to answer its prompt.
+      ['--y', true],
+    ]),
   dtrImages: () => ({ args: imageListingOf(dtr27), env: {} }),
 };
 
@@ -136,6 +172,9 @@ const driver: ReleaseDriver = {
     join: (s) => commands.dtrJoin(s),
     remove: (s) => commands.dtrRemove(s),
     destroy: (s) => commands.dtrDestroy(s),
+    backup: (s) => commands.dtrBackup(s),
+    restore: (s) => commands.dtrRestore(s),
+    emergencyRepair: (s) => commands.dtrEmergencyRepair(s),
     takesCertificate: traits.dtrInstallTakesTls,
     healthPath: traits.dtrHealthPath,
   },

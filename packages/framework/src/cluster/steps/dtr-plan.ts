@@ -1,11 +1,6 @@
 import * as path from 'node:path';
 import type { Config } from '../../config';
-import {
-  deliverImage,
-  deliverInstaller,
-  imageDelivery,
-  type ClusterImages,
-} from '../../images/cluster-images';
+import { deliverImage, deliverInstaller, imageDelivery } from '../../images/cluster-images';
 import type { Machine } from '../../machines/machine';
 import type { UcpEndpoint } from '../../products/ucp/ucp';
 import { ensureClusterTls, ensureServerCertificate } from '../../tls';
@@ -27,7 +22,8 @@ export const dtrPlanStep: Step<'dtr-plan'> = {
     const { config, hostDocker } = ctx;
     const images = need(ctx, 'images');
     const plan = await planDtr(config, ctx.context, need(ctx, 'handles'), {
-      images,
+      dtrImage: images.dtr,
+      haproxyImage: images.haproxy,
       ucp: need(ctx, 'ucp'),
       password: need(ctx, 'password'),
       driver: ctx.profile.driver.dtr,
@@ -53,7 +49,13 @@ export async function planDtr(
   config: Config,
   context: ClusterContext,
   machines: Machine[],
-  deps: { images: ClusterImages; ucp: UcpEndpoint; password: string; driver: ReleaseDriver['dtr'] },
+  deps: {
+    dtrImage: string;
+    haproxyImage: string;
+    ucp: Pick<UcpEndpoint, 'url' | 'caPem'>;
+    password: string;
+    driver: ReleaseDriver['dtr'];
+  },
 ): Promise<DtrPlan> {
   const others = machines.slice(1);
   // HAProxy runs on the UCP controller by default; DTR_LB_CONSTRAINTS may send it elsewhere.
@@ -77,7 +79,7 @@ export async function planDtr(
   return {
     settings: {
       driver: deps.driver,
-      image: deps.images.dtr,
+      image: deps.dtrImage,
       ucp: deps.ucp,
       ucpUsername: config.admin.username,
       ucpPassword: deps.password,
@@ -92,7 +94,7 @@ export async function planDtr(
     storage: context.provider.capabilities.storage,
     caPath: takesOurs ? dtrTls.caPath : ownCaPath,
     dtrCaPem: takesOurs ? dtrTls.ca.cert : await readTextIfExists(ownCaPath),
-    haproxyImage: deps.images.haproxy,
+    haproxyImage: deps.haproxyImage,
   };
 }
 

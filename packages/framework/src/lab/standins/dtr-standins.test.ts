@@ -55,6 +55,18 @@ async function run(app: any, args: string[]) {
   }
 }
 
+/** Each of `lines` (a command and an undefined flag first) is refused as urfave/cli refuses it. */
+async function expectUndefinedFlags(app: any, lines: string[][]) {
+  for (const args of lines) {
+    const refused = await run(app, args);
+    expect([args, refused.code, refused.stdout.split('\n')[0]]).toEqual([
+      args,
+      1,
+      `Incorrect Usage: flag provided but not defined: -${args[1].slice(2)}`,
+    ]);
+  }
+}
+
 /** Parses a command line as the image would, with its environment: the values an action gets. */
 function parse(app: any, line: CommandLine) {
   const [name, ...rest] = line.args;
@@ -149,9 +161,36 @@ describe('DTR 2.0', () => {
   });
 
   test('documented commands it does not implement say so', async () => {
-    const result = await run(app, ['backup']);
+    const result = await run(app, ['upgrade']);
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain("The DTR 2.0 stand-in does not implement 'backup'");
+    expect(result.stderr).toContain("The DTR 2.0 stand-in does not implement 'upgrade'");
+  });
+
+  test('accepts the backup and restore lines the framework builds; has no emergency-repair, as 2.0 has none', async () => {
+    const backup = commands.dtrBackup({ ...access, existingReplicaId: 'ba9876543210', configOnly: true });
+    expect(parse(app, backup)).toMatchObject({
+      'ucp-password': 's3cret',
+      'ucp-ca': access.ucpCaPem,
+      'existing-replica-id': 'ba9876543210',
+      'config-only': true,
+    });
+    const restore = commands.dtrRestore({ ...replica, external: { host: 'dtr.lab', port: 4443 } });
+    expect(parse(app, restore)).toMatchObject({
+      ...installValues,
+      'dtr-external-url': 'dtr.lab:4443',
+      'replica-https-port': '4443',
+      'config-only': false,
+    });
+    expect(await run(app, ['emergency-repair', '--y'])).toMatchObject({
+      code: 3,
+      stderr: "No help topic for 'emergency-repair'\n",
+    });
+    // 2.7's flags of these commands are not 2.0's.
+    await expectUndefinedFlags(app, [
+      ['backup', '--offline-backup'],
+      ['restore', '--dtr-use-default-storage'],
+      ['restore', '--extra-envs', 'x'],
+    ]);
   });
 });
 
@@ -207,6 +246,161 @@ describe('DTR 2.7', () => {
     );
     const destroy = commands.dtrDestroy({ ...access, replicaId: '0123456789ab' });
     expect(parse(app, destroy)).toMatchObject({ 'replica-id': '0123456789ab', 'ucp-password': 's3cret' });
+  });
+});
+
+describe('DTR 2.7 recovery commands', () => {
+  let app: any;
+  beforeAll(async () => {
+    app = await appOf(dtr27);
+  });
+  const { commands } = ucp3xDtr27;
+  const tls = { caPem: 'CA PEM', certPem: 'CERT PEM', keyPem: 'KEY PEM' };
+
+  test('accepts emergency-repair, backup and restore as the framework builds them, secrets from the environment', () => {
+    const repair = commands.dtrEmergencyRepair({ ...access, existingReplicaId: 'ba9876543210', prune: true });
+    expect(repair.args).not.toContain('s3cret');
+    expect(parse(app, repair)).toMatchObject({
+      'ucp-password': 's3cret',
+      'existing-replica-id': 'ba9876543210',
+      prune: true,
+      y: true,
+    });
+    const backup = commands.dtrBackup({ ...access, existingReplicaId: 'ba9876543210' });
+    expect(parse(app, backup)).toMatchObject({
+      'ucp-password': 's3cret',
+      'existing-replica-id': 'ba9876543210',
+      'offline-backup': false,
+    });
+    const restore = commands.dtrRestore({ ...replica, external: { host: 'dtr.lab', port: 4443 }, tls });
+    expect(restore.args).not.toContain('KEY PEM');
+    expect(parse(app, restore)).toMatchObject({
+      ...installValues,
+      'dtr-external-url': 'https://dtr.lab:4443',
+      'dtr-ca': 'CA PEM',
+      'dtr-cert': 'CERT PEM',
+      'dtr-key': 'KEY PEM',
+      'dtr-use-default-storage': true,
+    });
+  });
+
+  test('emergency-repair stops before anything changes unless --y answers its prompt', async () => {
+    const result = await run(app, ['emergency-repair', '--existing-replica-id', '0123456789ab']);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/level=fatal msg=".*confirm with --y \(the stand-in does not prompt\)"/);
+    // `yes` is the page's other spelling of the flag.
+    expect(parse(app, { args: ['emergency-repair', '--yes'], env: {} }).y).toBe(true);
+  });
+
+  test('restore needs exactly one storage flag, the storage the backed-up cluster used', async () => {
+    for (const args of [[], ['--dtr-use-default-storage', '--nfs-storage-url', 'nfs://h/p']]) {
+      const result = await run(app, ['restore', ...args]);
+      expect(result.code).toBe(1);
+      expect(result.stderr).toContain(
+        'restore needs exactly one of --dtr-use-default-storage, --dtr-storage-volume, --nfs-storage-url',
+      );
+    }
+  });
+
+  test("flags of 2.0's recovery commands are refused", async () => {
+    await expectUndefinedFlags(app, [
+      ['backup', '--config-only'],
+      ['restore', '--config-only'],
+      ['emergency-repair', '--force'],
+    ]);
+  });
+});
+
+describe('what a backup holds', () => {
+  let archive: any;
+  beforeAll(async () => {
+    archive = await load(path.join(dtrRoot, 'lib/backup.js'));
+  });
+  const manifest = {
+    release: '2.0',
+    cluster_id: 'c0ffee',
+    taken_from: '0123456789ab',
+    taken_at: '2024-01-01T00:00:00Z',
+    store_revision: '42',
+    config_only: false,
+  };
+  const cluster = { cluster_id: 'c0ffee', external_url: 'dtr.lab', replicas: { '0123456789ab': {} } };
+  const repositories = [{ key: '/dtr/repositories/admin/web', value: { name: 'web' } }];
+  const meta = {
+    'http-secret': Buffer.from('s\n'),
+    'ca/ca.pem': Buffer.from('CA'),
+    'ca/ca-key.pem': Buffer.from('K'),
+  };
+
+  test('a tar of the configuration, the repositories and the keys under dtr-backup-v<version>/, no images', async () => {
+    const tar = await load(path.join(commonRoot, 'tar.js'));
+    const packed = archive.pack({ manifest, cluster, repositories, meta });
+    const names = tar.unpack(packed).map((f: any) => f.name);
+    expect(names).toEqual([
+      'dtr-backup-v2.0.0/manifest.json',
+      'dtr-backup-v2.0.0/etcd/cluster.json',
+      'dtr-backup-v2.0.0/rethink/repositories.json',
+      'dtr-backup-v2.0.0/meta/http-secret',
+      'dtr-backup-v2.0.0/meta/ca/ca.pem',
+      'dtr-backup-v2.0.0/meta/ca/ca-key.pem',
+    ]);
+    const back = archive.unpack(packed, '2.0');
+    expect(back).toMatchObject({ cluster, repositories, manifest: { ...manifest, format: archive.format } });
+    expect(Object.fromEntries(Object.entries(back.meta).map(([k, v]: any) => [k, v.toString()]))).toEqual({
+      'http-secret': 's\n',
+      'ca/ca.pem': 'CA',
+      'ca/ca-key.pem': 'K',
+    });
+    // Without --config-only's database: no repositories.
+    const configOnly = archive.pack({
+      manifest: { ...manifest, config_only: true },
+      cluster,
+      repositories,
+      meta,
+    });
+    expect(tar.unpack(configOnly).map((f: any) => f.name)).not.toContain(
+      'dtr-backup-v2.0.0/rethink/repositories.json',
+    );
+    expect(archive.unpack(configOnly, '2.0').repositories).toEqual([]);
+  });
+
+  test('restore refuses what is not a backup of its release, saying what it is not', () => {
+    const packed = archive.pack({ manifest, cluster, repositories, meta });
+    const message = (input: Buffer, line: string) => {
+      try {
+        archive.unpack(input, line);
+        return 'read';
+      } catch (error) {
+        return (error as Error).message;
+      }
+    };
+    expect(message(packed, '2.7')).toBe(
+      'This is a backup of DTR 2.0, and this is DTR 2.7: restore it with the release that made it',
+    );
+    expect(message(Buffer.from('not a tar'), '2.0')).toBe(
+      'The standard input is not a DTR backup (a tar archive made by docker/dtr backup)',
+    );
+    expect(message(Buffer.alloc(0), '2.0')).toMatch(
+      /^restore reads the backup on its standard input, and got nothing/,
+    );
+  });
+
+  test('emergency-repair starts the member once with --force-new-cluster, on the data it has', async () => {
+    const store = await load(path.join(dtrRoot, 'lib/store.js'));
+    const p = {
+      replicaId: '0123456789ab',
+      node: { name: 'node-3', address: '10.0.0.3' },
+      components: { store: 'dtrha-lab/dtr-rethinkdb:2.7.0-standin' },
+    };
+    const settings = {
+      initialCluster: { '0123456789ab': 'https://10.0.0.3:2380' },
+      state: 'existing',
+      clusterId: 'c',
+    };
+    const forced = store.memberContainer(p, '2.7', { ...settings, forceNewCluster: true });
+    expect(forced.Cmd).toContain('--force-new-cluster');
+    expect(forced.Cmd).toContain(`--data-dir=${store.dataDir()}`);
+    expect(store.memberContainer(p, '2.7', settings).Cmd).not.toContain('--force-new-cluster');
   });
 });
 

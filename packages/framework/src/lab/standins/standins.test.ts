@@ -83,7 +83,7 @@ test('certificates: a CA and a server certificate for DNS names and IP addresses
 });
 
 test('tar archives for the Engine API round-trip', async () => {
-  const tar = await load(path.join(ucpRoot, 'lib/tar.js'));
+  const tar = await load(path.join(commonRoot, 'tar.js'));
   const archive = tar.pack([
     { name: 'kv', dir: true },
     { name: 'kv/instance.json', content: '{"id":"X"}' },

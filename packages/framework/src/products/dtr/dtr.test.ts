@@ -1,10 +1,15 @@
 import type Docker from 'dockerode';
+import { spawnSync } from 'node:child_process';
+import { promises as fs } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { ucp11Dtr20, ucp3xDtr27 } from '../../releases';
 import {
   dtrDestroyLine,
   dtrRemoveLine,
   newReplicaId,
   newReplicaLine,
+  pipedDtrScript,
   ucpNodeName,
   type DtrSettings,
 } from './dtr';
@@ -132,4 +137,85 @@ test('--ucp-node is the hostname the engine reports (docker info: Name), not the
 
 test('an engine that reports no hostname is an error naming the machine', async () => {
   await expect(ucpNodeName(machineNamed('c-2', ''))).rejects.toThrow(/engine of c-2 reported no hostname/);
+});
+
+describe('runDtrPiped: docker run -i over SSH, as the backup and restore pages run them', () => {
+  let bin: string;
+  beforeAll(async () => {
+    // A docker CLI that shows what it was given: its words, the two variables, its stdin.
+    bin = await fs.mkdtemp(path.join(os.tmpdir(), 'dtrha-piped-'));
+    await fs.writeFile(
+      path.join(bin, 'docker'),
+      '#!/bin/sh\nfor a in "$@"; do printf "ARG[%s]\\n" "$a"; done\n' +
+        'printf "UCP_PASSWORD[%s]\\nDTR_KEY[%s]\\nSTDIN[" "$UCP_PASSWORD" "$DTR_KEY"; cat; printf "]\\n"\n',
+      { mode: 0o755 },
+    );
+  });
+  afterAll(() => fs.rm(bin, { recursive: true, force: true }));
+
+  /** The script run by a local sh with that docker first on PATH: exit code, decoded stdout, stderr. */
+  function runLocally(piped: { script: string; stdin: string }) {
+    const result = spawnSync('sh', ['-c', piped.script], {
+      input: piped.stdin,
+      env: { PATH: `${bin}:${process.env.PATH}` },
+    });
+    return {
+      code: result.status,
+      stdout: Buffer.from(result.stdout.toString(), 'base64').toString('latin1'),
+      stderr: result.stderr.toString(),
+    };
+  }
+
+  const pem = '-----BEGIN CERTIFICATE-----\nCA\n-----END CERTIFICATE-----\n';
+  const line = {
+    args: ['restore', '--ucp-ca', pem, '--dtr-external-url', "it's $HOME `x`"],
+    env: { UCP_PASSWORD: 'pw secret $1', DTR_KEY: 'k3y\nPEM\n' },
+  };
+
+  test('every word and value reaches the installer as it was, none of them on the command line', () => {
+    const input = Buffer.from([0, 1, 2, 255, 10, 13]);
+    const piped = pipedDtrScript('dtrha-lab/dtr:2.7.0-standin', line, { input });
+    for (const secret of ['pw secret', 'k3y', 'CERTIFICATE', 'restore', 'dtrha-lab', 'HOME']) {
+      expect(piped.script).not.toContain(secret);
+    }
+    const result = runLocally(piped);
+    expect(result).toMatchObject({ code: 0, stderr: '' });
+    const shown = [
+      'run',
+      '-i',
+      '--rm',
+      '-v',
+      '/var/run/docker.sock:/var/run/docker.sock',
+      '--label',
+      'dtr-ha.role=dtr-installer',
+      '-e',
+      'UCP_PASSWORD',
+      '-e',
+      'DTR_KEY',
+      'dtrha-lab/dtr:2.7.0-standin',
+      ...line.args,
+    ].map((word) => `ARG[${word}]\n`);
+    expect(result.stdout).toBe(
+      `${shown.join('')}UCP_PASSWORD[pw secret $1]\nDTR_KEY[k3y\nPEM\n]\nSTDIN[${input.toString('latin1')}]\n`,
+    );
+  });
+
+  test('without input the installer reads nothing; logs: false adds --log-driver none', () => {
+    const result = runLocally(pipedDtrScript('img', { args: ['backup'], env: {} }, { logs: false }));
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('ARG[--log-driver]\nARG[none]\n');
+    expect(result.stdout).toContain('STDIN[]');
+  });
+
+  test("the installer's failure is the script's", () => {
+    const failing = pipedDtrScript('img', { args: ['backup'], env: {} });
+    const result = spawnSync('sh', ['-c', failing.script], {
+      input: failing.stdin,
+      env: { PATH: `${path.join(bin, 'none')}:/usr/bin:/bin` },
+    });
+    expect(result.status).not.toBe(0);
+    expect(() => pipedDtrScript('img', { args: [], env: { 'NOT A NAME': 'x' } })).toThrow(
+      'not a variable name',
+    );
+  });
 });

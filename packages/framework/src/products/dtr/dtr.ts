@@ -39,7 +39,7 @@ export function newReplicaId(): string {
 }
 
 /** How every DTR command reaches UCP, in the releases' settings. */
-function ucpAccess(access: DtrAccess) {
+export function ucpAccess(access: DtrAccess) {
   return {
     ucpUrl: access.ucp.url,
     // The CA we checked on the controller's engine: never --ucp-insecure-tls.
@@ -134,6 +134,81 @@ export async function runDtr(machine: Machine, image: string, line: CommandLine)
     );
   }
   return result.stdout;
+}
+
+/** A name the remote shell may hold a variable's value in. */
+const shellName = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/**
+ * The remote shell script of `runDtrPiped` and what goes on its stdin: every word of the `docker
+ * run` (image and arguments) and every variable's value, base64, one a line, read into shell
+ * variables, so that none is on any command line (the script has only their names); then `input`,
+ * base64, which is decoded into the installer's stdin. The installer's stdout comes back base64;
+ * its logs are its stderr.
+ */
+export function pipedDtrScript(
+  image: string,
+  line: CommandLine,
+  options: { input?: Buffer; logs?: boolean } = {},
+): { script: string; stdin: string } {
+  const words = [image, ...line.args];
+  const env = Object.entries(line.env);
+  for (const [name] of env) {
+    if (!shellName.test(name)) throw new Error(`not a variable name for the installer: ${name}`);
+  }
+  const encoded = (value: string) => `${Buffer.from(value).toString('base64')}\n`;
+  // `$(v)` would drop a value's trailing newlines (a PEM's): the x kept after it holds them.
+  const read = (name: string) => `${name}=$(v); ${name}=\${${name}%x}`;
+  const script = [
+    'set -e',
+    `v() { IFS= read -r l; printf '%s' "$l" | base64 -d; printf x; }`,
+    ...words.map((_, i) => read(`w${i}`)),
+    ...env.map(([name]) => `${read(name)}; export ${name}`),
+    `d=$(mktemp -d); trap 'rm -rf "$d"' EXIT`,
+    [
+      options.input ? 'base64 -d |' : '',
+      'docker run -i --rm',
+      // The backup holds private keys: the 2.7 backup page runs it with --log-driver none.
+      options.logs === false ? '--log-driver none' : '',
+      `-v ${socketBind}`,
+      ...Object.entries(dtrInstallerLabel).map(([k, v]) => `--label ${k}=${v}`),
+      ...env.map(([name]) => `-e ${name}`),
+      ...words.map((_, i) => `"$w${i}"`),
+      options.input ? '' : '< /dev/null',
+      '> "$d/out"',
+    ]
+      .filter(Boolean)
+      .join(' '),
+    'base64 "$d/out"',
+  ].join('\n');
+  const stdin = [
+    ...words.map(encoded),
+    ...env.map(([, value]) => encoded(value)),
+    options.input ? options.input.toString('base64') : '',
+  ].join('');
+  return { script, stdin };
+}
+
+/**
+ * Runs a DTR command whose page pipes a tar through it, as the page runs it: `docker run -i --rm …
+ * backup > backup.tar`, `… restore < backup.tar`, with the docker CLI on the machine over SSH (the
+ * Engine API gives a container no stdin the framework can close cleanly: dockerode's attach writes
+ * its own options into it). Nothing secret is on a command line (`pipedDtrScript`); `logs: false`
+ * keeps the output out of the engine's logs. Resolves to the installer's stdout.
+ */
+export async function runDtrPiped(
+  machine: Machine,
+  image: string,
+  line: CommandLine,
+  options: { input?: Buffer; logs?: boolean } = {},
+): Promise<Buffer> {
+  const { script, stdin } = pipedDtrScript(image, line, options);
+  const result = await machine.ssh(script, { stdin });
+  if (result.code !== 0) {
+    const tail = result.stderr.trim().split('\n').slice(-5).join('\n');
+    throw new Error(`dtr ${line.args[0]} on ${machine.name} exited with ${result.code}: ${tail}`);
+  }
+  return Buffer.from(result.stdout, 'base64');
 }
 
 /** Replicas found from container names (`dtr-nginx-<id>`): names are the state, no database. */

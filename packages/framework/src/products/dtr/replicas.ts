@@ -250,13 +250,13 @@ async function removeReplicaVolume(machine: Machine, volume: string, id: string)
  * registry volume is unmounted first: DTR deletes a removed replica's volumes, and deleting one
  * with the shared storage mounted over it would delete every replica's images.
  */
-async function removeReplica(
+export async function removeReplica(
   access: DtrAccess,
-  replica: FoundReplica,
+  replica: DtrReplica,
   through: DtrReplica,
   detail: (message: string) => void,
+  why = 'is not healthy',
 ): Promise<void> {
-  const why = replica.healthy ? 'is a second replica on its machine' : 'is not healthy';
   detail(
     `replica ${replica.id} on ${replica.machine.name} ${why}: removing it through replica ${through.id} on ${through.machine.name}`,
   );
@@ -265,6 +265,29 @@ async function removeReplica(
   const left = await reapReplica(replica.machine, replica.id);
   if (left.length)
     detail(`removed what replica ${replica.id} left on ${replica.machine.name}: ${left.join(', ')}`);
+}
+
+/**
+ * A new replica on `machine`, its registry volume made shared storage first: joined through
+ * `through`, or (none) installed as the first of a new cluster.
+ */
+export async function makeReplica(
+  plan: Pick<ReplicaPlan, 'settings' | 'storage'>,
+  controller: Machine,
+  machine: Machine,
+  through: DtrReplica | undefined,
+  detail: (message: string) => void,
+): Promise<DtrReplica> {
+  const replica = { id: newReplicaId(), machine };
+  await prepareSharedVolume(plan.storage, controller, machine, registryVolume(replica.id));
+  const line = await newReplicaLine(plan.settings, machine, replica.id, through?.id);
+  detail(
+    through
+      ? `joining replica ${replica.id} on ${machine.name} to ${through.id}`
+      : `installing replica ${replica.id} on ${machine.name}`,
+  );
+  await runDtr(machine, plan.settings.image, line);
+  return replica;
 }
 
 /**
@@ -311,20 +334,14 @@ export async function ensureReplicas(
     await destroyReplicas(plan.settings, decision.destroy, detail);
   }
   // One at a time: each remove changes the cluster the next one goes through.
-  for (const { replica, through } of decision.remove)
-    await removeReplica(plan.settings, replica, through, detail);
+  for (const { replica, through } of decision.remove) {
+    const why = replica.healthy ? 'is a second replica on its machine' : 'is not healthy';
+    await removeReplica(plan.settings, replica, through, detail, why);
+  }
   let anchor: DtrReplica | undefined = decision.joinTo;
   const made: DtrReplica[] = [];
   for (const machine of decision.make) {
-    const replica = { id: newReplicaId(), machine };
-    await prepareSharedVolume(plan.storage, controller, machine, registryVolume(replica.id));
-    const line = await newReplicaLine(plan.settings, machine, replica.id, anchor?.id);
-    detail(
-      anchor
-        ? `joining replica ${replica.id} on ${machine.name} to ${anchor.id}`
-        : `installing replica ${replica.id} on ${machine.name}`,
-    );
-    await runDtr(machine, plan.settings.image, line);
+    const replica = await makeReplica(plan, controller, machine, anchor, detail);
     if (!anchor && !driver.takesCertificate) {
       // A new cluster made its own CA: read it once, as its page says, and pin it from here on.
       plan.dtrCaPem = await ownCa(replicaUrl(machine));

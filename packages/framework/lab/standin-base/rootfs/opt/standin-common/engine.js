@@ -185,19 +185,23 @@ class Engine {
 
   /**
    * Runs a container to its end: create, start, stream its output (when `stdout`/`stderr` are given),
-   * wait, remove. Resolves to { code, output } (output only when not streamed).
+   * wait, remove. Resolves to { code, output, collected } (output only when not streamed).
+   * `hooks.beforeStart(id)` runs between create and start (to copy files in), `hooks.afterExit(id,
+   * code)` after it ended and before it is removed (to copy files out): `collected` is what it returned.
    */
-  async runToCompletion(name, spec, streams) {
+  async runToCompletion(name, spec, streams, hooks = {}) {
     await this.removeContainer(name);
     const created = await this.createContainer(name, spec);
     try {
+      if (hooks.beforeStart) await hooks.beforeStart(created.Id);
       await this.startContainer(created.Id);
       if (streams) {
         await this.followLogs(created.Id, streams.stdout, streams.stderr);
       }
       const code = await this.waitContainer(created.Id);
       const output = streams ? '' : await this.logsText(created.Id);
-      return { code, output };
+      const collected = hooks.afterExit ? await hooks.afterExit(created.Id, code) : undefined;
+      return { code, output, collected };
     } finally {
       await this.removeContainer(created.Id).catch(() => undefined);
     }

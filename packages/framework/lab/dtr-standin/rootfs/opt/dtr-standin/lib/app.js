@@ -1,6 +1,7 @@
 'use strict';
-// The commands of the DTR stand-in: install, join, remove, destroy, images (the DTR 2.0 reference
-// pages under datacenter/dtr/2.0/reference/, and reference/dtr/2.7/cli/ for destroy and the
+// The commands of the DTR stand-in: install, join, remove, destroy, images, and the recovery
+// commands backup, restore and emergency-repair (the DTR 2.0 reference pages under
+// datacenter/dtr/2.0/reference/, and reference/dtr/2.7/cli/ for destroy, emergency-repair and the
 // environment variables), and hidden ones run in containers: `phase2` (the installer's second phase,
 // which has the replica's registry volume mounted, as DTR's own dtr-phase2 container) and
 // `release-volume` on the installer's own image; `front` (dtr-nginx-<id>) and `registry`
@@ -9,6 +10,7 @@
 
 const crypto = require('node:crypto');
 const fs = require('node:fs');
+const path = require('node:path');
 const net = require('node:net');
 const { spawn, execFileSync } = require('node:child_process');
 const { Buffer } = require('node:buffer');
@@ -25,6 +27,12 @@ const { EtcdError } = require('./etcd');
 const { names, labels, replicaIdPattern, belongsTo, replicaIdsOf } = require('./names');
 const { componentReference, ensureComponentImages } = require('standin-common/components');
 const { probeReplica } = require('./probe');
+const backup = require('./backup');
+const tar = require('standin-common/tar');
+
+/** Where phase 2 finds the backup to restore, and leaves the backup it took (in its own /tmp). */
+const restoreFile = 'dtr-restore.tar';
+const backupFile = 'dtr-backup.tar';
 
 /**
  * The component images a replica's containers run from, named as the release names its containers
@@ -276,6 +284,11 @@ function resolveNode(ctx, ucp, info, extraEnvs) {
       `This engine (${info.Name}) does not meet ${shown} of --extra-envs: the DTR stand-in deploys on the engine it runs on, so run it on a node that does`,
     );
   }
+  return engineNode(ucp, info);
+}
+
+/** This engine as a node of UCP: { name, address } as UCP recorded them. */
+function engineNode(ucp, info) {
   const node = ucp.nodes.find((n) => n.name === info.Name);
   if (!node) {
     throw new Fatal(`This engine (${info.Name}) is not a node of UCP at ${ucp.url}: join it to UCP first`);
@@ -353,8 +366,8 @@ async function releaseVolume(engine, image, volume, id, logger) {
   for (const line of result.output.trim().split('\n').filter(Boolean)) logger.info(line);
 }
 
-/** Removes every container and volume of replica `id` on this engine, and dtr-br once unused. */
-async function teardownReplica(engine, image, id, logger) {
+/** Removes (forcibly) every container of replica `id` on this engine. */
+async function removeReplicaContainers(engine, id, logger) {
   const containers = (await engine.listContainers({ name: [`-${id}`] })).filter((c) =>
     c.Names.some((n) => belongsTo(n, id)),
   );
@@ -362,6 +375,11 @@ async function teardownReplica(engine, image, id, logger) {
     await engine.removeContainer(container.Id);
     logger.info(`Removed container ${container.Names[0].replace(/^\//, '')}`);
   }
+}
+
+/** Removes every container and volume of replica `id` on this engine, and dtr-br once unused. */
+async function teardownReplica(engine, image, id, logger) {
+  await removeReplicaContainers(engine, id, logger);
   const volumes = (await engine.listVolumes({ name: [`-${id}`] })).filter((v) => belongsTo(v.Name, id));
   for (const volume of volumes) {
     await releaseVolume(engine, image, volume.Name, id, logger);
@@ -371,20 +389,27 @@ async function teardownReplica(engine, image, id, logger) {
   if (await engine.removeNetworkIfUnused(names.network)) logger.info(`Removed network ${names.network}`);
 }
 
+/** The phase 2 commands that make a new member (its store volume is created for them). */
+const makesMember = ['install', 'join', 'restore'];
+
 /**
  * Runs the installer's second phase in a container that has the replica's registry volume mounted:
  * on dtr-ol when the replica is (`params.overlay`), so that it probes the other replicas and waits
- * for its own over the overlay, else on dtr-br.
+ * for its own over the overlay, else on dtr-br. Its output goes to the installer's stdout and stderr,
+ * or to `options.streams`; `options.beforeStart` and `afterExit` as Engine.runToCompletion's hooks
+ * (the result's `collected` is what afterExit returned).
  */
-async function runPhase2(engine, image, params) {
+async function runPhase2(engine, image, params, options = {}) {
   await engine.ensureNetwork(names.network, { [labels.role]: 'network' });
-  // Install and join write the new member's certificates into its store volume (its own, not shared).
+  // Install, join and restore write the new member's certificates into its store volume (its own,
+  // not shared); emergency-repair restarts the member on the data in it.
   const storeVolume = params.line && names.storeVolume(params.replicaId, params.line);
-  if (storeVolume && params.command !== 'remove' && !(await engine.inspectVolume(storeVolume))) {
+  const mountsStore = [...makesMember, 'emergency-repair'].includes(params.command);
+  if (storeVolume && makesMember.includes(params.command) && !(await engine.inspectVolume(storeVolume))) {
     await engine.createVolume(storeVolume, { [labels.replica]: params.replicaId });
   }
   const encoded = Buffer.from(JSON.stringify(params)).toString('base64');
-  const { code } = await engine.runToCompletion(
+  const { code, collected } = await engine.runToCompletion(
     names.phase2(params.replicaId),
     {
       Image: image,
@@ -396,14 +421,15 @@ async function runPhase2(engine, image, params) {
           '/var/run/docker.sock:/var/run/docker.sock',
           // Remove may read the cluster through another replica's storage than the one it removes.
           `${names.registryVolume(params.storageReplicaId || params.replicaId)}:${meta.storageRoot}`,
-          ...(storeVolume && params.command !== 'remove' ? [`${storeVolume}:${store.storeMount}`] : []),
+          ...(storeVolume && mountsStore ? [`${storeVolume}:${store.storeMount}`] : []),
         ],
         NetworkMode: params.overlay || names.network,
       },
     },
-    { stdout: process.stdout, stderr: process.stderr },
+    options.streams || { stdout: process.stdout, stderr: process.stderr },
+    { beforeStart: options.beforeStart, afterExit: options.afterExit },
   );
-  return code;
+  return { code, collected };
 }
 
 // ---- phase 1: the commands -------------------------------------------------------------------------
@@ -443,17 +469,68 @@ function givenCertificates(ctx) {
   return { caPem: ca, certPem: cert, keyPem: key };
 }
 
+/** DTR 2.7 restore's storage flags: the page calls each a "Mandatory flag" (none on DTR 2.0's restore). */
+const restoreStorageFlags = ['dtr-use-default-storage', 'dtr-storage-volume', 'nfs-storage-url'];
+
+/**
+ * DTR 2.7's restore must be told the storage the backed-up cluster used: one of its three storage
+ * flags, each "Mandatory flag to allow for DTR to fall back to your configured storage setting at the
+ * time of backup" (reference/dtr/2.7/cli/restore.md). Checked before anything is read or made.
+ */
+function checkRestoreStorage(ctx, logger) {
+  const documented = restoreStorageFlags.filter((name) => ctx.command.flags.some((f) => f.name === name));
+  if (!documented.length) return;
+  const given = documented.filter((name) => ctx.values[name]);
+  if (given.length !== 1) {
+    throw new Fatal(
+      `restore needs exactly one of --${documented.join(', --')}: the storage DTR used when the backup was taken` +
+        (given.length ? ` (given: --${given.join(', --')})` : ''),
+    );
+  }
+  if (ctx.values['dtr-storage-volume']) {
+    logger.warn(
+      `--dtr-storage-volume ${ctx.values['dtr-storage-volume']}: the DTR stand-in keeps the images on the replica's volume dtr-registry-<id>, over which the storage step mounts the shared storage`,
+    );
+  }
+}
+
+/**
+ * restore's backup, read whole from stdin (`restore [command options] < backup.tar`) and checked
+ * (a backup of this release) before anything is made.
+ */
+async function readBackupFromStdin(line) {
+  if (process.stdin.isTTY) {
+    throw new Fatal(
+      'restore reads the backup on its standard input: redirect it there (docker run -i --rm docker/dtr restore [command options] < backup.tar)',
+    );
+  }
+  const chunks = [];
+  for await (const chunk of process.stdin) chunks.push(chunk);
+  const archive = Buffer.concat(chunks);
+  backup.unpack(archive, line);
+  return archive;
+}
+
+const beginning = {
+  install: 'Beginning Docker Trusted Registry installation',
+  join: 'Beginning Docker Trusted Registry replica join',
+  restore: 'Beginning Docker Trusted Registry restore',
+};
+
+/**
+ * install, join and restore: a new replica on this engine. restore is a fresh installation whose
+ * cluster takes the configuration and metadata of the backup on stdin (both releases' restore pages).
+ */
 async function installOrJoin(ctx, logger, command, contract) {
+  const restoring = command === 'restore';
+  if (restoring) checkRestoreStorage(ctx, logger);
+  const backupArchive = restoring ? await readBackupFromStdin(contract.line) : undefined;
   const engine = new Engine();
   const info = await engine.info();
   const own = await engine.ownImage();
   const { image } = own;
   const components = componentImages(own, contract.line);
-  logger.info(
-    command === 'install'
-      ? 'Beginning Docker Trusted Registry installation'
-      : 'Beginning Docker Trusted Registry replica join',
-  );
+  logger.info(beginning[command]);
   const id = ctx.values['replica-id']
     ? replicaId(ctx.values['replica-id'], 'replica-id')
     : crypto.randomBytes(6).toString('hex');
@@ -467,7 +544,7 @@ async function installOrJoin(ctx, logger, command, contract) {
   const httpsPort = port(ctx, 'replica-https-port', 443);
   const extraEnvs = parseExtraEnvs(ctx.values['extra-envs']);
   // DTR 2.7: the page's --dtr-ca/--dtr-cert/--dtr-key; DTR 2.0 has none and always makes its own CA.
-  const givenTls = command === 'install' ? givenCertificates(ctx) : undefined;
+  const givenTls = command === 'join' ? undefined : givenCertificates(ctx);
   if (ctx.values['nfs-storage-url']) {
     logger.warn(
       `--nfs-storage-url ${ctx.values['nfs-storage-url']}: the DTR stand-in does not mount NFS itself; ` +
@@ -486,40 +563,60 @@ async function installOrJoin(ctx, logger, command, contract) {
     auth: { username: ctx.values['hub-username'], password: ctx.values['hub-password'] },
     logger,
   });
+  // A restore without --dtr-external-url keeps the backed-up cluster's.
   const external =
     command === 'install'
       ? externalUrl(
           ctx.values['dtr-external-url'] ||
             `${urlHost(node.address)}${httpsPort === 443 ? '' : `:${httpsPort}`}`,
         )
-      : undefined;
+      : restoring && ctx.values['dtr-external-url']
+        ? externalUrl(ctx.values['dtr-external-url'])
+        : undefined;
   logger.info(
     `Replica ${id} goes on node ${node.name} (${node.address}), HTTPS port ${httpsPort}, HTTP port ${httpPort}`,
   );
   const createdVolume = await ensureRegistryVolume(engine, id, logger);
-  const code = await runPhase2(engine, image, {
-    command,
-    replicaId: id,
-    existingReplicaId: existing,
-    node,
-    httpPort,
-    httpsPort,
-    externalUrl: external,
-    ucp: { url: ucp.url, ca: ucp.ca, insecure: ucp.insecure },
-    extraEnvs,
-    givenTls,
-    components,
-    overlay,
-    line: contract.line,
-    // DTR 2.0's --etcd-heartbeat-interval, --etcd-election-timeout, --etcd-snapshot-count.
-    storeTuning: {
-      heartbeat: ctx.values['etcd-heartbeat-interval'],
-      election: ctx.values['etcd-election-timeout'],
-      snapshot: ctx.values['etcd-snapshot-count'],
+  const { code } = await runPhase2(
+    engine,
+    image,
+    {
+      command,
+      replicaId: id,
+      existingReplicaId: existing,
+      node,
+      httpPort,
+      httpsPort,
+      externalUrl: external,
+      ucp: { url: ucp.url, ca: ucp.ca, insecure: ucp.insecure },
+      extraEnvs,
+      givenTls,
+      components,
+      overlay,
+      line: contract.line,
+      // DTR 2.0's --etcd-heartbeat-interval, --etcd-election-timeout, --etcd-snapshot-count.
+      storeTuning: {
+        heartbeat: ctx.values['etcd-heartbeat-interval'],
+        election: ctx.values['etcd-election-timeout'],
+        snapshot: ctx.values['etcd-snapshot-count'],
+      },
+      unsafe: Boolean(ctx.values.unsafe || ctx.values['unsafe-join']),
+      // DTR 2.0's restore --config-only: "only the configurations of DTR and not the database".
+      configOnly: Boolean(ctx.values['config-only']),
+      debug: Boolean(ctx.values.debug),
     },
-    unsafe: Boolean(ctx.values.unsafe || ctx.values['unsafe-join']),
-    debug: Boolean(ctx.values.debug),
-  });
+    {
+      // The backup, for phase 2 to read (a file in its container: it has no stdin of the installer's).
+      beforeStart: backupArchive
+        ? (container) =>
+            engine.putArchive(
+              container,
+              '/tmp',
+              tar.pack([{ name: restoreFile, content: backupArchive, mode: 0o600 }]),
+            )
+        : undefined,
+    },
+  );
   if (code !== 0) {
     if (createdVolume) await teardownReplica(engine, image, id, logger).catch(() => undefined);
     else await engine.removeNetworkIfUnused(names.network).catch(() => undefined);
@@ -577,12 +674,9 @@ async function removeOne(ctx, logger, engine, image, existing, id) {
     );
   }
   if (storage) {
-    // On dtr-ol when this engine has it (a replica here is attached), to probe the existing replica
-    // over it; a worker's engine knows the swarm's network only while a container of it is attached.
-    const here = await engine.inspectNetwork(names.overlay).catch(() => null);
-    const code = await runPhase2(engine, image, {
+    const { code } = await runPhase2(engine, image, {
       command: 'remove',
-      overlay: here && here.Driver === 'overlay' ? names.overlay : null,
+      overlay: await overlayHere(engine),
       replicaId: id,
       storageReplicaId: storage,
       existingReplicaId: existing,
@@ -632,6 +726,118 @@ async function destroy(ctx, logger) {
   );
   await teardownReplica(engine, image, id, logger);
   logger.info(`Replica ${id} has been destroyed`);
+}
+
+/**
+ * dtr-ol when this engine has it (a replica here is attached), for a phase 2 that probes an existing
+ * replica over it; a worker's engine knows the swarm's network only while a container of it is attached.
+ */
+async function overlayHere(engine) {
+  const here = await engine.inspectNetwork(names.overlay).catch(() => null);
+  return here && here.Driver === 'overlay' ? names.overlay : null;
+}
+
+/** Refuses a command that works through replica `id`'s volume when this engine has none of it. */
+async function requireLocalVolume(engine, volume, id, command) {
+  if (await engine.inspectVolume(volume)) return;
+  const info = await engine.info();
+  const local = await localReplicas(engine);
+  throw new Fatal(
+    `Replica ${id} is not on this engine (${info.Name}${local.length ? `, which runs ${local.join(', ')}` : ''}): ` +
+      `the DTR stand-in reaches the cluster through a replica's own volumes, so run ${command} on the node of replica ${id}`,
+  );
+}
+
+/**
+ * `backup` (datacenter/dtr/2.0/reference/backup.md, reference/dtr/2.7/cli/backup.md): the cluster's
+ * configuration, repository metadata and certificates and keys, as a tar on stdout (lib/backup.js
+ * has what it holds), read through --existing-replica-id, which must be healthy. Not the images.
+ * The stand-in reads the cluster through that replica's storage, so it runs on the replica's node.
+ */
+async function backupCommand(ctx, logger, contract) {
+  const engine = new Engine();
+  const { image } = await engine.ownImage();
+  const existing = replicaId(await ctx.require('existing-replica-id'), 'existing-replica-id');
+  await connectUcp(ctx, logger);
+  await requireLocalVolume(engine, names.registryVolume(existing), existing, 'backup');
+  if (ctx.values['offline-backup']) {
+    // The page's offline backup is for RethinkDB's consistency; the stand-in's is one etcd read.
+    logger.warn(
+      '--offline-backup: the stand-in reads the whole metadata store at one revision, which is as consistent as an offline backup; its store stays up',
+    );
+  }
+  const { code, collected } = await runPhase2(
+    engine,
+    image,
+    {
+      command: 'backup',
+      replicaId: existing,
+      existingReplicaId: existing,
+      overlay: await overlayHere(engine),
+      // DTR 2.0's backup --config-only: "only the configurations of DTR and not the database".
+      configOnly: Boolean(ctx.values['config-only']),
+      line: contract.line,
+      debug: Boolean(ctx.values.debug),
+    },
+    {
+      // The installer's stdout carries the backup and nothing else.
+      streams: { stdout: process.stderr, stderr: process.stderr },
+      afterExit: (container, exit) =>
+        exit === 0 ? engine.getArchive(container, `/tmp/${backupFile}`) : undefined,
+    },
+  );
+  if (code !== 0) throw new Fatal(`DTR backup through replica ${existing} failed`, code);
+  const file = collected && tar.unpack(collected).find((f) => f.name === backupFile);
+  if (!file) throw new Fatal(`DTR backup through replica ${existing} wrote no backup`);
+  await new Promise((resolve, reject) =>
+    process.stdout.write(file.content, (error) => (error ? reject(error) : resolve())),
+  );
+}
+
+/**
+ * `emergency-repair` (reference/dtr/2.7/cli/emergency-repair.md; its guide
+ * ee/dtr/admin/disaster-recovery/repair-a-cluster.md): replica --existing-replica-id "is repaired and
+ * turned into the only replica in the whole DTR cluster", from its own volumes: its store member is
+ * restarted on its data with etcd's --force-new-cluster (a cluster of one member, which has a
+ * quorum again), the other replicas leave the cluster document, its containers are deployed again;
+ * "the containers for all the other DTR replicas are stopped and removed" and, with --prune, their
+ * volumes. The stand-in runs on the repaired replica's node and reaches only that engine: the other
+ * replicas' containers elsewhere stay (their members are out of the store; started again they find
+ * themselves removed and stop).
+ */
+async function emergencyRepair(ctx, logger, contract) {
+  const id = replicaId(await ctx.require('existing-replica-id'), 'existing-replica-id');
+  // The page's --y ("Answer yes to any prompts") answers its confirmation; the stand-in never
+  // prompts, so without it there is no yes, and it stops before anything changes.
+  if (!ctx.values.y) {
+    throw new Fatal(
+      `emergency-repair makes replica ${id} the only replica of its cluster and removes every other one: ` +
+        'confirm with --y (the stand-in does not prompt)',
+    );
+  }
+  const engine = new Engine();
+  const info = await engine.info();
+  const own = await engine.ownImage();
+  const components = componentImages(own, contract.line);
+  logger.info(`Beginning the emergency repair of DTR from replica ${id}`);
+  const ucp = await connectUcp(ctx, logger);
+  const node = engineNode(ucp, info);
+  await requireLocalVolume(engine, names.storeVolume(id, contract.line), id, 'emergency-repair');
+  await requireLocalVolume(engine, names.registryVolume(id), id, 'emergency-repair');
+  const overlay = contract.line === '2.7' ? await ensureOverlay(ucp, logger) : null;
+  await ensureComponentImages(engine, Object.values(components), { logger });
+  const { code } = await runPhase2(engine, own.image, {
+    command: 'emergency-repair',
+    replicaId: id,
+    node,
+    components,
+    overlay,
+    line: contract.line,
+    image: own.image,
+    prune: Boolean(ctx.values.prune),
+    debug: Boolean(ctx.values.debug),
+  });
+  if (code !== 0) throw new Fatal(`DTR emergency-repair from replica ${id} failed`, code);
 }
 
 // ---- phase 2 ---------------------------------------------------------------------------------------
@@ -749,16 +955,35 @@ async function startReplica(engine, p, caPem, logger) {
  * Starts replica `p.replicaId`'s member of the metadata store (its certificate first, into its own
  * volume) as a member of `initialCluster`, a `new` or an `existing` cluster.
  */
-async function startMember(engine, p, clusterId, initialCluster, state, logger) {
+async function startMember(
+  engine,
+  p,
+  clusterId,
+  initialCluster,
+  state,
+  logger,
+  { forceNewCluster = false } = {},
+) {
   const name = names.store(p.replicaId, p.line);
   store.writeMemberTls(p.replicaId, p.line, p.node);
   await engine.removeContainer(name);
+  const what = forceNewCluster
+    ? 'a cluster of its own from its data, --force-new-cluster'
+    : state === 'new'
+      ? 'a new cluster'
+      : 'joining the cluster';
   logger.info(
-    `Starting ${name} (etcd, ${state === 'new' ? 'a new cluster' : 'joining the cluster'}; client port ${store.clientPort}, peer port ${store.peerPort})`,
+    `Starting ${name} (etcd, ${what}; client port ${store.clientPort}, peer port ${store.peerPort})`,
   );
   await engine.createContainer(
     name,
-    store.memberContainer(p, p.line, { initialCluster, state, clusterId, tuning: p.storeTuning }),
+    store.memberContainer(p, p.line, {
+      initialCluster,
+      state,
+      clusterId,
+      tuning: p.storeTuning,
+      forceNewCluster,
+    }),
   );
   try {
     await engine.startContainer(name);
@@ -844,69 +1069,297 @@ async function rollback(engine, p, logger, etcd, { locked = false } = {}) {
   else await meta.withLock(forget).catch(() => undefined);
 }
 
+/**
+ * Refuses to make a new cluster (install, restore) on storage whose cluster still has replicas that
+ * answer (`instead` says what to do); a cluster none of whose replicas answers is replaced. Holding
+ * the metadata lock.
+ */
+async function refuseLiveCluster(p, logger, instead) {
+  const old = store.readHints();
+  const oldIds = old ? Object.keys(old.members || {}) : [];
+  if (!oldIds.length) return;
+  const alive = [];
+  if (!p.unsafe && meta.readCa()) {
+    for (const id of oldIds) {
+      // The old cluster's store may be gone with its replicas: probed as the hints have them.
+      if ((await probe(p, id, old.members[id], logger)) === 'OK') alive.push(id);
+    }
+  }
+  if (alive.length) {
+    throw new Fatal(
+      `The storage of this replica already holds DTR cluster ${old.cluster_id}, whose replicas ${alive.join(', ')} are running: ${instead(alive)}`,
+    );
+  }
+  logger.warn(
+    `Replacing DTR cluster ${old.cluster_id} on this storage (replicas ${oldIds.join(', ')} do not answer)`,
+  );
+}
+
+/** The new replica as the only member in the hints of cluster `clusterId`. Holding the metadata lock. */
+const writeOneMemberHints = (p, clusterId) =>
+  store.writeHints({ cluster_id: clusterId, members: { [p.replicaId]: store.hintOf(replicaRecord(p)) } });
+
+/**
+ * A new one-member cluster (install, restore): the member started, the cluster document its first
+ * write, then `keys` ([{ key, value }], a restore's repositories), then the replica's containers.
+ */
+async function startNewCluster(engine, p, cluster, keys, caPem, logger) {
+  await startMember(
+    engine,
+    p,
+    cluster.cluster_id,
+    { [p.replicaId]: store.peerUrl(p.node.address) },
+    'new',
+    logger,
+  );
+  const etcd = ownMember(p);
+  try {
+    await store.whileForming(() => etcd.put(store.keys.cluster, cluster));
+    if (keys.length) await etcd.putAll(keys);
+  } catch (error) {
+    await rollback(engine, p, logger);
+    throw new Fatal(`The metadata store of replica ${p.replicaId} did not start: ${reason(error)}`);
+  }
+  await startOrRollBack(engine, p, caPem, logger);
+}
+
 async function phase2Install(engine, p, logger) {
   const { ca, clusterId } = await meta.withLock(async () => {
-    const old = store.readHints();
-    const oldIds = old ? Object.keys(old.members || {}) : [];
-    if (oldIds.length) {
-      const oldCa = meta.readCa();
-      const alive = [];
-      if (!p.unsafe && oldCa) {
-        for (const id of oldIds) {
-          // The old cluster's store may be gone with its replicas: probed as the hints have them.
-          if ((await probe(p, id, old.members[id], logger)) === 'OK') alive.push(id);
-        }
-      }
-      if (alive.length) {
-        throw new Fatal(
-          `The storage of this replica already holds DTR cluster ${old.cluster_id}, whose replicas ${alive.join(', ')} are running: ` +
-            `join it with --existing-replica-id ${alive[0]}, or remove those replicas first`,
-        );
-      }
-      logger.warn(
-        `Replacing DTR cluster ${old.cluster_id} on this storage (replicas ${oldIds.join(', ')} do not answer)`,
-      );
-    }
+    await refuseLiveCluster(
+      p,
+      logger,
+      (alive) => `join it with --existing-replica-id ${alive[0]}, or remove those replicas first`,
+    );
     const id = crypto.randomUUID();
     const created = p.givenTls
       ? { certPem: p.givenTls.caPem }
       : pki.createCA('Docker Trusted Registry CA', { organization: `DTR ${id}` });
     meta.writeCa(created);
     meta.writeServerCert(p.givenTls ? { certPem: p.givenTls.certPem, keyPem: p.givenTls.keyPem } : null);
-    // A given certificate names no dtr-nginx-<id>: over dtr-ol the fronts show each other one of an
-    // internal CA of the cluster's (DTR's own certificates are its CA's, which names them).
-    meta.writeInternalCa(
-      p.givenTls && p.overlay
-        ? pki.createCA('Docker Trusted Registry internal CA', { organization: `DTR ${id}` })
-        : null,
-    );
+    writeInternalCaFor(p, id, { givenCert: Boolean(p.givenTls) });
     meta.writeHttpSecret(crypto.randomBytes(32).toString('hex'));
     store.ensureStoreCa(id);
-    store.writeHints({ cluster_id: id, members: { [p.replicaId]: store.hintOf(replicaRecord(p)) } });
+    writeOneMemberHints(p, id);
     return { ca: created, clusterId: id };
   });
-  // A one-member cluster; the cluster document is its first write.
-  await startMember(engine, p, clusterId, { [p.replicaId]: store.peerUrl(p.node.address) }, 'new', logger);
-  const etcd = ownMember(p);
-  try {
-    await store.whileForming(() =>
-      etcd.put(store.keys.cluster, {
-        cluster_id: clusterId,
-        created_at: new Date().toISOString(),
-        external_url: p.externalUrl,
-        replicas: { [p.replicaId]: replicaRecord(p) },
-      }),
-    );
-  } catch (error) {
-    await rollback(engine, p, logger);
-    throw new Fatal(`The metadata store of replica ${p.replicaId} did not start: ${reason(error)}`);
-  }
+  const cluster = {
+    cluster_id: clusterId,
+    created_at: new Date().toISOString(),
+    external_url: p.externalUrl,
+    replicas: { [p.replicaId]: replicaRecord(p) },
+  };
+  await startNewCluster(engine, p, cluster, [], ca.certPem, logger);
   logger.info(`Created DTR cluster ${clusterId} with external URL ${p.externalUrl}`);
-  await startOrRollBack(engine, p, ca.certPem, logger);
   logger.info('Installation is complete');
   logger.info(`Replica ID is set to: ${p.replicaId}`);
   logger.info(
     `You can use flag '--existing-replica-id ${p.replicaId}' when joining other replicas to your Docker Trusted Registry Cluster`,
+  );
+}
+
+/**
+ * A given certificate names no dtr-nginx-<id>: over dtr-ol the fronts show each other one of an
+ * internal CA of the cluster's (DTR's own certificates are its CA's, which names them). `keep`: the
+ * one a restore brought back, kept when there is one.
+ */
+function writeInternalCaFor(p, clusterId, { givenCert, keep = false }) {
+  if (!(givenCert && p.overlay)) return meta.writeInternalCa(null);
+  if (keep && meta.readInternalCa()) return undefined;
+  return meta.writeInternalCa(
+    pki.createCA('Docker Trusted Registry internal CA', { organization: `DTR ${clusterId}` }),
+  );
+}
+
+/**
+ * `restore` (datacenter/dtr/2.0/reference/restore.md, reference/dtr/2.7/cli/restore.md): "a fresh
+ * installation of DTR", reconfigured from the backup: a new one-member cluster on this replica with
+ * the backed-up cluster's ID, configuration (the cluster document; --dtr-external-url replaces its
+ * external URL), certificates and keys (2.7's --dtr-ca/--dtr-cert/--dtr-key replace the CA and the
+ * certificate), and, unless --config-only (2.0) or a configuration-only backup, its repositories. The
+ * cluster's replicas are this one: the others join it later. The images are where they were, on the
+ * shared storage ("This command does not restore Docker images").
+ */
+async function phase2Restore(engine, p, logger) {
+  const restored = backup.unpack(fs.readFileSync(`/tmp/${restoreFile}`), p.line);
+  const { manifest, cluster: saved } = restored;
+  if (p.configOnly) logger.info('--config-only: restoring the configuration, not the repository metadata');
+  else if (manifest.config_only) {
+    logger.warn('This backup was taken with --config-only: it holds no repository metadata to restore');
+  }
+  const clusterId = saved.cluster_id;
+  if (!restored.meta['ca/ca.pem'] && !p.givenTls) {
+    throw new Fatal('The backup is damaged: it holds no DTR CA (meta/ca/ca.pem)');
+  }
+  const ca = await meta.withLock(async () => {
+    await refuseLiveCluster(
+      p,
+      logger,
+      () =>
+        'restore makes a new cluster, so destroy or remove the old replicas first ("make sure you have destroyed the old DTR fully")',
+    );
+    // What the backup holds replaces what is on the storage; what it does not hold goes.
+    for (const file of backup.metaFiles) {
+      if (!restored.meta[file]) fs.rmSync(path.join(meta.metaDir, file), { force: true });
+    }
+    meta.writeMetaFiles(restored.meta);
+    if (p.givenTls) {
+      meta.writeCa({ certPem: p.givenTls.caPem });
+      meta.writeServerCert({ certPem: p.givenTls.certPem, keyPem: p.givenTls.keyPem });
+    }
+    // A certificate given now, or at the install the backup comes from, is what every front serves.
+    writeInternalCaFor(p, clusterId, { givenCert: Boolean(meta.readServerCert()), keep: true });
+    if (!meta.readHttpSecret()) meta.writeHttpSecret(crypto.randomBytes(32).toString('hex'));
+    store.ensureStoreCa(clusterId);
+    writeOneMemberHints(p, clusterId);
+    return meta.readCa();
+  });
+  logger.info(
+    `Restoring DTR cluster ${clusterId} from the backup taken through replica ${manifest.taken_from} at ${manifest.taken_at}`,
+  );
+  const cluster = {
+    ...saved,
+    external_url: p.externalUrl || saved.external_url,
+    restored_at: new Date().toISOString(),
+    replicas: { [p.replicaId]: replicaRecord(p) },
+  };
+  const repositories =
+    p.configOnly || manifest.config_only
+      ? []
+      : restored.repositories.filter((kv) => kv.key.startsWith(store.keys.repositories));
+  await startNewCluster(engine, p, cluster, repositories, ca.certPem, logger);
+  logger.info(
+    `Restored DTR cluster ${clusterId} with external URL ${cluster.external_url} and ${repositories.length} repositories`,
+  );
+  logger.info('Restore is complete');
+  logger.info(`Replica ID is set to: ${p.replicaId}`);
+}
+
+/**
+ * `backup`'s phase 2, on the existing replica's node with its storage: refuses an unhealthy replica
+ * ("you must connect to an existing healthy replica's database"), then reads every key of the store
+ * in one linearizable range through its member (one revision: the repositories and the cluster
+ * document as they were together) and the certificates and keys from the shared storage, and leaves
+ * the archive in its /tmp for the installer.
+ */
+async function phase2Backup(engine, p, logger) {
+  const hints = store.readHints();
+  if (!hints) {
+    throw new Fatal(`No DTR cluster on the storage of replica ${p.existingReplicaId} (${store.files.hints})`);
+  }
+  const member = hints.members[p.existingReplicaId];
+  if (!member) {
+    throw new Fatal(
+      `Replica ${p.existingReplicaId} is not part of DTR cluster ${hints.cluster_id} (its replicas: ${Object.keys(hints.members).join(', ') || 'none'})`,
+    );
+  }
+  const etcd = store.connect([member.client_url], { timeout: 10000 });
+  const { cluster, error } = await readStoredCluster(etcd);
+  const health = await probe(p, p.existingReplicaId, recordOf(cluster, hints, p.existingReplicaId), logger);
+  if (health !== 'OK') {
+    throw new Fatal(
+      `The existing replica ${p.existingReplicaId} is not healthy (${health}): a backup is read through a healthy replica's database`,
+    );
+  }
+  if (error) throw error;
+  const { revision, kvs } = await etcd.snapshot('/dtr/');
+  const document = kvs.find((kv) => kv.key === store.keys.cluster);
+  if (!document)
+    throw new Fatal(`No cluster metadata in the metadata store of replica ${p.existingReplicaId}`);
+  const repositories = kvs.filter((kv) => kv.key.startsWith(store.keys.repositories));
+  const archive = backup.pack({
+    manifest: {
+      release: p.line,
+      cluster_id: document.value.cluster_id,
+      taken_from: p.existingReplicaId,
+      taken_at: new Date().toISOString(),
+      store_revision: revision,
+      config_only: Boolean(p.configOnly),
+    },
+    cluster: document.value,
+    repositories,
+    meta: meta.readMetaFiles(backup.metaFiles),
+  });
+  fs.writeFileSync(`/tmp/${backupFile}`, archive, { mode: 0o600 });
+  logger.info(
+    `Backed up DTR cluster ${document.value.cluster_id} through replica ${p.existingReplicaId}: ` +
+      (p.configOnly
+        ? 'its configuration only'
+        : `its configuration and ${repositories.length} repositories`) +
+      ` (metadata store revision ${revision}; no images)`,
+  );
+}
+
+/**
+ * `emergency-repair`'s phase 2 on the repaired replica's node, with its volumes: its member made a
+ * cluster of one from its data (--force-new-cluster), the cluster document cut down to this replica,
+ * the member started again as an ordinary one, then the replica's containers deployed again; the
+ * other replicas' containers on this engine removed (with --prune their volumes too).
+ */
+async function phase2EmergencyRepair(engine, p, logger) {
+  const hints = store.readHints();
+  if (!hints)
+    throw new Fatal(`No DTR cluster on the storage of replica ${p.replicaId} (${store.files.hints})`);
+  if (!hints.members[p.replicaId]) {
+    throw new Fatal(
+      `Replica ${p.replicaId} is not part of DTR cluster ${hints.cluster_id} (its replicas: ${Object.keys(hints.members).join(', ') || 'none'})`,
+    );
+  }
+  // "checks the data volumes for the DTR replica are uncorrupted" (repair-a-cluster.md): the member's
+  // data is what the cluster is made from.
+  if (!fs.existsSync(path.join(store.dataDir(), 'member', 'wal'))) {
+    throw new Fatal(
+      `The metadata store volume of replica ${p.replicaId} holds no etcd data (${store.dataDir()}/member/wal): there is nothing to repair from; try another replica, or restore from a backup`,
+    );
+  }
+  const peers = { [p.replicaId]: store.peerUrl(p.node.address) };
+  const { cluster, record, others } = await meta.withLock(
+    async () => {
+      await startMember(engine, p, hints.cluster_id, peers, 'existing', logger, { forceNewCluster: true });
+      const etcd = ownMember(p);
+      const { value: found } = await store.whileForming(() => etcd.get(store.keys.cluster));
+      if (!found || !found.replicas[p.replicaId]) {
+        throw new Fatal(`Replica ${p.replicaId} is not in the metadata of DTR cluster ${hints.cluster_id}`);
+      }
+      // --force-new-cluster leaves this member alone in the membership; one listed still goes.
+      for (const m of await etcd.members()) if (m.name !== p.replicaId) await etcd.removeMember(m.id);
+      const kept = {
+        ...found.replicas[p.replicaId],
+        ...(p.overlay ? { network: p.overlay } : {}),
+        repaired_at: new Date().toISOString(),
+      };
+      const gone = Object.keys(found.replicas).filter((id) => id !== p.replicaId);
+      await etcd.put(store.keys.cluster, { ...found, replicas: { [p.replicaId]: kept } });
+      logger.info(
+        `Replica ${p.replicaId} is the only replica of DTR cluster ${found.cluster_id}` +
+          (gone.length ? `: replicas ${gone.join(', ')} are no longer part of it` : ''),
+      );
+      // Started again without the flag: a member that kept it would drop, at its next start, every
+      // replica joined since.
+      await startMember(engine, p, found.cluster_id, peers, 'existing', logger);
+      await store.whileForming(() => ownMember(p).get(store.keys.cluster));
+      store.writeHints({ cluster_id: found.cluster_id, members: { [p.replicaId]: store.hintOf(kept) } });
+      for (const id of gone) fs.rmSync(meta.files.health(id), { force: true });
+      return { cluster: found, record: kept, others: gone };
+    },
+    { timeoutMs: 180000, staleMs: 240000 },
+  );
+  // "redeploys all internal DTR components and reconfigured them to use the existing volumes".
+  const replica = { ...p, httpPort: record.http_port, httpsPort: record.https_port, extraEnvs: [] };
+  await startReplica(engine, replica, meta.readCa().certPem, logger);
+  const local = await localReplicas(engine);
+  for (const id of others) {
+    if (!local.includes(id)) {
+      logger.warn(
+        `Replica ${id} has no containers or volumes on this engine: what it has on its own node stays there (the DTR stand-in removes only what is on the engine it runs on)`,
+      );
+    } else if (p.prune) {
+      await teardownReplica(engine, p.image, id, logger);
+    } else {
+      await removeReplicaContainers(engine, id, logger);
+    }
+  }
+  logger.info(
+    `Emergency repair of DTR cluster ${cluster.cluster_id} from replica ${p.replicaId} is complete`,
   );
 }
 
@@ -1076,10 +1529,15 @@ async function phase2(logger) {
   const p = JSON.parse(Buffer.from(process.env.DTR_PHASE2 || '', 'base64').toString() || '{}');
   logger.configure({ debug: p.debug });
   const engine = new Engine();
-  const run = { install: phase2Install, join: phase2Join, remove: (_, q, l) => phase2Remove(q, l) }[
-    p.command
-  ];
-  if (!run) throw new Fatal('phase2 is run by install, join and remove, not by hand');
+  const run = {
+    install: phase2Install,
+    join: phase2Join,
+    remove: (_, q, l) => phase2Remove(q, l),
+    restore: phase2Restore,
+    backup: phase2Backup,
+    'emergency-repair': phase2EmergencyRepair,
+  }[p.command];
+  if (!run) throw new Fatal("phase2 is run by the installer's commands, not by hand");
   try {
     return await run(engine, p, logger);
   } catch (error) {
@@ -1157,12 +1615,17 @@ function app(logger, contract = loadContract()) {
     join: (ctx) => installOrJoin(ctx, logger, 'join', contract),
     remove: wrap(remove),
     images,
+    backup: (ctx) => backupCommand(ctx, logger, contract),
+    restore: (ctx) => installOrJoin(ctx, logger, 'restore', contract),
     ...(hasCommand(contract, 'destroy') ? { destroy: wrap(destroy) } : {}),
+    ...(hasCommand(contract, 'emergency-repair')
+      ? { 'emergency-repair': (ctx) => emergencyRepair(ctx, logger, contract) }
+      : {}),
   };
   const hidden = [
     {
       name: 'phase2',
-      usage: 'Second phase of install/join/remove',
+      usage: 'Second phase of install/join/remove/restore/backup/emergency-repair',
       flags: [debugFlag],
       action: () => phase2(logger),
     },

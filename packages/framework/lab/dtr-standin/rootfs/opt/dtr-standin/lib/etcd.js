@@ -101,8 +101,33 @@ class Etcd {
 
   /** Every key under `prefix`: { key: value } (parsed JSON) — linearizable. */
   async list(prefix) {
+    const { kvs } = await this.snapshot(prefix);
+    return Object.fromEntries(kvs.map(({ key, value }) => [key, value]));
+  }
+
+  /**
+   * Every key under `prefix` in one linearizable range, so all of them at one revision (what a backup
+   * holds): { revision, kvs: [{ key, value }] } (values parsed JSON), in key order.
+   */
+  async snapshot(prefix) {
     const res = await this.call('/v3/kv/range', { key: b64(prefix), range_end: prefixEnd(prefix) });
-    return Object.fromEntries((res.kvs || []).map((kv) => [unb64(kv.key), JSON.parse(unb64(kv.value))]));
+    return {
+      revision: res.header && res.header.revision,
+      kvs: (res.kvs || []).map((kv) => ({ key: unb64(kv.key), value: JSON.parse(unb64(kv.value)) })),
+    };
+  }
+
+  /**
+   * Puts every { key, value } (a restore's keys): a transaction per 100 keys, below etcd's default
+   * --max-txn-ops of 128.
+   */
+  async putAll(entries) {
+    for (let i = 0; i < entries.length; i += 100) {
+      const success = entries.slice(i, i + 100).map(({ key, value }) => ({
+        request_put: { key: b64(key), value: b64(JSON.stringify(value)) },
+      }));
+      await this.call('/v3/kv/txn', { compare: [], success });
+    }
   }
 
   async put(key, value) {

@@ -126,6 +126,27 @@ function trustedCas() {
   return [ca && ca.certPem, internal && internal.certPem].filter(Boolean);
 }
 
+/** The dtr-meta/ files of `names` (paths relative to it) that exist: { name: Buffer }. */
+function readMetaFiles(names) {
+  const found = {};
+  for (const name of names) {
+    try {
+      found[name] = fs.readFileSync(path.join(metaDir, name));
+    } catch (error) {
+      if (error.code !== 'ENOENT') throw error;
+    }
+  }
+  return found;
+}
+
+/** Writes dtr-meta/ files ({ relative path: content }): keys and secrets 0600, certificates 0644. */
+function writeMetaFiles(files) {
+  for (const [name, content] of Object.entries(files)) {
+    const secret = /key|secret/.test(path.basename(name));
+    writeFileAtomic(path.join(metaDir, name), content, secret ? 0o600 : 0o644);
+  }
+}
+
 function readHttpSecret() {
   try {
     return fs.readFileSync(files.httpSecret, 'utf8').trim();
@@ -152,4 +173,6 @@ module.exports = {
   readHttpSecret,
   writeHttpSecret,
   writeFileAtomic,
+  readMetaFiles,
+  writeMetaFiles,
 };

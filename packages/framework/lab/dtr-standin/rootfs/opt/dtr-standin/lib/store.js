@@ -36,6 +36,8 @@ const keys = {
 /** Where the store volume is mounted, in the store container and in the installer's phase 2. */
 const storeMount = '/store';
 const tlsDir = (root = storeMount) => path.join(root, 'tls');
+/** The member's etcd data dir (its WAL and snapshots under member/) in the store volume. */
+const dataDir = (root = storeMount) => path.join(root, 'etcd');
 const files = {
   storeCaCert: path.join(meta.metaDir, 'ca', 'store-ca.pem'),
   storeCaKey: path.join(meta.metaDir, 'ca', 'store-ca-key.pem'),
@@ -139,14 +141,21 @@ const number = (value) =>
 
 /**
  * The store container of replica `p.replicaId` (etcd from the store component image), joining the
- * members of `initialCluster` ({ name: peerURL }) as a `new` or `existing` cluster.
+ * members of `initialCluster` ({ name: peerURL }) as a `new` or `existing` cluster. `forceNewCluster`
+ * (emergency-repair): etcd 3.4's --force-new-cluster, which makes the member, from the data already in
+ * its data dir, the one member of a cluster of its own; a container is started with it once only
+ * (at every start it would drop the members added since).
  */
-function memberContainer(p, line, { initialCluster, state, clusterId, tuning = {} }) {
+function memberContainer(
+  p,
+  line,
+  { initialCluster, state, clusterId, tuning = {}, forceNewCluster = false },
+) {
   const tls = tlsDir();
   const address = p.node.address;
   const cmd = [
     `--name=${p.replicaId}`,
-    `--data-dir=${storeMount}/etcd`,
+    `--data-dir=${dataDir()}`,
     `--listen-client-urls=https://0.0.0.0:${clientPort}`,
     `--advertise-client-urls=${clientUrl(address)}`,
     `--listen-peer-urls=https://0.0.0.0:${peerPort}`,
@@ -173,6 +182,7 @@ function memberContainer(p, line, { initialCluster, state, clusterId, tuning = {
     `--heartbeat-interval=${number(tuning.heartbeat) || 100}`,
     `--election-timeout=${number(tuning.election) || 1000}`,
     ...(number(tuning.snapshot) ? [`--snapshot-count=${number(tuning.snapshot)}`] : []),
+    ...(forceNewCluster ? ['--force-new-cluster'] : []),
     '--logger=zap',
     '--log-outputs=stderr',
   ];
@@ -332,6 +342,7 @@ module.exports = {
   clientUrl,
   peerUrl,
   storeMount,
+  dataDir,
   files,
   storeCa,
   ensureStoreCa,

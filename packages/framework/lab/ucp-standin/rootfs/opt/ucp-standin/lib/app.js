@@ -18,7 +18,7 @@ const { Fatal } = require('standin-common/log');
 const { request, reason } = require('standin-common/client');
 const { loadContract, commandsFromContract, portValue } = require('standin-common/contract');
 const pki = require('standin-common/pki');
-const tar = require('./tar');
+const tar = require('standin-common/tar');
 const state = require('./state');
 const { componentReference, ensureComponentImages } = require('standin-common/components');
 

@@ -1,7 +1,8 @@
 'use strict';
-// Just enough of the ustar format for the Engine API's archive endpoints (docker cp): the installer
-// writes the controller's state into its volumes before the first start, and reads files back from a
-// container (the CA for `fingerprint`, the instance for `id`) without starting anything.
+// Just enough of the ustar format for both stand-ins: the Engine API's archive endpoints (docker cp),
+// through which the UCP installer writes the controller's state into its volumes before the first
+// start and reads files back from a container (the CA for `fingerprint`, the instance for `id`), and
+// the DTR installer's `backup` (a tar on stdout) and `restore` (a tar on stdin).
 
 const { Buffer } = require('node:buffer');
 
