@@ -52,7 +52,9 @@ export async function up(config: Config, options: UpOptions): Promise<UpResult> 
   const hostDocker = options.hostDocker ?? new Docker();
   lock?.assertHeld();
   // Before anything is made: a host that cannot run the machines stops here, saying what to do.
-  await providerRegistration(config.machineDriver).preflight?.(hostDocker);
+  await providerRegistration(config.machineDriver).preflight?.(hostDocker, config, (line) =>
+    reporter.info(line),
+  );
   const context = await reporter.step(
     `Preparing cluster state for ${config.machinePrefix}`,
     async (detail) => {

@@ -58,6 +58,7 @@ describe('loadConfig: defaults', () => {
       purgeMachines: false,
       reuseMachines: true,
       labEngineSeed: true,
+      labHostSetup: true,
       registry: {},
       ucp: { repo: 'dtrha-lab', tag: '1.1.0-standin', image: 'dtrha-lab/ucp:1.1.0-standin' },
       dtr: { repo: 'dtrha-lab', tag: '2.0.0-standin', image: 'dtrha-lab/dtr:2.0.0-standin' },

@@ -62,6 +62,8 @@ export interface Config {
   reuseMachines: boolean;
   /** LAB_ENGINE_SEED (the local lab only). */
   labEngineSeed: boolean;
+  /** The lab may install and start what its host lacks (LAB_HOST_SETUP): root on Debian or Ubuntu. */
+  labHostSetup: boolean;
   /** How the Jest preset runs: DTR_HA_UNTIL, DTR_HA_KEEP_DTR, DTR_HA_QUIET. */
   tests: { until: UpTarget; keepDtr: boolean; quiet: boolean };
   registry: { username?: string; password?: string; email?: string };
@@ -423,6 +425,7 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
     purgeMachines: ok.PURGE_MACHINES,
     reuseMachines: ok.REUSE_MACHINES,
     labEngineSeed: ok.LAB_ENGINE_SEED,
+    labHostSetup: ok.LAB_HOST_SETUP,
     tests: {
       until: ok.DTR_HA_UNTIL as UpTarget,
       keepDtr: ok.DTR_HA_KEEP_DTR,

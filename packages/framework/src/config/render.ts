@@ -28,6 +28,7 @@ export const currentValue: Record<VariableName, (config: Config) => CurrentValue
   PURGE_MACHINES: (c) => onOff(c.purgeMachines),
   REUSE_MACHINES: (c) => onOff(c.reuseMachines),
   LAB_ENGINE_SEED: (c) => onOff(c.labEngineSeed),
+  LAB_HOST_SETUP: (c) => onOff(c.labHostSetup),
   UCP_REPO: (c) => c.ucp.repo,
   UCP_TAG: (c) => c.ucp.tag,
   DTR_REPO: (c) => c.dtr.repo,

@@ -15,6 +15,7 @@ export type VariableName =
   | 'PURGE_MACHINES'
   | 'REUSE_MACHINES'
   | 'LAB_ENGINE_SEED'
+  | 'LAB_HOST_SETUP'
   | 'UCP_REPO'
   | 'UCP_TAG'
   | 'DTR_REPO'
@@ -288,6 +289,19 @@ const table = [
       'With `MACHINE_DRIVER=local`: a new node’s engine starts from a copy of an engine that already holds the ' +
       'cluster’s images (made once per set of images), instead of each node unpacking every image itself. ' +
       `Off sends the images to the nodes as to real hosts. ${booleanValues}`,
+    secret: false,
+    group: 'Machines',
+  },
+  {
+    name: 'LAB_HOST_SETUP',
+    kind: 'boolean',
+    default: 'on',
+    description:
+      'With `MACHINE_DRIVER=local`, run as root on Debian or Ubuntu: when no Docker engine answers, or ' +
+      '`debootstrap` is missing while the lab’s images are not built, `up` (and the preset’s globalSetup) ' +
+      'installs what is missing of `docker.io`, `debootstrap` and `openssh-client` with apt-get, starts dockerd ' +
+      'and says each thing it does. Off, or anywhere else, it stops before anything is made with the ' +
+      `command to run. ${booleanValues}`,
     secret: false,
     group: 'Machines',
   },

@@ -43,7 +43,7 @@ export interface ProviderRegistration {
    * The cheap checks of the host before `up` makes anything (the lab: Linux, an engine that answers and
    * can run its nodes): throws an EngineUnreachableError or HostNotReadyError that says what to do.
    */
-  preflight?(hostDocker: Docker): Promise<void>;
+  preflight?(hostDocker: Docker, config: Config, progress: (line: string) => void): Promise<void>;
   /** What `dtr-ha config` shows of it besides the variables; reads the configuration as `configure` does. */
   describe?(config: Config): DriverNotes;
 }

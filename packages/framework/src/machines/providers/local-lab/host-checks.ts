@@ -6,6 +6,7 @@ import { removeLabelledContainers } from '../../../engine/run-to-completion';
 import { findDebootstrap, locateDebianMirror, mirrorMissingSuite } from '../../../lab/debian-mirror';
 import { imageExists, labImageTag } from '../../../lab/lab-image';
 import { HostNotReadyError } from '../../../util/failures';
+import { setUpLabHost } from './host-setup';
 import { nodeHostConfig } from './node-host-config';
 
 /**
@@ -239,7 +240,10 @@ export async function labHostChecks(config: Config, docker: Docker): Promise<Che
  * command that starts it), it is one that can run the nodes, and root and debootstrap are there while
  * the base images must be built. Throws EngineUnreachableError or HostNotReadyError; `dtr-ha doctor` checks the rest.
  */
-export async function labPreflight(docker: Docker): Promise<void> {
+export async function labPreflight(
+  docker: Docker,
+  options: { setUpHost?: boolean; progress?: (line: string) => void } = {},
+): Promise<void> {
   const refuse = (check: CheckResult) => {
     if (check.status === 'miss') {
       throw new HostNotReadyError(
@@ -248,6 +252,15 @@ export async function labPreflight(docker: Docker): Promise<void> {
     }
   };
   refuse(platformCheck(process.platform));
+  // LAB_HOST_SETUP: root on Debian or Ubuntu installs and starts what is missing (and says so)
+  // instead of stopping with the command.
+  if (options.setUpHost) {
+    const engineUp = !(await probeHostEngine(docker, 3_000));
+    await setUpLabHost(docker, {
+      imagesBuilt: engineUp && (await basesBuilt(docker)),
+      progress: options.progress ?? (() => undefined),
+    });
+  }
   await pingHostEngine(docker);
   refuse(engineKindCheck((await docker.info()) as EngineInfo));
   if (!(await basesBuilt(docker))) {

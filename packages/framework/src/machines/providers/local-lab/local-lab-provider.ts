@@ -442,7 +442,8 @@ export function labPower(docker: Docker): MachinePowerSwitch {
 /** MACHINE_DRIVER=local. */
 export const localLab: ProviderRegistration = {
   capabilities: localLabCapabilities,
-  preflight: (hostDocker) => labPreflight(hostDocker),
+  preflight: (hostDocker, config, progress) =>
+    labPreflight(hostDocker, { setUpHost: config.labHostSetup, progress }),
   find: async (config, hostDocker) => {
     const docker = hostDocker ?? new Docker();
     // Without an engine there is nothing to list: say how to start one, not `connect ENOENT`.
