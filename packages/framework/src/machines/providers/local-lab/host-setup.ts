@@ -78,6 +78,7 @@ export async function setUpLabHost(
       }
     }
   }
+  let cannotStart: Error | undefined;
   if (plan.start === 'systemd') {
     options.progress('starting the Docker engine: systemctl start docker');
     await runCommand('systemctl', ['start', 'docker']);
@@ -87,12 +88,20 @@ export async function setUpLabHost(
     );
     // Detached, in a session of its own: the engine outlives this run, as a service would.
     const log = openSync('/var/log/dockerd.log', 'a');
-    spawn('dockerd', [], { detached: true, stdio: ['ignore', log, log] }).unref();
+    const dockerd = spawn('dockerd', [], { detached: true, stdio: ['ignore', log, log] });
+    dockerd.on('error', (error) => (cannotStart = error));
+    dockerd.unref();
+    // A dockerd that cannot be run at all says so at once (its error comes on a later tick).
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    if (cannotStart) throw new Error(`cannot run dockerd: ${(cannotStart as Error).message}`);
   }
   if (plan.start) {
     await waitFor(
       'the Docker engine to answer after starting it (see /var/log/dockerd.log)',
-      async () => ((await probeHostEngine(docker, 2_000)) ? undefined : true),
+      async () => {
+        if (cannotStart) throw new Error(`cannot run dockerd: ${cannotStart.message}`);
+        return (await probeHostEngine(docker, 2_000)) ? undefined : true;
+      },
       { timeoutMs: 60_000, intervalMs: 250 },
     );
     options.progress('the Docker engine answers');
