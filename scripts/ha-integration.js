@@ -3,6 +3,8 @@
 // its TEST_ARGS (Ginkgo flags such as `-trace -notify -v ./ha-integration -focus '…'`) and turning
 // each into Jest's own option. Flags Jest has no use for are said and dropped; anything else passes on.
 const { spawnSync } = require('node:child_process');
+const fs = require('node:fs');
+const os = require('node:os');
 const path = require('node:path');
 
 /** Ginkgo flag → Jest arguments (a function receives the flag's value). */
@@ -90,30 +92,57 @@ function toJestArgs(words) {
   return { args: out, dropped };
 }
 
-module.exports = { toJestArgs, jestValueOptions };
+/**
+ * The script's exit code for a Jest run that exited with `status`, given the run's JSON report (or
+ * undefined when Jest wrote none): the framework's code for failed tests when the suites ran and a
+ * test failed, else Jest's own (1 when its globalSetup, which builds the cluster, failed).
+ */
+function exitCodeOfRun(status, report, codes) {
+  if (status === 0) return 0;
+  const ran = report && report.numTotalTestSuites > 0 && report.testResults && report.testResults.length > 0;
+  const testsFailed = ran && (report.numFailedTests > 0 || report.numRuntimeErrorTestSuites > 0);
+  return testsFailed ? codes.testsFailed.code : (status ?? codes.failed.code);
+}
+
+module.exports = { toJestArgs, jestValueOptions, exitCodeOfRun };
 
 if (require.main === module) {
   // Only here: toJestArgs (and its unit test) must not need a build of the framework.
   const { loadConfig, ConfigError } = require('../packages/framework/dist');
+  const { exitCodes } = require('../packages/framework/dist/cli/exit-codes');
   let config;
   try {
     config = loadConfig();
   } catch (error) {
     console.error(error instanceof ConfigError ? error.message : error);
-    process.exit(1);
+    process.exit(error instanceof ConfigError ? exitCodes.config.code : exitCodes.failed.code);
   }
   let converted;
   try {
     converted = toJestArgs(config.testArgs);
   } catch (error) {
     console.error(error.message);
-    process.exit(1);
+    process.exit(exitCodes.config.code);
   }
   const { args, dropped } = converted;
   if (dropped.length) console.error(`TEST_ARGS: not needed with Jest, ignored: ${dropped.join(' ')}`);
   const jest = require.resolve('jest/bin/jest');
   const command = [jest, '--selectProjects', 'ha', ...args, ...process.argv.slice(2)];
   console.error(`jest ${command.slice(1).join(' ')}`);
-  const result = spawnSync(process.execPath, command, { stdio: 'inherit', cwd: path.join(__dirname, '..') });
-  process.exit(result.status ?? 1);
+  // Jest's JSON report tells a failed test from a failed setup (both exit 1): written beside, unless
+  // the caller asked for a report of their own.
+  const own = command.some((word) => word === '--json' || word.startsWith('--outputFile'));
+  const reportFile = own ? undefined : path.join(os.tmpdir(), `dtr-ha-jest-${process.pid}.json`);
+  const run = reportFile ? [...command, '--json', `--outputFile=${reportFile}`] : command;
+  const result = spawnSync(process.execPath, run, { stdio: 'inherit', cwd: path.join(__dirname, '..') });
+  let report;
+  if (reportFile) {
+    try {
+      report = JSON.parse(fs.readFileSync(reportFile, 'utf8'));
+    } catch {
+      report = undefined; // none written: Jest stopped before its tests (its globalSetup failed)
+    }
+    fs.rmSync(reportFile, { force: true });
+  }
+  process.exit(exitCodeOfRun(result.status, report, exitCodes));
 }

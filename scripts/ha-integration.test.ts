@@ -1,6 +1,7 @@
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { toJestArgs } = require('./ha-integration.js') as {
+const { toJestArgs, exitCodeOfRun } = require('./ha-integration.js') as {
   toJestArgs: (words: string[]) => { args: string[]; dropped: string[] };
+  exitCodeOfRun: (status: number | null, report: unknown, codes: unknown) => number;
 };
 
 test('ha-integration’s TEST_ARGS become Jest options', () => {
@@ -67,4 +68,24 @@ test('the value of a Jest option is passed on as it is, even when it looks like 
   // `--flag=value` is one word; a flag of Jest's with no value after it, Jest's to refuse.
   expect(toJestArgs(['--testNamePattern=-v', '-v']).args).toEqual(['--testNamePattern=-v', '--verbose']);
   expect(toJestArgs(['-t']).args).toEqual(['-t']);
+});
+
+describe('exit code of a run: a failed test told apart from a failed setup', () => {
+  const codes = { failed: { code: 1 }, testsFailed: { code: 8 } };
+  const report = (failedTests: number, runtimeErrors = 0) => ({
+    numTotalTestSuites: 2,
+    numFailedTests: failedTests,
+    numRuntimeErrorTestSuites: runtimeErrors,
+    testResults: [{}, {}],
+  });
+  test.each([
+    ['every test passed', 0, report(0), 0],
+    ['a test failed', 1, report(1), 8],
+    ['a suite could not run', 1, report(0, 1), 8],
+    ['globalSetup failed: Jest wrote no report', 1, undefined, 1],
+    ['globalSetup failed: a report without results', 1, { numTotalTestSuites: 0, testResults: [] }, 1],
+    ['Jest killed (no status)', null, undefined, 1],
+  ])('%s', (_what, status, given, expected) => {
+    expect(exitCodeOfRun(status, given, codes)).toBe(expected);
+  });
 });

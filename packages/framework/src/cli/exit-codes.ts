@@ -36,6 +36,11 @@ export const exitCodes = {
     code: 7,
     meaning: 'no such machine, replica or cluster, or nothing recorded yet (run `dtr-ha up`)',
   },
+  testsFailed: {
+    code: 8,
+    meaning:
+      'the HA suites ran and a test failed (`scripts/ha-integration.js`; its setup failing is 1, a bad TEST_ARGS 3)',
+  },
 } as const;
 
 export type ExitKind = keyof typeof exitCodes;
