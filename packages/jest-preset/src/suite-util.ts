@@ -35,6 +35,8 @@ export interface ReplicaConnections {
   sessions: number;
   /** Its server's status in HAProxy afterwards (`UP`, `DOWN`…). */
   status: string;
+  /** How HAProxy's last check of it ended (`L7OK`, `L7STS`, `L4TOUT`…; `INI` before the first). */
+  check: string;
 }
 
 /**
@@ -53,14 +55,19 @@ export function connectionsBetween(
         `HAProxy's session counter of replica ${id} went down (${sessions}): HAProxy restarted`,
       );
     }
-    result.set(id, { sessions, status: stats.status });
+    result.set(id, { sessions, status: stats.status, check: stats.checkStatus });
   }
   return result;
 }
 
-/** `id: sessions (status)` per replica, for a summary: `suite.summary('sessions', describeConnections(served))`. */
+/**
+ * `id: sessions (status, last check)` per replica, for a summary:
+ * `suite.summary('sessions', describeConnections(served))`.
+ */
 export function describeConnections(connections: ReadonlyMap<string, ReplicaConnections>): string {
-  return [...connections].map(([id, { sessions, status }]) => `${id}: ${sessions} (${status})`).join(', ');
+  return [...connections]
+    .map(([id, { sessions, status, check }]) => `${id}: ${sessions} (${status}, ${check})`)
+    .join(', ');
 }
 
 export interface DockerResult {

@@ -6,7 +6,14 @@ import { LockLostError, clusterLockPath, loadConfig, type Handoff } from '@dtr-h
 import { writeHandoffFixture } from '../test-support/handoff-fixture';
 import { defaultReporter } from './run';
 import { DTRHATestSuite } from './suite';
-import { SuiteUtil, connectionsBetween, shellQuote, waitFor, type SuiteForUtil } from './suite-util';
+import {
+  SuiteUtil,
+  connectionsBetween,
+  describeConnections,
+  shellQuote,
+  waitFor,
+  type SuiteForUtil,
+} from './suite-util';
 
 let stateDir: string;
 let clusterDir: string;
@@ -399,7 +406,7 @@ describe('suite.util', () => {
       status,
       totalSessions,
       currentSessions: 0,
-      checkStatus: 'L7OK',
+      checkStatus: status === 'UP' ? 'L7OK' : 'L4CON',
       downTransitions: 0,
     });
     const before = new Map([
@@ -413,11 +420,14 @@ describe('suite.util', () => {
     ]);
     expect(connectionsBetween(before, after)).toEqual(
       new Map([
-        ['aaaaaaaaaaaa', { sessions: 0, status: 'DOWN' }],
-        ['bbbbbbbbbbbb', { sessions: 5, status: 'UP' }],
+        ['aaaaaaaaaaaa', { sessions: 0, status: 'DOWN', check: 'L4CON' }],
+        ['bbbbbbbbbbbb', { sessions: 5, status: 'UP', check: 'L7OK' }],
         // A server HAProxy did not have before counts from 0.
-        ['cccccccccccc', { sessions: 2, status: 'UP' }],
+        ['cccccccccccc', { sessions: 2, status: 'UP', check: 'L7OK' }],
       ]),
+    );
+    expect(describeConnections(connectionsBetween(before, after))).toBe(
+      'aaaaaaaaaaaa: 0 (DOWN, L4CON), bbbbbbbbbbbb: 5 (UP, L7OK), cccccccccccc: 2 (UP, L7OK)',
     );
     // Counters that went down: HAProxy restarted in between, so no difference is true.
     expect(() => connectionsBetween(before, new Map([['aaaaaaaaaaaa', server('UP', 1)]]))).toThrow(
