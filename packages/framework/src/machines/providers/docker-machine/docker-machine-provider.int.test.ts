@@ -54,6 +54,18 @@ afterAll(async () => {
   for (const v of (await hostDocker.listVolumes({ filters: { label: [label] } })).Volumes ?? []) {
     await hostDocker.getVolume(v.Name).remove();
   }
+  // The stand-in's shared network goes with the last machine of any store, as its rm does; machines
+  // removed here rather than by the CLI would otherwise leave it behind.
+  const others = await hostDocker.listContainers({
+    all: true,
+    filters: { label: ['docker-machine-standin.store'] },
+  });
+  if (others.length === 0) {
+    await hostDocker
+      .getNetwork('docker-machine-standin')
+      .remove()
+      .catch(() => undefined);
+  }
   await fs.rm(store, { recursive: true, force: true });
 });
 
