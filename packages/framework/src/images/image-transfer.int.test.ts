@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import Docker from 'dockerode';
 import { StatusReporter } from '../cluster/status';
 import { up, type UpResult } from '../cluster/up';
@@ -30,13 +31,17 @@ test('a machine whose engine dies mid-load fails the transfer without holding up
   const [dying, ...others] = cluster.handles;
   const targets = cluster.handles.map((m) => ({ name: m.name, docker: m.getClient() }));
   let killed: Promise<unknown> | undefined;
-  // The progress line comes as the stream starts; the engine goes down while the image is on its way.
+  // The progress line comes after the targets were inspected and before any byte is sent. The
+  // dying engine is frozen there and then, synchronously (nothing of the stream can reach it
+  // first, however fast this machine is), and killed while its load waits on it: a load that
+  // cannot finish, then a connection that breaks. A kill on a timer raced a fast machine's load.
   const transfer = transferImage(hostDocker, image, targets, () => {
-    killed = new Promise((resolve) => setTimeout(resolve, 300)).then(() => dying.ssh('pkill -9 dockerd'));
+    execFileSync('docker', ['exec', dying.record.providerId, 'pkill', '-STOP', '-x', 'dockerd']);
+    killed = new Promise((resolve) => setTimeout(resolve, 300)).then(() => dying.ssh('pkill -9 -x dockerd'));
   });
-  // Whether the engine was already down when its load connected, or died during it, only that
-  // machine fails; the tee does not wait for it.
+  // Only that machine fails; the tee does not wait for it.
   await expect(transfer).rejects.toThrow(`${image} did not load on ${dying.name}: `);
+  expect(killed).toBeDefined();
   await killed;
   for (const machine of others) {
     expect((await machine.getClient().getImage(image).inspect()).Id).toBe(id);
