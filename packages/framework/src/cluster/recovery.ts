@@ -9,7 +9,9 @@ import type Docker from 'dockerode';
 import { promises as fs } from 'node:fs';
 import type { Config } from '../config';
 import { deployHaproxy, haproxyImageOn } from '../load-balancer/haproxy';
+import { waitForCheckedUp } from '../load-balancer/haproxy-stats';
 import type { Machine } from '../machines/machine';
+import { DtrApiClient } from '../products/dtr/dtr-client';
 import { findReplicas, type DtrReplica } from '../products/dtr/dtr';
 import { backupDtr, emergencyRepairDtr, restoreDtr, type DtrBackup } from '../products/dtr/recovery';
 import { makeReplica, reapReplica, removeReplica } from '../products/dtr/replicas';
@@ -161,6 +163,13 @@ export class DtrOperations {
         caPem,
         { port: loadBalancerPort, checkPath: this.plan.settings.driver.healthPath, detail },
       );
+      // Handed back once HAProxy has checked UP each replica that answers its own health endpoint
+      // (see waitForCheckedUp); one that a fault holds down is left to HAProxy's checks.
+      const answering = await replicasAnswering(replicas, caPem, this.plan.settings.driver.healthPath);
+      await waitForCheckedUp(
+        this.plan.lbMachine,
+        answering.map((r) => r.id),
+      );
     });
   }
 
@@ -173,4 +182,26 @@ export class DtrOperations {
     this.lock?.assertHeld();
     return this.reporter.step(what, run);
   }
+}
+
+/** Those of `replicas` whose own health endpoint answers now (within 3 s: a frozen one does not). */
+async function replicasAnswering(
+  replicas: DtrReplica[],
+  caPem: string,
+  healthPath: string | undefined,
+): Promise<DtrReplica[]> {
+  const answers = await Promise.all(
+    replicas.map((replica) =>
+      new DtrApiClient(`https://${replica.machine.getIP()}:${dtrHttpsPort}`, caPem, undefined, {
+        healthPath,
+        timeoutMs: 3_000,
+      })
+        .ping()
+        .then(
+          () => true,
+          () => false,
+        ),
+    ),
+  );
+  return replicas.filter((_, index) => answers[index]);
 }

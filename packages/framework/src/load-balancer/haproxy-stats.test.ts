@@ -1,4 +1,4 @@
-import { parseHaproxyStats, replicaServerStats } from './haproxy-stats';
+import { isCheckedUp, parseHaproxyStats, replicaServerStats, type HaproxyServerStats } from './haproxy-stats';
 
 // `show stat` as HAProxy 2.6 (the lab image's) wrote it for a config like ours, one replica refusing
 // its checks (DOWN, L4CON), the other answering them; the header line is HAProxy's own. Edited: the
@@ -70,4 +70,22 @@ test('anything but HAProxy CSV statistics is an error, not an empty list', () =>
   ).toThrow(/not HAProxy CSV statistics/);
   expect(() => parseHaproxyStats('# a,b\n1,2\n')).toThrow(/start with pxname,svname/);
   expect(parseHaproxyStats(`${header}\n`)).toEqual([]);
+});
+
+test('checked UP: only a server whose last check passed, not one no check has reached yet', () => {
+  const server = (status: string, checkStatus: string): HaproxyServerStats => ({
+    status,
+    checkStatus,
+    totalSessions: 0,
+    currentSessions: 0,
+    downTransitions: 0,
+  });
+  const servers = replicaServerStats(parseHaproxyStats(showStat));
+  expect(isCheckedUp(servers.get('bbbbbbbbbbbb'))).toBe(true);
+  expect(isCheckedUp(servers.get('aaaaaaaaaaaa'))).toBe(false);
+  // What HAProxy showed, read by hand, for a server before its first check: in the rotation, unchecked.
+  expect(isCheckedUp(server('UP 1/2', 'INI'))).toBe(false);
+  // Passed once, failed the next: still UP for one more failure, but not vouched for.
+  expect(isCheckedUp(server('UP 1/2', 'L7STS'))).toBe(false);
+  expect(isCheckedUp(undefined)).toBe(false);
 });

@@ -1,4 +1,5 @@
 import { execInContainer } from '../engine/exec-in-container';
+import { waitFor } from '../util/wait';
 import type { Machine } from '../machines/machine';
 import { haproxyContainer, replicaOfServer, statsSocket } from './haproxy';
 
@@ -133,4 +134,42 @@ export async function readHaproxyStats(machine: Machine): Promise<string> {
  */
 export async function haproxyServerStats(machine: Machine): Promise<Map<string, HaproxyServerStats>> {
   return replicaServerStats(parseHaproxyStats(await readHaproxyStats(machine)));
+}
+
+/**
+ * Waits until HAProxy on `machine` has checked each replica of `ids` and found it UP (`L7OK`). A
+ * server it has not checked yet is in the rotation already: counted UP from HAProxy's start, one
+ * failure from DOWN (`UP 1/2` in its statistics, check status `INI`), until its first check passes.
+ * A test that starts in that second sees a load balancer that has vouched for nothing. On a timeout
+ * the error says where each server stood.
+ */
+export async function waitForCheckedUp(
+  machine: Machine,
+  ids: readonly string[],
+  options: { timeoutMs?: number } = {},
+): Promise<void> {
+  await waitFor(
+    `HAProxy on ${machine.name} to have checked ${ids.length === 1 ? 'replica' : 'replicas'} ${ids.join(', ')} UP`,
+    async () => {
+      const stats = await haproxyServerStats(machine);
+      if (ids.every((id) => isCheckedUp(stats.get(id)))) return true;
+      // Thrown, so that a timeout says where each server stood.
+      throw new Error(
+        ids
+          .map((id) => {
+            const server = stats.get(id);
+            return server
+              ? `${id} ${server.status} (${server.checkStatus || 'not checked'})`
+              : `${id} missing`;
+          })
+          .join(', '),
+      );
+    },
+    { timeoutMs: options.timeoutMs ?? 30_000, intervalMs: 100 },
+  );
+}
+
+/** UP because a check passed, not because none has run yet. */
+export function isCheckedUp(server: HaproxyServerStats | undefined): boolean {
+  return server?.status === 'UP' && server.checkStatus === 'L7OK';
 }

@@ -2,7 +2,7 @@ import type { Machine } from '../../machines/machine';
 import { DtrApiClient } from '../../products/dtr/dtr-client';
 import type { DtrReplica } from '../../products/dtr/dtr';
 import { waitFor } from '../../util/wait';
-import { haproxyServerStats } from '../../load-balancer/haproxy-stats';
+import { waitForCheckedUp } from '../../load-balancer/haproxy-stats';
 import { readTextIfExists, writePrivateFile } from '../../state/private-files';
 import { madeNow } from '../made-for';
 import type { DtrPlan } from './step';
@@ -89,31 +89,10 @@ async function trustAndWait(plan: DtrPlan, machines: Machine[], replicas: DtrRep
     },
     { timeoutMs: 90_000, intervalMs: 100 },
   );
-  // A server that HAProxy has not checked yet is in the rotation already, counted UP from HAProxy's
-  // start with its health one failure from DOWN ("UP 1/2" in its statistics) until its first check
-  // passes. A test that starts in that second sees a load balancer that has vouched for nothing: the
-  // cluster is handed over once HAProxy's own check passed on every replica.
-  await waitFor(
-    `HAProxy on ${plan.lbMachine.name} to have checked every replica UP`,
-    async () => {
-      const stats = await haproxyServerStats(plan.lbMachine);
-      const checked = replicas.every((r) => {
-        const server = stats.get(r.id);
-        return server?.status === 'UP' && server.checkStatus === 'L7OK';
-      });
-      if (checked) return true;
-      // Thrown, so that a timeout says where each replica's server stood.
-      throw new Error(
-        replicas
-          .map((r) => {
-            const server = stats.get(r.id);
-            return server
-              ? `${r.id} ${server.status} (${server.checkStatus || 'not checked'})`
-              : `${r.id} missing`;
-          })
-          .join(', '),
-      );
-    },
-    { timeoutMs: 30_000, intervalMs: 100 },
+  // Handed over once HAProxy's own check passed on every replica, not while it counts them UP
+  // because no check has run yet (see waitForCheckedUp).
+  await waitForCheckedUp(
+    plan.lbMachine,
+    replicas.map((r) => r.id),
   );
 }
