@@ -76,8 +76,12 @@ export async function runToCompletion(docker: Docker, spec: RunSpec): Promise<Ru
     );
     await container.start();
     const { StatusCode } = (await container.wait()) as { StatusCode: number };
-    // The attach stream can deliver its last bytes just after the exit is reported.
-    await Promise.race([output.ended, new Promise((resolve) => setTimeout(resolve, 2_000))]);
+    // The attach stream can deliver its last bytes just after the exit is reported. The grace timer
+    // is cleared once the stream ended: left running, it held the process open for up to 2 s after
+    // the last container of a run (Jest's "did not exit one second after the test run").
+    let grace: NodeJS.Timeout | undefined;
+    await Promise.race([output.ended, new Promise((resolve) => (grace = setTimeout(resolve, 2_000)))]);
+    clearTimeout(grace);
     return { code: StatusCode, ...output.text() };
   } finally {
     await container.remove({ force: true }).catch(() => undefined);
